@@ -1,14 +1,75 @@
-// tools/cli/cmd_info.cpp — placeholder until the safetensors reader lands.
+// tools/cli/cmd_info.cpp — `semvec info FILE`: what a safetensors / semvec model file holds.
 #include <cstdio>
+#include <string>
+
+#include <semvec/io/safetensors.hpp>
+#include <semvec/simd/dispatch.hpp>
+#include <semvec/version.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"
 
 namespace semvec_cli {
 
-int cmd_info(int, char**) {
-    std::fprintf(stderr, "semvec info: not built yet\n");
-    return kExitUsage;
+namespace {
+
+// Long metadata values (a 30k-token vocab) are summarized, not dumped.
+std::string summarize_value(const std::string& v) {
+    if (v.size() <= 200) return v;
+    std::string head = v.substr(0, 120);
+    for (char& c : head)
+        if (c == '\n') c = ' ';
+    return head + "… (" + std::to_string(v.size()) + " bytes)";
+}
+
+}  // namespace
+
+int cmd_info(int argc, char** argv) {
+    Args args("info", "Show the tensors and metadata of a safetensors file, the model summary of a semvec model file,\n"
+                      "and the SIMD level compiled into this program.",
+              {{"--tensors", "", "list every tensor (default: the first 40)", ""}}, "FILE");
+    int code = kExitOk;
+    if (!args.parse(argc, argv, code)) return code;
+    if (args.positional().size() != 1) {
+        args.usage_error("expected exactly one FILE", code);
+        return code;
+    }
+    const std::string& path = args.positional()[0];
+    auto file = semvec::SafetensorsFile::open(path);
+    if (!file) {
+        std::fprintf(stderr, "semvec info: %s\n", file.error().what().c_str());
+        return kExitInputError;
+    }
+    std::printf("file:      %s (%zu bytes, header %zu bytes)\n", path.c_str(), file->file_size(), file->header_size());
+    std::printf("semvec:    %s, SIMD level %s\n", semvec::version(), semvec::simd_level_name());
+    std::size_t params = 0;
+    for (const auto& t : file->tensors()) params += t.numel();
+    std::printf("tensors:   %zu (%zu values)\n", file->tensors().size(), params);
+
+    const auto& meta = file->metadata();
+    if (auto arch = meta.find("semvec.architecture"); arch != meta.end()) {
+        std::printf("model:     semvec model file, architecture %s", arch->second.c_str());
+        if (auto d = meta.find("semvec.dtype"); d != meta.end()) std::printf(", weights %s", d->second.c_str());
+        std::printf("\n");
+        for (const char* key : {"semvec.config", "semvec.tokenizer", "semvec.pooling", "semvec.source"})
+            if (auto it = meta.find(key); it != meta.end())
+                std::printf("  %-17s %s\n", key + 7, summarize_value(it->second).c_str());
+    }
+    if (!meta.empty()) {
+        std::printf("metadata:\n");
+        for (const auto& [k, v] : meta) std::printf("  %s = %s\n", k.c_str(), summarize_value(v).c_str());
+    }
+    std::printf("%-48s %-5s %s\n", "tensor", "dtype", "shape");
+    std::size_t shown = 0;
+    for (const auto& t : file->tensors()) {
+        if (!args.has("--tensors") && shown == 40) {
+            std::printf("… %zu more (use --tensors)\n", file->tensors().size() - shown);
+            break;
+        }
+        std::printf("%-48s %-5s %s\n", t.name.c_str(), semvec::dtype_name(t.dtype), t.shape_string().c_str());
+        ++shown;
+    }
+    return kExitOk;
 }
 
 }  // namespace semvec_cli
