@@ -11,13 +11,14 @@ PACKAGES=(
   catch2                                  # unit tests (v2 single header)
   libbenchmark-dev                        # micro benchmarks
   python3 python3-numpy                   # scripts/convert.py
+  python3-torch                           # convert.py reading pytorch_model.bin (tested)
+  doxygen                                 # API reference (ctest checks it builds without warnings)
+  clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
 )
-# Optional extras, asked for by name: SEMVEC_SETUP_EXTRAS="torch docs fuzz"
+# Optional extras for benchmarks against peers, asked for by name: SEMVEC_SETUP_EXTRAS="peers"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
   case "$extra" in
-    torch) PACKAGES+=(python3-torch) ;;
-    docs)  PACKAGES+=(doxygen) ;;
-    fuzz)  PACKAGES+=(clang) ;;
+    peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx) ;;  # Node.js comes with the machine
     *) echo "setup.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac
 done
