@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs semvec's tests on a fresh machine: set-up, then a Release build + ctest, then an ASan+UBSan Debug
-# build of the same tests. Exits non-zero when anything fails.
+# build of the same tests, a TSan build of the concurrency tests, and a short libFuzzer run of every fuzz
+# target. Exits non-zero when anything fails.
 #   JOBS=N       parallel build/test jobs (default: number of cores)
 #   SKIP_SETUP=1 skip the package install (already done)
-#   SKIP_SANITIZERS=1 only the Release pass
+#   SKIP_SANITIZERS=1 only the Release pass (no ASan/UBSan, no TSan)
+#   SKIP_FUZZ=1  no fuzz smoke run; FUZZ_SECONDS=N sets its length per target (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS="${JOBS:-$(nproc)}"
@@ -25,5 +27,26 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   # consume_* tests build their own projects without sanitizers: the Release pass covers them.
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j "$JOBS" --timeout 1800 -LE consume)
+fi
+if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== TSan build: the tests tagged [concurrency]"
+  cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=thread \
+        -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF -DSEMVEC_BUILD_CLI=OFF
+  cmake --build build/tsan -j "$JOBS"
+  ran=0
+  for exe in build/tsan/tests/*/test_*; do
+    [ -x "$exe" ] || continue
+    if "$exe" --list-test-names-only "[concurrency]" | grep -q .; then
+      echo "-- $exe [concurrency]"
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$exe" "[concurrency]"
+      ran=$((ran + 1))
+    fi
+  done
+  echo "TSan: $ran test executables with [concurrency] tests passed"
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzz smoke run (${FUZZ_SECONDS:-60} s per target)"
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 fi
 echo "== all tests passed"
