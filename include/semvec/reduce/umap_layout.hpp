@@ -1,0 +1,173 @@
+// semvec/reduce/umap_layout.hpp — UMAP's stochastic gradient descent with negative sampling.
+//
+// The schedule is umap-learn's optimize_layout_euclidean: an edge of weight w is sampled every
+// w_max / w epochs, each sample moves the head towards the tail (gradient clipped to ±4) and then pushes
+// it away from negative_sample_rate random vertices; the learning rate falls linearly to 0.
+//
+// Determinism with threads: umap-learn and uwot move both ends of an edge in place, so a parallel run
+// races (Hogwild) and is not reproducible. Here each epoch reads the other vertices from a snapshot taken
+// at the start of the epoch and a worker only writes the vertices it owns (heads of its rows), with one
+// random generator per vertex. The result is therefore bit-identical for a given seed whatever the thread
+// count. Since the symmetric graph holds each edge twice, (i,j) and (j,i), moving only the head and
+// doubling the attractive step gives every vertex the same expected pull as umap-learn's move-both rule.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "semvec/matrix.hpp"
+#include "semvec/reduce/umap_graph.hpp"
+#include "semvec/reduce/umap_init.hpp"
+#include "semvec/util/parallel.hpp"
+
+namespace semvec::detail {
+
+struct UmapSgdParams {
+    float a = 1.577f, b = 0.895f;
+    float gamma = 1.0f;           ///< repulsion strength
+    float alpha0 = 1.0f;          ///< initial learning rate
+    int negative_sample_rate = 5;
+    int n_epochs = 200;
+    float attract_scale = 2.0f;   ///< 2 for fit (head-only moves on a symmetric graph), 1 for transform
+    bool tail_is_head = true;     ///< fit: tail = snapshot of the head embedding; transform: fixed tail
+    unsigned threads = 1;
+    std::uint64_t seed = 42;
+};
+
+/// x^y for x > 0 in float, via log2/exp2 with 2⁻¹⁹-ish relative error: the SGD spends most of its time
+/// here and needs no more (uwot offers the same trade as `approx_pow`).
+inline float umap_fast_pow(float x, float y) {
+    // log2(x) = exponent + log2(mantissa), mantissa in [1, 2): minimax-style polynomial in (m - 1).
+    std::uint32_t bits;
+    std::memcpy(&bits, &x, 4);
+    const int e = static_cast<int>((bits >> 23) & 0xff) - 127;
+    bits = (bits & 0x007fffffu) | 0x3f800000u;
+    float m;
+    std::memcpy(&m, &bits, 4);
+    const float t = (m - 1.0f) / (m + 1.0f);  // log2(m) = 2/ln2 · atanh(t)
+    const float t2 = t * t;
+    const float lg = static_cast<float>(e) +
+                     t * (2.8853900817779268f + t2 * (0.9617966939259756f + t2 * (0.5770780163555854f +
+                                                                                  t2 * 0.4121985831e0f)));
+    float z = y * lg;
+    z = std::min(std::max(z, -126.0f), 126.0f);
+    // exp2(z) = 2^floor(z) · 2^frac, polynomial for 2^frac on [0, 1).
+    const float fl = std::floor(z);
+    const float f = z - fl;
+    const float p =
+        1.0f + f * (0.6931471805599453f +
+                    f * (0.2402265069591007f +
+                         f * (0.05550410866482158f + f * (0.009618129107628477f + f * 0.0013333558146428443f))));
+    const std::uint32_t eb = static_cast<std::uint32_t>(static_cast<int>(fl) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &eb, 4);
+    return p * scale;
+}
+
+/// One 64-bit xorshift* generator per vertex: what a vertex draws depends on it alone, not on threads.
+inline std::uint32_t umap_next(std::uint64_t& s) {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return static_cast<std::uint32_t>((s * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+inline float umap_clip(float v) { return v > 4.0f ? 4.0f : (v < -4.0f ? -4.0f : v); }
+
+/// Runs the SGD on `head` (n_head×dim, updated in place) against `tail` (n_tail×dim). When
+/// params.tail_is_head, `tail` is ignored and a per-epoch snapshot of `head` is used instead.
+/// `graph` rows are head vertices, columns tail vertices. Returns false when `progress` cancelled.
+template <int kDim>
+bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph, const UmapSgdParams& p,
+                   const std::function<bool(int, int, double)>& progress) {
+    const std::size_t n_head = static_cast<std::size_t>(head.rows());
+    const int dim = kDim > 0 ? kDim : static_cast<int>(head.cols());
+    const std::size_t nnz = graph.nnz();
+    float wmax = 0;
+    for (float v : graph.val) wmax = std::max(wmax, v);
+    std::vector<double> eps(nnz), next(nnz), eps_neg(nnz), next_neg(nnz);
+    const double neg_rate = std::max(p.negative_sample_rate, 0);
+    for (std::size_t e = 0; e < nnz; ++e) {
+        const double w = graph.val[e];
+        eps[e] = w > 0 ? static_cast<double>(wmax) / w : -1.0;  // = n_epochs / (n_epochs · w / wmax)
+        next[e] = eps[e];
+        eps_neg[e] = neg_rate > 0 ? eps[e] / neg_rate : std::numeric_limits<double>::infinity();
+        next_neg[e] = eps_neg[e];
+    }
+    std::vector<std::uint64_t> rng(n_head);
+    for (std::size_t i = 0; i < n_head; ++i) {
+        std::uint64_t s = p.seed * 0x9E3779B97F4A7C15ULL + i;
+        rng[i] = umap_splitmix(s) | 1u;  // xorshift state must be non-zero
+    }
+    Matrix snapshot;
+    const Matrix* tail = tail_fixed;
+    if (p.tail_is_head) tail = &snapshot;
+    const std::uint32_t n_tail = static_cast<std::uint32_t>(tail_fixed && !p.tail_is_head ? tail_fixed->rows()
+                                                                                          : head.rows());
+    const float a = p.a, b = p.b;
+    const float two_ab = 2.0f * a * b, two_gb = 2.0f * p.gamma * b;
+    float alpha = p.alpha0;
+    for (int epoch = 0; epoch < p.n_epochs; ++epoch) {
+        if (p.tail_is_head) snapshot = head;
+        const float* T = tail->data();
+        const double n = epoch;
+        parallel_for(n_head, p.threads, [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i) {
+                float* c = head.data() + i * dim;
+                std::uint64_t& rs = rng[i];
+                for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
+                    if (!(next[e] <= n)) continue;
+                    const float* o = T + static_cast<std::size_t>(graph.col[e]) * dim;
+                    float d2 = 0;
+                    for (int d = 0; d < dim; ++d) {
+                        const float diff = c[d] - o[d];
+                        d2 += diff * diff;
+                    }
+                    if (d2 > 0) {
+                        const float pw = umap_fast_pow(d2, b);
+                        const float gc = -two_ab * pw / (d2 * (a * pw + 1.0f));
+                        for (int d = 0; d < dim; ++d) c[d] += p.attract_scale * umap_clip(gc * (c[d] - o[d])) * alpha;
+                    }
+                    next[e] += eps[e];
+                    const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                    for (int q = 0; q < n_neg; ++q) {
+                        const std::uint32_t kk =
+                            static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
+                        if (p.tail_is_head && kk == i) continue;
+                        const float* ot = T + static_cast<std::size_t>(kk) * dim;
+                        float dd = 0;
+                        for (int d = 0; d < dim; ++d) {
+                            const float diff = c[d] - ot[d];
+                            dd += diff * diff;
+                        }
+                        if (!(dd > 0)) continue;
+                        const float pw = umap_fast_pow(dd, b);
+                        const float gc = two_gb / ((0.001f + dd) * (a * pw + 1.0f));
+                        for (int d = 0; d < dim; ++d) c[d] += umap_clip(gc * (c[d] - ot[d])) * alpha;
+                    }
+                    if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
+                }
+            }
+        });
+        // umap-learn's schedule: epochs 0 and 1 both run at alpha0, then linear decay.
+        alpha = p.alpha0 * (1.0f - static_cast<float>(epoch) / static_cast<float>(p.n_epochs));
+        if (progress && !progress(epoch + 1, p.n_epochs, std::numeric_limits<double>::quiet_NaN())) return false;
+    }
+    return true;
+}
+
+inline bool umap_sgd(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph, const UmapSgdParams& p,
+                     const std::function<bool(int, int, double)>& progress) {
+    switch (head.cols()) {
+        case 2: return umap_sgd_impl<2>(head, tail_fixed, graph, p, progress);
+        case 3: return umap_sgd_impl<3>(head, tail_fixed, graph, p, progress);
+        default: return umap_sgd_impl<0>(head, tail_fixed, graph, p, progress);
+    }
+}
+
+}  // namespace semvec::detail
