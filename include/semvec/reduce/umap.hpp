@@ -17,6 +17,7 @@
 // Hogwild updates, which are not reproducible in parallel, and gives the same trustworthiness (tests).
 #pragma once
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -74,6 +75,11 @@ struct UmapOptions {
     ProgressCallback progress;
 };
 
+/// Wall-clock seconds of each stage of a fit (for benchmarks).
+struct UmapTimings {
+    double knn = 0, graph = 0, init = 0, sgd = 0;
+};
+
 /// A fitted UMAP: the map, plus what transform() needs to place new points.
 struct UmapModel {
     Matrix embedding;        ///< N×dims result
@@ -81,6 +87,7 @@ struct UmapModel {
     UmapOptions options;     ///< the options used (epochs resolved to the value used)
     double a = 0, b = 0;     ///< the fitted output kernel 1 / (1 + a·d^(2b))
     std::string init_used;   ///< "spectral", "pca", "random", or "pca (graph has 3 components)" etc.
+    UmapTimings timings;     ///< how long each stage took
 };
 
 /// Options for placing new points on a fitted map (umap-learn's transform()).
@@ -96,6 +103,10 @@ struct UmapTransformOptions {
 };
 
 namespace detail {
+
+inline double umap_seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 inline Status umap_check_finite(const MatrixView& X, const char* what) {
     for (Eigen::Index i = 0; i < X.rows(); ++i)
@@ -188,6 +199,7 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
                 return make_error("the kNN graph has an invalid entry", "umap", "row " + std::to_string(i));
         }
     const unsigned threads = resolve_threads(options.threads);
+    auto t0 = std::chrono::steady_clock::now();
     UmapModel model;
     model.options = options;
     const int n_epochs = options.epochs > 0 ? options.epochs : (n <= 10000 ? 500 : 200);
@@ -200,6 +212,8 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
         detail::umap_membership(ind.data(), dst.data(), n, k, true, options.local_connectivity, threads);
     detail::UmapCsr graph = detail::umap_fuzzy_union(ind.data(), w, n, k);
     detail::umap_prune(graph, n_epochs);
+    model.timings.graph = detail::umap_seconds_since(t0);
+    t0 = std::chrono::steady_clock::now();
 
     std::uint64_t rs = options.seed ^ 0xA5A5A5A5DEADBEEFULL;
     Matrix Y;
@@ -230,6 +244,8 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
         for (Eigen::Index i = 0; i < Y.size(); ++i) Y.data()[i] = static_cast<float>(detail::umap_uniform(rs) * 20 - 10);
     }
     detail::umap_box10(Y);
+    model.timings.init = detail::umap_seconds_since(t0);
+    t0 = std::chrono::steady_clock::now();
 
     detail::UmapSgdParams p;
     p.a = static_cast<float>(model.a);
@@ -244,6 +260,7 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
     p.seed = options.seed;
     if (graph.nnz() > 0 && !detail::umap_sgd(Y, nullptr, graph, p, options.progress))
         return make_error("cancelled by the progress callback", "umap");
+    model.timings.sgd = detail::umap_seconds_since(t0);
     model.embedding = std::move(Y);
     model.data = X;
     return model;
@@ -257,9 +274,13 @@ inline Result<UmapModel> umap_fit(const MatrixView& X, const UmapOptions& option
     ko.metric = options.metric;
     ko.threads = options.threads;
     ko.seed = options.seed;
+    const auto t0 = std::chrono::steady_clock::now();
     auto g = knn(X, ko);
     if (!g) return g.error();
-    return umap_fit_knn(X, *g, options);
+    const double knn_seconds = detail::umap_seconds_since(t0);
+    auto model = umap_fit_knn(X, *g, options);
+    if (model) model->timings.knn = knn_seconds;
+    return model;
 }
 
 /// The N×dims UMAP map of X.

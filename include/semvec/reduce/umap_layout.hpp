@@ -111,11 +111,87 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                                                                                           : head.rows());
     const float a = p.a, b = p.b;
     const float two_ab = 2.0f * a * b, two_gb = 2.0f * p.gamma * b;
+    // Lane kernel (fixed dims): every vertex's sequence of operations (attract to its sampled neighbours,
+    // repel from its negative samples) depends only on the schedule and its own generator, not on positions,
+    // so it is listed first; then kLanes vertices run side by side, one per lane. A vertex's own updates
+    // stay strictly sequential (same maths as the scalar loop), but the lanes hide the long latency of that
+    // chain (pow, division) and vectorise. Lanes never interact, so results do not depend on grouping.
+    constexpr int kLanes = 16;
+    const float attract_scale = p.attract_scale;
+    const bool skip_self = p.tail_is_head;
+    struct LaneWork {
+        std::vector<int32_t> ops[kLanes];
+        std::vector<int32_t> grid;  // steps × kLanes, op = 2·target + is_attract, −1 = idle
+    };
+    auto lanes_chunk = [&](std::size_t begin, std::size_t end, double n, float alpha_now, const float* T) {
+        LaneWork lw;
+        for (std::size_t g0 = begin; g0 < end; g0 += kLanes) {
+            const int lanes = static_cast<int>(std::min<std::size_t>(kLanes, end - g0));
+            std::size_t steps = 0;
+            for (int v = 0; v < lanes; ++v) {
+                const std::size_t i = g0 + v;
+                auto& ops = lw.ops[v];
+                ops.clear();
+                std::uint64_t& rs = rng[i];
+                for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
+                    if (!(next[e] <= n)) continue;
+                    ops.push_back(graph.col[e] * 2 + 1);
+                    next[e] += eps[e];
+                    const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                    for (int q = 0; q < n_neg; ++q) {
+                        const std::uint32_t kk =
+                            static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
+                        if (skip_self && kk == i) continue;
+                        ops.push_back(static_cast<int32_t>(kk) * 2);
+                    }
+                    if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
+                }
+                steps = std::max(steps, ops.size());
+            }
+            lw.grid.assign(steps * kLanes, -1);
+            for (int v = 0; v < lanes; ++v)
+                for (std::size_t t = 0; t < lw.ops[v].size(); ++t) lw.grid[t * kLanes + v] = lw.ops[v][t];
+            float c[kDim > 0 ? kDim : 1][kLanes];
+            for (int v = 0; v < kLanes; ++v)
+                for (int d = 0; d < kDim; ++d)
+                    c[d][v] = v < lanes ? head.data()[(g0 + v) * kDim + d] : 0.0f;
+            const float attract_step = attract_scale * alpha_now;
+            for (std::size_t t = 0; t < steps; ++t) {
+                const int32_t* row = &lw.grid[t * kLanes];
+                for (int v = 0; v < kLanes; ++v) {
+                    const int32_t op = row[v];
+                    const bool active = op >= 0;
+                    const bool attract = (op & 1) != 0;
+                    const std::size_t tgt = active ? static_cast<std::size_t>(op >> 1) : 0;
+                    float diff[kDim > 0 ? kDim : 1];
+                    float d2 = 0;
+                    for (int d = 0; d < kDim; ++d) {
+                        diff[d] = c[d][v] - T[tgt * kDim + d];
+                        d2 += diff[d] * diff[d];
+                    }
+                    const bool live = active && d2 > 0;
+                    const float d2s = live ? d2 : 1.0f;
+                    const float pw = umap_fast_pow(d2s, b);
+                    const float den = a * pw + 1.0f;
+                    const float gc = attract ? -two_ab * pw / (d2s * den) : two_gb / ((0.001f + d2s) * den);
+                    const float step = live ? (attract ? attract_step : alpha_now) : 0.0f;
+                    for (int d = 0; d < kDim; ++d) c[d][v] += step * umap_clip(gc * diff[d]);
+                }
+            }
+            for (int v = 0; v < lanes; ++v)
+                for (int d = 0; d < kDim; ++d) head.data()[(g0 + v) * kDim + d] = c[d][v];
+        }
+    };
     float alpha = p.alpha0;
     for (int epoch = 0; epoch < p.n_epochs; ++epoch) {
         if (p.tail_is_head) snapshot = head;
         const float* T = tail->data();
         const double n = epoch;
+        if constexpr (kDim > 0) {
+            parallel_for(n_head, p.threads, [&](std::size_t begin, std::size_t end, unsigned) {
+                lanes_chunk(begin, end, n, alpha, T);
+            });
+        } else
         parallel_for(n_head, p.threads, [&](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t i = begin; i < end; ++i) {
                 float* c = head.data() + i * dim;
