@@ -82,7 +82,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name in a.data.split(","):
             X = np.load(os.path.join(SHARED, name + "_X.npy")).astype(np.float32)
-            y = np.load(os.path.join(SHARED, name + "_y.npy")).astype(np.int64)
+            y = np.load(os.path.join(SHARED, name.replace("_pca50", "") + "_y.npy")).astype(np.int64)
             results = {}
             t, Y, info = run_semvec(a.build, os.path.join(SHARED, name + "_X.npy"), os.path.join(tmp, "s.npy"),
                                     a.threads, a.epochs)

@@ -20,9 +20,14 @@
 #include <limits>
 #include <vector>
 
+#if SEMVEC_SIMD_LEVEL == 3
+#include <immintrin.h>
+#endif
+
 #include "semvec/matrix.hpp"
 #include "semvec/reduce/umap_graph.hpp"
 #include "semvec/reduce/umap_init.hpp"
+#include "semvec/simd/dispatch.hpp"
 #include "semvec/util/parallel.hpp"
 
 namespace semvec::detail {
@@ -78,6 +83,71 @@ inline std::uint32_t umap_next(std::uint64_t& s) {
 }
 
 inline float umap_clip(float v) { return v > 4.0f ? 4.0f : (v < -4.0f ? -4.0f : v); }
+
+#if SEMVEC_SIMD_LEVEL == 3
+/// The lane kernel below with one AVX-512 register per coordinate: 16 vertices per step, same maths as
+/// the portable loop (umap_fast_pow, clip, masks) but with gathers for the targets.
+template <int kDim>
+inline void umap_lanes16_avx512(const int32_t* grid, std::size_t steps, float (*c)[16], const float* T, float a,
+                                float b, float two_ab, float two_gb, float attract_step, float alpha) {
+    __m512 cv[kDim];
+    for (int d = 0; d < kDim; ++d) cv[d] = _mm512_loadu_ps(c[d]);
+    const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+    const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b), vnab = _mm512_set1_ps(-two_ab),
+                 vgb = _mm512_set1_ps(two_gb), eps = _mm512_set1_ps(0.001f), four = _mm512_set1_ps(4.0f),
+                 mfour = _mm512_set1_ps(-4.0f), s_att = _mm512_set1_ps(attract_step), s_rep = _mm512_set1_ps(alpha);
+    const __m512i mant = _mm512_set1_epi32(0x007fffff), onebits = _mm512_set1_epi32(0x3f800000),
+                  bias = _mm512_set1_epi32(127), ione = _mm512_set1_epi32(1), izero = _mm512_setzero_si512();
+    const __m512i vdim = _mm512_set1_epi32(kDim);
+    for (std::size_t t = 0; t < steps; ++t) {
+        const __m512i op = _mm512_loadu_si512(grid + t * 16);
+        const __mmask16 active = _mm512_cmpge_epi32_mask(op, izero);
+        const __mmask16 attract = _mm512_test_epi32_mask(op, ione);
+        const __m512i base = _mm512_mullo_epi32(_mm512_maskz_srai_epi32(active, op, 1), vdim);
+        __m512 diff[kDim];
+        __m512 d2 = zero;
+        for (int d = 0; d < kDim; ++d) {
+            const __m512 o = _mm512_mask_i32gather_ps(zero, active, _mm512_add_epi32(base, _mm512_set1_epi32(d)), T, 4);
+            diff[d] = _mm512_sub_ps(cv[d], o);
+            d2 = _mm512_fmadd_ps(diff[d], diff[d], d2);
+        }
+        const __mmask16 live = _mm512_mask_cmp_ps_mask(active, d2, zero, _CMP_GT_OQ);
+        const __m512 d2s = _mm512_mask_blend_ps(live, one, d2);
+        // fast pow(d2s, b) = exp2(b · log2(d2s))
+        const __m512i bits = _mm512_castps_si512(d2s);
+        const __m512 e = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_srli_epi32(bits, 23), bias));
+        const __m512 m = _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(bits, mant), onebits));
+        const __m512 tt = _mm512_div_ps(_mm512_sub_ps(m, one), _mm512_add_ps(m, one));
+        const __m512 t2 = _mm512_mul_ps(tt, tt);
+        __m512 poly = _mm512_fmadd_ps(t2, _mm512_set1_ps(0.4121985831e0f), _mm512_set1_ps(0.5770780163555854f));
+        poly = _mm512_fmadd_ps(t2, poly, _mm512_set1_ps(0.9617966939259756f));
+        poly = _mm512_fmadd_ps(t2, poly, _mm512_set1_ps(2.8853900817779268f));
+        const __m512 lg = _mm512_fmadd_ps(tt, poly, e);
+        __m512 z = _mm512_mul_ps(vb, lg);
+        z = _mm512_min_ps(_mm512_max_ps(z, _mm512_set1_ps(-126.0f)), _mm512_set1_ps(126.0f));
+        const __m512 fl = _mm512_roundscale_ps(z, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        const __m512 f = _mm512_sub_ps(z, fl);
+        __m512 q = _mm512_fmadd_ps(f, _mm512_set1_ps(0.0013333558146428443f), _mm512_set1_ps(0.009618129107628477f));
+        q = _mm512_fmadd_ps(f, q, _mm512_set1_ps(0.05550410866482158f));
+        q = _mm512_fmadd_ps(f, q, _mm512_set1_ps(0.2402265069591007f));
+        q = _mm512_fmadd_ps(f, q, _mm512_set1_ps(0.6931471805599453f));
+        q = _mm512_fmadd_ps(f, q, one);
+        const __m512 scale =
+            _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(fl), bias), 23));
+        const __m512 pw = _mm512_mul_ps(q, scale);
+        const __m512 den = _mm512_fmadd_ps(va, pw, one);
+        const __m512 g_att = _mm512_div_ps(_mm512_mul_ps(vnab, pw), _mm512_mul_ps(d2s, den));
+        const __m512 g_rep = _mm512_div_ps(vgb, _mm512_mul_ps(_mm512_add_ps(eps, d2s), den));
+        const __m512 gc = _mm512_mask_blend_ps(attract, g_rep, g_att);
+        const __m512 step = _mm512_maskz_mov_ps(live, _mm512_mask_blend_ps(attract, s_rep, s_att));
+        for (int d = 0; d < kDim; ++d) {
+            const __m512 g = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, diff[d]), mfour), four);
+            cv[d] = _mm512_fmadd_ps(step, g, cv[d]);
+        }
+    }
+    for (int d = 0; d < kDim; ++d) _mm512_storeu_ps(c[d], cv[d]);
+}
+#endif
 
 /// Runs the SGD on `head` (n_head×dim, updated in place) against `tail` (n_tail×dim). When
 /// params.tail_is_head, `tail` is ignored and a per-epoch snapshot of `head` is used instead.
@@ -156,6 +226,11 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                 for (int d = 0; d < kDim; ++d)
                     c[d][v] = v < lanes ? head.data()[(g0 + v) * kDim + d] : 0.0f;
             const float attract_step = attract_scale * alpha_now;
+#if SEMVEC_SIMD_LEVEL == 3
+            if constexpr (kLanes == 16 && kDim > 0) {
+                umap_lanes16_avx512<kDim>(lw.grid.data(), steps, c, T, a, b, two_ab, two_gb, attract_step, alpha_now);
+            } else
+#endif
             for (std::size_t t = 0; t < steps; ++t) {
                 const int32_t* row = &lw.grid[t * kLanes];
                 for (int v = 0; v < kLanes; ++v) {
