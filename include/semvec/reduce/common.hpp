@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <vector>
 
 #include <Eigen/Eigenvalues>
 
@@ -92,6 +93,29 @@ inline Eigen::MatrixXd pca_scores(const MatrixView& data, int dims) {
         scores.col(c) = x * v;
     }
     return scores;
+}
+
+/// Initial layout (N×dims, row-major double) shared by SNE and t-SNE: PCA scores scaled so that the first
+/// component has standard deviation 1e-4 (openTSNE), or Gaussian noise with standard deviation 1e-4.
+/// A degenerate PCA (all points equal) falls back to the random layout.
+inline std::vector<double> initial_layout(const MatrixView& data, int dims, bool pca, std::uint64_t seed) {
+    const std::size_t n = static_cast<std::size_t>(data.rows());
+    std::vector<double> y(n * static_cast<std::size_t>(dims));
+    if (pca) {
+        const Eigen::MatrixXd s = pca_scores(data, dims);
+        const double mean = s.col(0).mean();
+        double var = 0.0;
+        for (Eigen::Index i = 0; i < s.rows(); ++i) var += (s(i, 0) - mean) * (s(i, 0) - mean);
+        const double sd = std::sqrt(var / std::max<double>(1.0, static_cast<double>(n)));
+        if (sd > 1e-300) {
+            for (std::size_t i = 0; i < n; ++i)
+                for (int d = 0; d < dims; ++d) y[i * dims + d] = s(static_cast<Eigen::Index>(i), d) / sd * 1e-4;
+            return y;
+        }
+    }
+    Random rng(seed);
+    for (auto& v : y) v = rng.normal() * 1e-4;
+    return y;
 }
 
 }  // namespace detail

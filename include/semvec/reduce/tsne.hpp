@@ -1,0 +1,447 @@
+// semvec/reduce/tsne.hpp — t-SNE (van der Maaten & Hinton 2008) with Barnes-Hut repulsion (van der Maaten 2014).
+//
+// Pipeline: kNN (3·perplexity neighbours) → perplexity-calibrated p(j|i) → symmetric P → gradient descent
+// with early exaggeration (12 for 250 iterations), momentum 0.5 → 0.8, per-coordinate gains, and learning
+// rate max(N/12, 200) (openTSNE; Belkina et al. 2019).
+//
+// Gradient convention: like bhtsne (Rtsne) and openTSNE the step uses ∂KL/∂y / 4, i.e.
+//   g_i = Σ_j p_ij q̃_ij (y_i − y_j) − (1/Z) Σ_j q̃_ij² (y_i − y_j),   q̃_ij = 1/(1 + |y_i − y_j|²), Z = Σ q̃,
+// so learning rates carry over from those tools (scikit-learn's are 4× larger for the same steps).
+//
+// Repulsion is exact (O(N²)) for small N and Barnes-Hut (θ = 0.5) on a quadtree/octree otherwise. The tree
+// is built sequentially; each point's traversal and attraction is independent and the normaliser Z is
+// summed in point order, so results are bit-identical for a seed **for any thread count**.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "../knn.hpp"
+#include "../matrix.hpp"
+#include "../result.hpp"
+#include "../util/parallel.hpp"
+#include "affinities.hpp"
+#include "common.hpp"
+
+namespace semvec {
+
+/// Starting layout of t-SNE.
+enum class TsneInit {
+    pca,     ///< first principal components, scaled so that the first has standard deviation 1e-4
+    random,  ///< Gaussian with standard deviation 1e-4
+};
+
+/// How the repulsive forces are computed.
+enum class TsneGradient {
+    automatic,   ///< exact when N ≤ TsneOptions::exact_max_n, else Barnes-Hut
+    exact,       ///< O(N²) per iteration; P is then calibrated on all N − 1 neighbours
+    barnes_hut,  ///< O(N log N) per iteration with TsneOptions::theta
+};
+
+/// Options of tsne(). Defaults follow openTSNE / Rtsne (see the header comment).
+struct TsneOptions {
+    /// Output dimension, 2 or 3 (default 2).
+    int dims = 2;
+    /// Perplexity, the effective number of neighbours (default 30). Needs N − 1 ≥ 3·perplexity.
+    double perplexity = 30.0;
+    /// Total iterations including early exaggeration (default 1000).
+    int iterations = 1000;
+    /// Early exaggeration factor (default 12).
+    double early_exaggeration = 12.0;
+    /// Iterations with early exaggeration (default 250).
+    int exaggeration_iterations = 250;
+    /// Learning rate; 0 = max(N / early_exaggeration, 200) (default 0).
+    double learning_rate = 0.0;
+    /// Momentum during the first momentum_switch_iteration iterations (default 0.5).
+    double initial_momentum = 0.5;
+    /// Momentum afterwards (default 0.8).
+    double final_momentum = 0.8;
+    /// Iteration at which the momentum switches (default 250).
+    int momentum_switch_iteration = 250;
+    /// Lower bound of the per-coordinate gains (default 0.01).
+    double min_gain = 0.01;
+    /// Barnes-Hut accuracy: a cell is summarised when its width / distance < theta (default 0.5).
+    double theta = 0.5;
+    /// Repulsion method (default automatic).
+    TsneGradient gradient = TsneGradient::automatic;
+    /// automatic uses the exact gradient up to this N (default 1000).
+    std::size_t exact_max_n = 1000;
+    /// Initial layout (default pca).
+    TsneInit init = TsneInit::pca;
+    /// Input metric (default euclidean).
+    Metric metric = Metric::euclidean;
+    /// kNN search method for P (default automatic: exact for small inputs, NN-descent for large).
+    KnnMethod knn_method = KnnMethod::automatic;
+    /// Seed of the random init and of the approximate kNN (default 42).
+    std::uint64_t seed = 42;
+    /// Worker threads; 0 = all hardware threads (default 0). The result does not depend on it.
+    unsigned threads = 0;
+    /// Called every progress_every iterations and at the end with the KL divergence (default none).
+    ProgressCallback progress;
+    /// Iterations between progress calls (default 50).
+    int progress_every = 50;
+};
+
+namespace detail {
+
+/// Quadtree (D = 2) or octree (D = 3) over the embedding, stored flat. Children of a node are contiguous.
+template <int D>
+struct SpaceTree {
+    struct Node {
+        double com[D];        ///< centre of mass
+        double width2;        ///< squared full width of the (cubic) cell
+        std::int32_t count;   ///< points below
+        std::int32_t begin;   ///< range in `order`
+        std::int32_t first_child = -1;
+        std::int32_t children = 0;
+    };
+    static constexpr int kLeafSize = 8;
+    static constexpr int kMaxDepth = 48;
+    std::vector<Node> nodes;
+    std::vector<std::int32_t> order;     ///< points in tree order
+    std::vector<std::int32_t> position;  ///< position of each point in `order`
+    std::vector<std::int32_t> scratch;
+
+    void build(const double* y, std::size_t n) {
+        order.resize(n);
+        position.resize(n);
+        scratch.resize(n);
+        for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::int32_t>(i);
+        double lo[D], hi[D];
+        for (int d = 0; d < D; ++d) lo[d] = hi[d] = y[d];
+        for (std::size_t i = 0; i < n; ++i)
+            for (int d = 0; d < D; ++d) {
+                lo[d] = std::min(lo[d], y[i * D + d]);
+                hi[d] = std::max(hi[d], y[i * D + d]);
+            }
+        double center[D], half = 0.0;
+        for (int d = 0; d < D; ++d) {
+            center[d] = 0.5 * (lo[d] + hi[d]);
+            half = std::max(half, 0.5 * (hi[d] - lo[d]));
+        }
+        half = half * (1.0 + 1e-9) + 1e-12;
+        nodes.clear();
+        nodes.reserve(2 * n / kLeafSize + 16);
+        nodes.emplace_back();
+        build_node(0, y, 0, static_cast<std::int32_t>(n), center, half, 0);
+        for (std::size_t p = 0; p < n; ++p) position[static_cast<std::size_t>(order[p])] = static_cast<std::int32_t>(p);
+    }
+
+    void build_node(std::int32_t id, const double* y, std::int32_t begin, std::int32_t end, const double* center,
+                    double half, int depth) {
+        {
+            Node& nd = nodes[static_cast<std::size_t>(id)];
+            nd.begin = begin;
+            nd.count = end - begin;
+            nd.width2 = 4.0 * half * half;
+            for (int d = 0; d < D; ++d) nd.com[d] = 0.0;
+            for (std::int32_t p = begin; p < end; ++p)
+                for (int d = 0; d < D; ++d) nd.com[d] += y[static_cast<std::size_t>(order[p]) * D + d];
+            for (int d = 0; d < D; ++d) nd.com[d] /= nd.count;
+        }
+        if (end - begin <= kLeafSize || depth >= kMaxDepth) return;
+        // Counting sort of the range into the 2^D orthants.
+        constexpr int kKids = 1 << D;
+        std::int32_t cnt[kKids] = {};
+        auto orthant = [&](std::int32_t pt) {
+            int o = 0;
+            for (int d = 0; d < D; ++d)
+                if (y[static_cast<std::size_t>(pt) * D + d] >= center[d]) o |= 1 << d;
+            return o;
+        };
+        for (std::int32_t p = begin; p < end; ++p) ++cnt[orthant(order[p])];
+        std::int32_t start[kKids + 1];
+        start[0] = begin;
+        for (int o = 0; o < kKids; ++o) start[o + 1] = start[o] + cnt[o];
+        std::int32_t fill[kKids];
+        for (int o = 0; o < kKids; ++o) fill[o] = start[o];
+        for (std::int32_t p = begin; p < end; ++p) scratch[static_cast<std::size_t>(fill[orthant(order[p])]++)] = order[p];
+        std::copy(scratch.begin() + begin, scratch.begin() + end, order.begin() + begin);
+        int kids = 0;
+        for (int o = 0; o < kKids; ++o) kids += cnt[o] > 0;
+        const std::int32_t first = static_cast<std::int32_t>(nodes.size());
+        nodes.resize(nodes.size() + static_cast<std::size_t>(kids));
+        nodes[static_cast<std::size_t>(id)].first_child = first;
+        nodes[static_cast<std::size_t>(id)].children = kids;
+        int c = 0;
+        for (int o = 0; o < kKids; ++o) {
+            if (!cnt[o]) continue;
+            double cc[D];
+            for (int d = 0; d < D; ++d) cc[d] = center[d] + ((o >> d) & 1 ? 0.5 : -0.5) * half;
+            build_node(first + c, y, start[o], start[o + 1], cc, 0.5 * half, depth + 1);
+            ++c;
+        }
+    }
+
+    /// Repulsion on point i: adds Σ_j q̃² (y_i − y_j) to force and returns Σ_{j≠i} q̃_ij.
+    double repulsion(const double* y, std::int32_t i, double theta2, double* force, std::vector<std::int32_t>& stack) const {
+        const double* yi = y + static_cast<std::size_t>(i) * D;
+        const std::int32_t pos = position[static_cast<std::size_t>(i)];
+        double z = 0.0, f[D] = {};
+        stack.clear();
+        stack.push_back(0);
+        while (!stack.empty()) {
+            const Node& nd = nodes[static_cast<std::size_t>(stack.back())];
+            stack.pop_back();
+            const bool contains = pos >= nd.begin && pos < nd.begin + nd.count;
+            if (!contains) {
+                double dx[D], d2 = 0.0;
+                for (int d = 0; d < D; ++d) {
+                    dx[d] = yi[d] - nd.com[d];
+                    d2 += dx[d] * dx[d];
+                }
+                if (nd.width2 < theta2 * d2) {  // far enough: the cell acts as one mass at its centre
+                    const double q = 1.0 / (1.0 + d2);
+                    const double m = nd.count * q;
+                    z += m;
+                    for (int d = 0; d < D; ++d) f[d] += m * q * dx[d];
+                    continue;
+                }
+            }
+            if (nd.children == 0) {
+                for (std::int32_t p = nd.begin; p < nd.begin + nd.count; ++p) {
+                    const std::int32_t j = order[static_cast<std::size_t>(p)];
+                    if (j == i) continue;
+                    const double* yj = y + static_cast<std::size_t>(j) * D;
+                    double dx[D], d2 = 0.0;
+                    for (int d = 0; d < D; ++d) {
+                        dx[d] = yi[d] - yj[d];
+                        d2 += dx[d] * dx[d];
+                    }
+                    const double q = 1.0 / (1.0 + d2);
+                    z += q;
+                    for (int d = 0; d < D; ++d) f[d] += q * q * dx[d];
+                }
+            } else {
+                for (std::int32_t c = nd.children - 1; c >= 0; --c) stack.push_back(nd.first_child + c);
+            }
+        }
+        for (int d = 0; d < D; ++d) force[d] = f[d];
+        return z;
+    }
+};
+
+/// Computes the step gradient (see header) into grad; returns Z. When kl_out is set, writes KL(P‖Q) there.
+template <int D>
+double tsne_gradient(const SparseAffinities& P, const double* y, std::size_t n, double exaggeration, bool exact,
+                     double theta, unsigned threads, SpaceTree<D>& tree, double* grad, std::vector<double>& zs,
+                     double* kl_out) {
+    std::vector<double> rep(n * D);
+    zs.assign(n, 0.0);
+    if (exact) {
+        parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
+            for (std::size_t i = b; i < e; ++i) {
+                double z = 0.0, f[D] = {};
+                const double* yi = y + i * D;
+                for (std::size_t j = 0; j < n; ++j) {
+                    if (j == i) continue;
+                    double dx[D], d2 = 0.0;
+                    for (int d = 0; d < D; ++d) {
+                        dx[d] = yi[d] - y[j * D + d];
+                        d2 += dx[d] * dx[d];
+                    }
+                    const double q = 1.0 / (1.0 + d2);
+                    z += q;
+                    for (int d = 0; d < D; ++d) f[d] += q * q * dx[d];
+                }
+                zs[i] = z;
+                for (int d = 0; d < D; ++d) rep[i * D + d] = f[d];
+            }
+        });
+    } else {
+        tree.build(y, n);
+        const double theta2 = theta * theta;
+        // Traverse in tree order so that consecutive points share most of their paths (cache).
+        parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
+            std::vector<std::int32_t> stack;
+            stack.reserve(256);
+            for (std::size_t p = b; p < e; ++p) {
+                const std::int32_t i = tree.order[p];
+                zs[static_cast<std::size_t>(i)] = tree.repulsion(y, i, theta2, &rep[static_cast<std::size_t>(i) * D], stack);
+            }
+        });
+    }
+    double Z = 0.0;
+    for (std::size_t i = 0; i < n; ++i) Z += zs[i];  // fixed order: deterministic for any thread count
+    const double invZ = 1.0 / Z;
+    std::vector<double> kl_rows(kl_out ? n : 0);
+    parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
+        for (std::size_t i = b; i < e; ++i) {
+            double f[D] = {}, kl = 0.0;
+            const double* yi = y + i * D;
+            for (std::int64_t q = P.row_ptr[i]; q < P.row_ptr[i + 1]; ++q) {
+                const std::size_t j = static_cast<std::size_t>(P.col[static_cast<std::size_t>(q)]);
+                double dx[D], d2 = 0.0;
+                for (int d = 0; d < D; ++d) {
+                    dx[d] = yi[d] - y[j * D + d];
+                    d2 += dx[d] * dx[d];
+                }
+                const double qt = 1.0 / (1.0 + d2);
+                const double p = P.val[static_cast<std::size_t>(q)];
+                const double m = exaggeration * p * qt;
+                for (int d = 0; d < D; ++d) f[d] += m * dx[d];
+                if (kl_out && p > 0) kl += p * std::log(std::max(p, 1e-300) / std::max(qt * invZ, 1e-300));
+            }
+            for (int d = 0; d < D; ++d) grad[i * D + d] = f[d] - rep[i * D + d] * invZ;
+            if (kl_out) kl_rows[i] = kl;
+        }
+    });
+    if (kl_out) {
+        double kl = 0.0;
+        for (double v : kl_rows) kl += v;
+        *kl_out = kl;
+    }
+    return Z;
+}
+
+inline Status check_tsne_options(const TsneOptions& o) {
+    if (o.dims != 2 && o.dims != 3) return make_error("t-SNE: dims must be 2 or 3, got " + std::to_string(o.dims));
+    if (o.iterations < 0) return make_error("t-SNE: iterations must be >= 0");
+    if (!(o.theta >= 0)) return make_error("t-SNE: theta must be >= 0");
+    if (!(o.learning_rate >= 0)) return make_error("t-SNE: learning_rate must be >= 0 (0 = automatic)");
+    return {};
+}
+
+template <int D>
+Result<Matrix> tsne_optimize(const SparseAffinities& P, std::vector<double> y, const TsneOptions& o, bool exact) {
+    const std::size_t n = P.n;
+    const unsigned threads = resolve_threads(o.threads);
+    const double lr = o.learning_rate > 0 ? o.learning_rate
+                                          : std::max(static_cast<double>(n) / std::max(1.0, o.early_exaggeration), 200.0);
+    std::vector<double> grad(n * D), update(n * D, 0.0), gains(n * D, 1.0), zs;
+    SpaceTree<D> tree;
+    for (int it = 0; it < o.iterations; ++it) {
+        const double exag = it < o.exaggeration_iterations ? o.early_exaggeration : 1.0;
+        const double mom = it < o.momentum_switch_iteration ? o.initial_momentum : o.final_momentum;
+        const bool report = o.progress && o.progress_every > 0 &&
+                            ((it + 1) % o.progress_every == 0 || it + 1 == o.iterations);
+        double kl = std::numeric_limits<double>::quiet_NaN();
+        tsne_gradient<D>(P, y.data(), n, exag, exact, o.theta, threads, tree, grad.data(), zs, report ? &kl : nullptr);
+        for (std::size_t c = 0; c < n * D; ++c) {
+            const bool same_sign = (grad[c] > 0) == (update[c] > 0);
+            gains[c] = same_sign ? std::max(gains[c] * 0.8, o.min_gain) : gains[c] + 0.2;
+            update[c] = mom * update[c] - lr * gains[c] * grad[c];
+            y[c] += update[c];
+        }
+        double mean[D] = {};
+        for (std::size_t i = 0; i < n; ++i)
+            for (int d = 0; d < D; ++d) mean[d] += y[i * D + d];
+        for (int d = 0; d < D; ++d) mean[d] /= static_cast<double>(n);
+        for (std::size_t i = 0; i < n; ++i)
+            for (int d = 0; d < D; ++d) y[i * D + d] -= mean[d];
+        if (report) {
+            // During exaggeration the reported KL is of the exaggerated P (as openTSNE does), i.e. not comparable.
+            if (!o.progress(it + 1, o.iterations, kl)) return make_error("cancelled");
+        }
+    }
+    for (double v : y)
+        if (!std::isfinite(v)) return make_error("t-SNE: the optimisation diverged (non-finite coordinates); lower the learning rate");
+    Matrix out(static_cast<Eigen::Index>(n), D);
+    for (std::size_t i = 0; i < n; ++i)
+        for (int d = 0; d < D; ++d) out(static_cast<Eigen::Index>(i), d) = static_cast<float>(y[i * D + d]);
+    return out;
+}
+
+}  // namespace detail
+
+/// Whether tsne() would use the exact gradient for n points with these options.
+inline bool tsne_uses_exact_gradient(std::size_t n, const TsneOptions& o) {
+    return o.gradient == TsneGradient::exact || (o.gradient == TsneGradient::automatic && n <= o.exact_max_n);
+}
+
+/// t-SNE of a precomputed symmetric P (sums to 1), e.g. from tsne_affinities(); `initial` is N×dims or empty
+/// for a random start.
+inline Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matrix& initial, const TsneOptions& o) {
+    SEMVEC_TRY_STATUS(detail::check_tsne_options(o));
+    const std::size_t n = P.n;
+    std::vector<double> y(n * static_cast<std::size_t>(o.dims));
+    if (initial.size() == 0) {
+        detail::Random rng(o.seed);
+        for (auto& v : y) v = rng.normal() * 1e-4;
+    } else {
+        if (static_cast<std::size_t>(initial.rows()) != n || initial.cols() != o.dims)
+            return make_error("t-SNE: initial layout must be N x dims");
+        for (std::size_t i = 0; i < n; ++i)
+            for (int d = 0; d < o.dims; ++d) y[i * o.dims + d] = initial(static_cast<Eigen::Index>(i), d);
+    }
+    const bool exact = tsne_uses_exact_gradient(n, o) || o.theta == 0.0;
+    return o.dims == 2 ? detail::tsne_optimize<2>(P, std::move(y), o, exact)
+                       : detail::tsne_optimize<3>(P, std::move(y), o, exact);
+}
+
+/// t-SNE of the rows of `data` (N×D, any D) into N×dims.
+/// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, dims not 2/3, cancellation ("cancelled").
+inline Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
+    SEMVEC_TRY_STATUS(detail::check_tsne_options(o));
+    SEMVEC_TRY_STATUS(detail::check_points(data, "t-SNE"));
+    const std::size_t n = static_cast<std::size_t>(data.rows());
+    const bool exact = tsne_uses_exact_gradient(n, o) || o.theta == 0.0;
+    auto P = tsne_affinities(data, o.perplexity, o.metric, o.knn_method, o.threads, o.seed, exact);
+    if (!P) return P.error();
+    std::vector<double> y = detail::initial_layout(data, o.dims, o.init == TsneInit::pca, o.seed);
+    return o.dims == 2 ? detail::tsne_optimize<2>(*P, std::move(y), o, exact)
+                       : detail::tsne_optimize<3>(*P, std::move(y), o, exact);
+}
+
+/// Convenience overload for an owned matrix.
+inline Result<Matrix> tsne(const Matrix& data, const TsneOptions& o) {
+    return tsne(MatrixView(data.data(), data.rows(), data.cols()), o);
+}
+
+/// KL(P‖Q) of a layout Y (N×dims) for the joint probabilities P, with the exact Q (O(N²); any dims).
+inline double tsne_kl_divergence(const SparseAffinities& P, const MatrixView& Y, unsigned threads = 0) {
+    const std::size_t n = P.n;
+    const Eigen::Index dims = Y.cols();
+    std::vector<double> zs(n, 0.0), kl(n, 0.0);
+    parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
+        for (std::size_t i = b; i < e; ++i) {
+            double z = 0.0;
+            for (std::size_t j = 0; j < n; ++j) {
+                if (j == i) continue;
+                double d2 = 0.0;
+                for (Eigen::Index d = 0; d < dims; ++d) {
+                    const double v = static_cast<double>(Y(static_cast<Eigen::Index>(i), d)) - Y(static_cast<Eigen::Index>(j), d);
+                    d2 += v * v;
+                }
+                z += 1.0 / (1.0 + d2);
+            }
+            zs[i] = z;
+        }
+    });
+    double Z = 0.0;
+    for (double z : zs) Z += z;
+    parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
+        for (std::size_t i = b; i < e; ++i)
+            for (std::int64_t q = P.row_ptr[i]; q < P.row_ptr[i + 1]; ++q) {
+                const double p = P.val[static_cast<std::size_t>(q)];
+                if (p <= 0) continue;
+                const std::size_t j = static_cast<std::size_t>(P.col[static_cast<std::size_t>(q)]);
+                double d2 = 0.0;
+                for (Eigen::Index d = 0; d < dims; ++d) {
+                    const double v = static_cast<double>(Y(static_cast<Eigen::Index>(i), d)) - Y(static_cast<Eigen::Index>(j), d);
+                    d2 += v * v;
+                }
+                kl[i] += p * std::log(p / std::max(1.0 / (1.0 + d2) / Z, 1e-300));
+            }
+    });
+    double total = 0.0;
+    for (double v : kl) total += v;
+    return total;
+}
+
+/// KL divergence of a t-SNE layout Y of `data` with P computed as tsne() does (same perplexity and metric).
+inline Result<double> tsne_kl_divergence(const MatrixView& data, const MatrixView& Y, double perplexity = 30.0,
+                                         Metric metric = Metric::euclidean, unsigned threads = 0) {
+    if (Y.rows() != data.rows()) return make_error("tsne_kl_divergence: X and Y have different numbers of rows");
+    SEMVEC_TRY_STATUS(detail::check_points(data, "tsne_kl_divergence"));
+    auto P = tsne_affinities(data, perplexity, metric, KnnMethod::exact, threads, 42, false);
+    if (!P) return P.error();
+    return tsne_kl_divergence(*P, Y, threads);
+}
+
+}  // namespace semvec
