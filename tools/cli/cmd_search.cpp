@@ -1,14 +1,182 @@
-// tools/cli/cmd_search.cpp — placeholder until its issue lands; replaced by the real subcommand.
+// tools/cli/cmd_search.cpp — `semvec search`: embed a corpus once (optionally cached as .npy), then print the
+// top-k texts for each query with their cosine scores.
+// Until the encoder API (semvec/model/model.hpp) is in the tree, this command is a stub so the CLI still builds.
+#if __has_include(<semvec/model/model.hpp>)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <semvec/io/npy.hpp>
+#include <semvec/model/model.hpp>
+
+#include "args.hpp"
+#include "cmd_plot.hpp"
+#include "commands.hpp"
+
+namespace semvec_cli {
+
+namespace {
+
+/// Rows scaled to unit length (zero rows stay zero), so that a dot product is the cosine.
+void normalize_rows(semvec::Matrix& m) {
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const float norm = m.row(i).norm();
+        if (norm > 0) m.row(i) /= norm;
+    }
+}
+
+/// The cache is fresh when it is newer than both the corpus and the model and has the expected shape.
+bool cache_is_fresh(const std::string& cache, const std::string& corpus, const std::string& model) {
+    namespace fs = std::filesystem;
+    std::error_code ec1, ec2, ec3;
+    const auto tc = fs::last_write_time(cache, ec1), t1 = fs::last_write_time(corpus, ec2),
+               t2 = fs::last_write_time(model, ec3);
+    return !ec1 && !ec2 && !ec3 && tc >= t1 && tc >= t2;
+}
+
+std::string model_stem(const std::string& path) {
+    std::string name = std::filesystem::path(path).stem().string();
+    return name.empty() ? "model" : name;
+}
+
+}  // namespace
+
+int cmd_search(int argc, char** argv) {
+    Args args("search",
+              "Find the texts of a corpus nearest to a query: embeds the corpus (one text per line) once, then prints\n"
+              "the top-k texts for each query with their cosine similarity.",
+              {{"--model", "FILE", "semvec model file (.safetensors)", ""},
+               {"--corpus", "FILE", "texts to search, one per line", ""},
+               {"--query", "STR", "one query", ""},
+               {"--queries", "FILE", "queries, one per line ('-' reads stdin)", ""},
+               {"-k|--top-k", "N", "results per query", "10"},
+               {"--labels", "FILE", "one label per corpus text, printed after each hit", ""},
+               {"--cache", "", "keep the corpus vectors next to it (CORPUS.MODEL.npy) and reuse them while fresh", ""},
+               {"--threads", "N", "worker threads (0: all cores)", "0"}});
+    int code = kExitOk;
+    if (!args.parse(argc, argv, code)) return code;
+    if (!args.positional().empty()) {
+        args.usage_error("unexpected argument '" + args.positional()[0] + "' (use --query STR)", code);
+        return code;
+    }
+    if (!args.has("--model") || !args.has("--corpus")) {
+        args.usage_error("--model FILE and --corpus FILE are required", code);
+        return code;
+    }
+    if (args.has("--query") == args.has("--queries")) {
+        args.usage_error("give exactly one of --query STR and --queries FILE", code);
+        return code;
+    }
+    const auto k = args.get_int("--top-k", 10), threads = args.get_int("--threads", 0);
+    if (!k || !threads) return kExitUsage;
+    if (*k < 1 || *threads < 0) {
+        args.usage_error("-k must be >= 1 and --threads >= 0", code);
+        return code;
+    }
+    auto fail = [](const semvec::Error& e) {
+        std::fprintf(stderr, "semvec search: %s\n", e.what().c_str());
+        return kExitInputError;
+    };
+
+    const std::string corpus_path = args.get("--corpus"), model_path = args.get("--model");
+    auto corpus = read_lines(corpus_path, "texts");
+    if (!corpus) return fail(corpus.error());
+    const std::size_t n = corpus->size();
+    std::vector<std::string> labels;
+    if (args.has("--labels")) {
+        auto l = read_labels(args.get("--labels"), n);
+        if (!l) return fail(l.error());
+        labels = std::move(*l);
+    }
+    std::vector<std::string> queries;
+    if (args.has("--query")) {
+        queries.push_back(args.get("--query"));
+    } else {
+        auto q = read_lines(args.get("--queries"), "queries");
+        if (!q) return fail(q.error());
+        queries = std::move(*q);
+    }
+
+    auto model = semvec::load_model(model_path);
+    if (!model) return fail(model.error());
+    semvec::EncodeOptions encode;
+    encode.threads = static_cast<unsigned>(*threads);
+
+    // The corpus vectors: from the cache when it is fresh and has one row per text, else embedded now.
+    semvec::Matrix vectors;
+    const std::string cache = corpus_path + "." + model_stem(model_path) + ".npy";
+    bool cached = false;
+    if (args.has("--cache") && cache_is_fresh(cache, corpus_path, model_path)) {
+        auto m = semvec::read_npy(cache);
+        if (m && static_cast<std::size_t>(m->rows()) == n) {
+            vectors = std::move(*m);
+            cached = true;
+        }
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!cached) {
+        auto v = model->encode(*corpus, encode);
+        if (!v) return fail(v.error().with_source(corpus_path));
+        vectors = std::move(*v);
+        if (args.has("--cache")) {
+            auto st = semvec::write_npy(cache, vectors);
+            if (!st) return fail(st.error());
+        }
+    }
+    const double embed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    normalize_rows(vectors);
+
+    auto q = model->encode(queries, encode);
+    if (!q) return fail(q.error());
+    semvec::Matrix qv = std::move(*q);
+    if (qv.cols() != vectors.cols())
+        return fail(semvec::make_error("cached vectors have " + std::to_string(vectors.cols()) +
+                                           " dimensions but the model gives " + std::to_string(qv.cols()) +
+                                           "; delete the cache",
+                                       cache));
+    normalize_rows(qv);
+    const semvec::Matrix scores = qv * vectors.transpose();  // queries × corpus cosines
+
+    const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(*k), n);
+    std::vector<std::size_t> order(n);
+    for (std::size_t qi = 0; qi < queries.size(); ++qi) {
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        const auto row = scores.row(static_cast<Eigen::Index>(qi));
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                          [&row](std::size_t a, std::size_t b) {
+                              const float sa = row(static_cast<Eigen::Index>(a)), sb = row(static_cast<Eigen::Index>(b));
+                              return sa > sb || (sa == sb && a < b);
+                          });
+        std::printf("%squery: %s\n", qi ? "\n" : "", queries[qi].c_str());
+        for (std::size_t r = 0; r < top; ++r) {
+            const std::size_t i = order[r];
+            std::printf("%4zu  %.4f  %s", r + 1, row(static_cast<Eigen::Index>(i)), (*corpus)[i].c_str());
+            if (!labels.empty()) std::printf("  [%s]", labels[i].c_str());
+            std::printf("\n");
+        }
+    }
+    std::fprintf(stderr, "semvec search: %zu texts %s in %.3f s, %zu quer%s\n", n,
+                 cached ? "read from the cache" : "embedded", embed_s, queries.size(),
+                 queries.size() == 1 ? "y" : "ies");
+    return kExitOk;
+}
+
+}  // namespace semvec_cli
+#else
 #include <cstdio>
 
 #include "args.hpp"
 #include "commands.hpp"
 
 namespace semvec_cli {
-
 int cmd_search(int, char**) {
-    std::fprintf(stderr, "semvec search: not built yet\n");
+    std::fprintf(stderr, "semvec search: not built yet (needs semvec/model/model.hpp)\n");
     return kExitUsage;
 }
-
 }  // namespace semvec_cli
+#endif

@@ -1,0 +1,11 @@
+# Fails when the game example's compile flags name the source tree's include/ folder (it must use the copy).
+file(READ "${FLAGS_FILE}" flags)
+string(FIND "${flags}" "${FORBIDDEN} " at1)
+string(FIND "${flags}" "${FORBIDDEN}\n" at2)
+if(NOT at1 EQUAL -1 OR NOT at2 EQUAL -1)
+  message(FATAL_ERROR "game_npc_dialogue is compiled with ${FORBIDDEN} on its include path")
+endif()
+if(NOT flags MATCHES "-fno-exceptions")
+  message(FATAL_ERROR "game_npc_dialogue is not compiled with -fno-exceptions")
+endif()
+message(STATUS "game_npc_dialogue: vendored headers only, -fno-exceptions")
