@@ -8,6 +8,10 @@
 #include <string>
 
 #include <semvec/io/npy.hpp>
+#if __has_include(<semvec/io/text_table.hpp>)
+#include <semvec/io/text_table.hpp>
+#define SEMVEC_CLI_HAS_TEXT_TABLE 1
+#endif
 #include <semvec/plot/html.hpp>
 #include <semvec/plot/svg.hpp>
 
@@ -87,14 +91,14 @@ int cmd_plot(int argc, char** argv) {
     Args args("plot",
               "Draw 2-D points as a scatter plot coloured by label: a standalone SVG, or a self-contained HTML page\n"
               "(no network) where hovering a point shows its text, the legend toggles labels, the wheel zooms.\n"
-              "IN is an N×2 float .npy file (e.g. from `semvec reduce`); OUT ends in .svg or .html.",
+              "IN is N×2 points: a .npy file (e.g. from `semvec reduce`) or CSV/TSV text; OUT ends in .svg or .html.",
               {{"--labels", "FILE", "one label per point: a text file (one per line) or a 1-D integer .npy", ""},
                {"--text", "FILE", "one text per point (one per line), shown on hover", ""},
                {"--title", "STR", "title above the plot", ""},
                {"--width", "PX", "SVG width in pixels", "960"},
                {"--height", "PX", "SVG height in pixels", "720"},
                {"--point-size", "PX", "point radius in pixels (0: from the point count)", "0"}},
-              "IN.npy OUT.svg|OUT.html");
+              "IN.npy|IN.csv OUT.svg|OUT.html");
     int code = kExitOk;
     if (!args.parse(argc, argv, code)) return code;
     if (args.positional().size() != 2) {
@@ -114,8 +118,12 @@ int cmd_plot(int argc, char** argv) {
         std::fprintf(stderr, "semvec plot: %s\n", e.what().c_str());
         return kExitInputError;
     };
-    if (extension_of(in) != ".npy") return fail(semvec::make_error("expected an N×2 .npy file", in));
-    auto points = semvec::read_npy(in);
+    const std::string ext = extension_of(in);
+    semvec::Result<semvec::Matrix> points = semvec::make_error("expected an N×2 .npy, .csv or .tsv file", in);
+    if (ext == ".npy") points = semvec::read_npy(in);
+#ifdef SEMVEC_CLI_HAS_TEXT_TABLE
+    else if (ext == ".csv" || ext == ".tsv" || ext == ".txt") points = semvec::read_text_table(in);
+#endif
     if (!points) return fail(points.error());
     if (points->rows() == 0) return fail(semvec::make_error("no points (0 rows)", in));
     if (points->cols() != 2)
