@@ -219,9 +219,10 @@ struct Axis {
     std::vector<std::string> tick_labels;
 };
 
-/// Ticks at nice steps covering [lo, hi] with about `target` intervals. A zero-width range is widened
-/// (to ±1 around 0, or ±10 % of the value) so that a single point or identical points still get an axis.
-inline Axis nice_axis(double lo, double hi, int target = 6) {
+/// Ticks at nice steps for [lo, hi] with about `target` intervals. With `extend` the range grows to whole
+/// ticks (the frame then starts and ends on a tick); without, it stays [lo, hi] and the ticks are those inside.
+/// A zero-width range is widened (to ±1 around 0, or ±10 % of the value) so that one point still gets an axis.
+inline Axis nice_axis(double lo, double hi, int target = 6, bool extend = true) {
     if (!(hi > lo)) {
         const double pad = lo == 0 ? 1.0 : std::abs(lo) * 0.1;
         lo -= pad;
@@ -231,18 +232,31 @@ inline Axis nice_axis(double lo, double hi, int target = 6) {
     Axis a;
     const double range = nice_number(hi - lo, false);
     a.step = nice_number(range / target, true);
-    a.lo = std::floor(lo / a.step) * a.step;
-    a.hi = std::ceil(hi / a.step) * a.step;
-    const long long count = std::llround((a.hi - a.lo) / a.step);
+    const double first = extend ? std::floor(lo / a.step) : std::ceil(lo / a.step - 1e-9);
+    const double last = extend ? std::ceil(hi / a.step) : std::floor(hi / a.step + 1e-9);
+    a.lo = extend ? first * a.step : lo;
+    a.hi = extend ? last * a.step : hi;
+    const long long count = std::llround(last - first);
     const double e = std::floor(std::log10(a.step) + 1e-9);
     const bool sci = std::abs(e) >= 6 || std::max(std::abs(a.lo), std::abs(a.hi)) >= 1e7;
     const int decimals = e < 0 ? static_cast<int>(-e) : 0;
     for (long long i = 0; i <= count; ++i) {
-        const double v = a.lo + static_cast<double>(i) * a.step;
+        const double v = (first + static_cast<double>(i)) * a.step;
         a.ticks.push_back(v);
         a.tick_labels.push_back(sci ? format_number(v, "%.*g", 3) : format_number(v, "%.*f", decimals));
     }
     return a;
+}
+
+/// The axis over [lo, hi] padded by 4 % (a zero-width range widened first), with the nice ticks inside it.
+inline Axis padded_axis(double lo, double hi, int target) {
+    if (!(hi > lo)) {
+        const double pad = lo == 0 ? 1.0 : std::abs(lo) * 0.1;
+        lo -= pad;
+        hi += pad;
+    }
+    const double p = (hi - lo) * 0.04;
+    return nice_axis(lo - p, hi + p, target, false);
 }
 
 // ---------------------------------------------------------------- data

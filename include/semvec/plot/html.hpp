@@ -309,19 +309,9 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
     const std::size_t n = static_cast<std::size_t>(points.rows());
     const std::size_t groups = d.groups.size();
 
-    // The home view: the data padded by 3 % (a zero-width range widened as the SVG axes do).
-    double b[4] = {d.xmin, d.xmax, d.ymin, d.ymax};
-    for (int a = 0; a < 4; a += 2) {
-        double lo = b[a], hi = b[a + 1];
-        if (!(hi > lo)) {
-            const double pad = lo == 0 ? 1.0 : std::abs(lo) * 0.1;
-            lo -= pad;
-            hi += pad;
-        }
-        const double p = (hi - lo) * 0.03;
-        b[a] = lo - p;
-        b[a + 1] = hi + p;
-    }
+    // The home view: the data padded as the SVG axes are (a zero-width range widened first).
+    const detail::Axis ax = detail::padded_axis(d.xmin, d.xmax, 6), ay = detail::padded_axis(d.ymin, d.ymax, 6);
+    const double b[4] = {ax.lo, ax.hi, ay.lo, ay.hi};
 
     std::string js;  // the data, as JSON that is safe inside <script>
     js.reserve(256 + n * (opt.texts.empty() ? 24 : 80));

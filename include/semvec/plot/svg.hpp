@@ -28,10 +28,10 @@ inline SvgLayout svg_layout(const PlotData& d, const PlotOptions& opt, double le
     L.right = opt.width - legend_width - 20;
     L.top = opt.title.empty() ? 16 : 48;
     L.bottom = opt.height - 44.0;
-    // Pad the data by 3 % so that points at the extremes are not cut by the frame.
-    const double px = (d.xmax - d.xmin) * 0.03, py = (d.ymax - d.ymin) * 0.03;
-    L.x = nice_axis(d.xmin - px, d.xmax + px, std::max(2, static_cast<int>((L.right - L.left) / 90)));
-    L.y = nice_axis(d.ymin - py, d.ymax + py, std::max(2, static_cast<int>((L.bottom - L.top) / 60)));
+    // The frame is the data padded by 4 % (so that points at the extremes are not cut), not rounded out to
+    // whole ticks: rounding out can leave a third of the plot empty.
+    L.x = padded_axis(d.xmin, d.xmax, std::max(2, static_cast<int>((L.right - L.left) / 90)));
+    L.y = padded_axis(d.ymin, d.ymax, std::max(2, static_cast<int>((L.bottom - L.top) / 60)));
     return L;
 }
 
