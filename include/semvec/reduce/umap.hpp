@@ -67,6 +67,11 @@ struct UmapOptions {
     float repulsion_strength = 1.0f;
     /// Number of nearest neighbours assumed locally connected (ρ = distance to that neighbour). Default 1.
     float local_connectivity = 1.0f;
+    /// SGD engine. false (default): umap-learn's in-place update rule on one thread (the kNN, graph and init
+    /// stages still use `threads`). true: a multi-threaded engine that reads positions from a per-epoch
+    /// snapshot; several times faster, but trustworthiness drops by ~0.005 at N = 70k. Both are bit-identical
+    /// for any thread count.
+    bool parallel_sgd = false;
     /// Random seed: same seed → bit-identical output for any thread count. Default 42.
     std::uint64_t seed = 42;
     /// Worker threads; 0 = all cores. Default 0.
@@ -254,8 +259,10 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
     p.alpha0 = options.learning_rate;
     p.negative_sample_rate = options.negative_sample_rate;
     p.n_epochs = n_epochs;
-    p.attract_scale = 2.0f;
+    p.attract_scale = 1.0f;
     p.tail_is_head = true;
+    p.move_tail = true;
+    p.sequential = !options.parallel_sgd;
     p.threads = threads;
     p.seed = options.seed;
     if (graph.nnz() > 0 && !detail::umap_sgd(Y, nullptr, graph, p, options.progress))
@@ -341,6 +348,7 @@ inline Result<Matrix> umap_transform(const UmapModel& model, const MatrixView& p
     p.n_epochs = n_epochs;
     p.attract_scale = 1.0f;
     p.tail_is_head = false;
+    p.move_tail = false;
     p.threads = threads;
     p.seed = options.seed;
     if (graph.nnz() > 0 && !detail::umap_sgd(Y, &model.embedding, graph, p, options.progress))

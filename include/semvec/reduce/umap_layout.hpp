@@ -38,8 +38,10 @@ struct UmapSgdParams {
     float alpha0 = 1.0f;          ///< initial learning rate
     int negative_sample_rate = 5;
     int n_epochs = 200;
-    float attract_scale = 2.0f;   ///< 2 for fit (head-only moves on a symmetric graph), 1 for transform
+    float attract_scale = 1.0f;   ///< multiplies the attractive step
     bool tail_is_head = true;     ///< fit: tail = snapshot of the head embedding; transform: fixed tail
+    bool move_tail = true;        ///< fit: the tail also moves (by the opposite step, applied at epoch end)
+    bool sequential = false;      ///< fit: umap-learn's in-place rule on one thread (umap_sgd_sequential)
     unsigned threads = 1;
     std::uint64_t seed = 42;
 };
@@ -89,7 +91,8 @@ inline float umap_clip(float v) { return v > 4.0f ? 4.0f : (v < -4.0f ? -4.0f : 
 /// the portable loop (umap_fast_pow, clip, masks) but with gathers for the targets.
 template <int kDim>
 inline void umap_lanes16_avx512(const int32_t* grid, std::size_t steps, float (*c)[16], const float* T, float a,
-                                float b, float two_ab, float two_gb, float attract_step, float alpha) {
+                                float b, float two_ab, float two_gb, float attract_step, float alpha,
+                                float* dgrid) {
     __m512 cv[kDim];
     for (int d = 0; d < kDim; ++d) cv[d] = _mm512_loadu_ps(c[d]);
     const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
@@ -142,7 +145,9 @@ inline void umap_lanes16_avx512(const int32_t* grid, std::size_t steps, float (*
         const __m512 step = _mm512_maskz_mov_ps(live, _mm512_mask_blend_ps(attract, s_rep, s_att));
         for (int d = 0; d < kDim; ++d) {
             const __m512 g = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, diff[d]), mfour), four);
-            cv[d] = _mm512_fmadd_ps(step, g, cv[d]);
+            const __m512 mv = _mm512_mul_ps(step, g);
+            cv[d] = _mm512_add_ps(cv[d], mv);
+            if (dgrid) _mm512_storeu_ps(dgrid + (t * kDim + d) * 16, mv);
         }
     }
     for (int d = 0; d < kDim; ++d) _mm512_storeu_ps(c[d], cv[d]);
@@ -174,6 +179,23 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
         std::uint64_t s = p.seed * 0x9E3779B97F4A7C15ULL + i;
         rng[i] = umap_splitmix(s) | 1u;  // xorshift state must be non-zero
     }
+    // Deferred tail moves (fit): the step of edge (i, j) is mirrored onto j through the slot of (j, i),
+    // and every vertex adds its slots at the end of the epoch in a fixed order.
+    const bool move_tail = p.move_tail && p.tail_is_head;
+    std::vector<std::int64_t> rev;
+    std::vector<float> tail_delta;
+    if (move_tail) {
+        rev.assign(nnz, -1);
+        for (std::size_t i = 0; i < n_head; ++i)
+            for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
+                const std::size_t j = static_cast<std::size_t>(graph.col[e]);
+                const int32_t* b0 = graph.col.data() + graph.row_ptr[j];
+                const int32_t* b1 = graph.col.data() + graph.row_ptr[j + 1];
+                const int32_t* f = std::lower_bound(b0, b1, static_cast<int32_t>(i));
+                if (f != b1 && *f == static_cast<int32_t>(i)) rev[e] = f - graph.col.data();
+            }
+        tail_delta.assign(nnz * static_cast<std::size_t>(dim), 0.0f);
+    }
     Matrix snapshot;
     const Matrix* tail = tail_fixed;
     if (p.tail_is_head) tail = &snapshot;
@@ -191,7 +213,9 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
     const bool skip_self = p.tail_is_head;
     struct LaneWork {
         std::vector<int32_t> ops[kLanes];
-        std::vector<int32_t> grid;  // steps × kLanes, op = 2·target + is_attract, −1 = idle
+        std::vector<std::int64_t> slots[kLanes];  // per op: slot receiving the tail's opposite step, or −1
+        std::vector<int32_t> grid;   // steps × kLanes, op = 2·target + is_attract, −1 = idle
+        std::vector<float> dgrid;    // steps × dim × kLanes: the step each op applied
     };
     auto lanes_chunk = [&](std::size_t begin, std::size_t end, double n, float alpha_now, const float* T) {
         LaneWork lw;
@@ -201,11 +225,14 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
             for (int v = 0; v < lanes; ++v) {
                 const std::size_t i = g0 + v;
                 auto& ops = lw.ops[v];
+                auto& sl = lw.slots[v];
                 ops.clear();
+                sl.clear();
                 std::uint64_t& rs = rng[i];
                 for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
                     if (!(next[e] <= n)) continue;
                     ops.push_back(graph.col[e] * 2 + 1);
+                    if (move_tail) sl.push_back(rev[e]);
                     next[e] += eps[e];
                     const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
                     for (int q = 0; q < n_neg; ++q) {
@@ -213,6 +240,7 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                             static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
                         if (skip_self && kk == i) continue;
                         ops.push_back(static_cast<int32_t>(kk) * 2);
+                        if (move_tail) sl.push_back(-1);
                     }
                     if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
                 }
@@ -226,9 +254,13 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                 for (int d = 0; d < kDim; ++d)
                     c[d][v] = v < lanes ? head.data()[(g0 + v) * kDim + d] : 0.0f;
             const float attract_step = attract_scale * alpha_now;
+            constexpr int kD = kDim > 0 ? kDim : 1;
+            if (move_tail) lw.dgrid.resize(steps * kD * kLanes);
+            float* dgrid = move_tail ? lw.dgrid.data() : nullptr;
 #if SEMVEC_SIMD_LEVEL == 3
             if constexpr (kLanes == 16 && kDim > 0) {
-                umap_lanes16_avx512<kDim>(lw.grid.data(), steps, c, T, a, b, two_ab, two_gb, attract_step, alpha_now);
+                umap_lanes16_avx512<kDim>(lw.grid.data(), steps, c, T, a, b, two_ab, two_gb, attract_step, alpha_now,
+                                          dgrid);
             } else
 #endif
             for (std::size_t t = 0; t < steps; ++t) {
@@ -250,9 +282,21 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                     const float den = a * pw + 1.0f;
                     const float gc = attract ? -two_ab * pw / (d2s * den) : two_gb / ((0.001f + d2s) * den);
                     const float step = live ? (attract ? attract_step : alpha_now) : 0.0f;
-                    for (int d = 0; d < kDim; ++d) c[d][v] += step * umap_clip(gc * diff[d]);
+                    for (int d = 0; d < kDim; ++d) {
+                        const float mv = step * umap_clip(gc * diff[d]);
+                        c[d][v] += mv;
+                        if (dgrid) dgrid[(t * kD + d) * kLanes + v] = mv;
+                    }
                 }
             }
+            if (move_tail)
+                for (int v = 0; v < lanes; ++v)
+                    for (std::size_t t = 0; t < lw.slots[v].size(); ++t) {
+                        const std::int64_t slot = lw.slots[v][t];
+                        if (slot < 0) continue;
+                        for (int d = 0; d < kDim; ++d)
+                            tail_delta[static_cast<std::size_t>(slot) * kDim + d] = -dgrid[(t * kD + d) * kLanes + v];
+                    }
             for (int v = 0; v < lanes; ++v)
                 for (int d = 0; d < kDim; ++d) head.data()[(g0 + v) * kDim + d] = c[d][v];
         }
@@ -282,7 +326,11 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                     if (d2 > 0) {
                         const float pw = umap_fast_pow(d2, b);
                         const float gc = -two_ab * pw / (d2 * (a * pw + 1.0f));
-                        for (int d = 0; d < dim; ++d) c[d] += p.attract_scale * umap_clip(gc * (c[d] - o[d])) * alpha;
+                        for (int d = 0; d < dim; ++d) {
+                            const float mv = p.attract_scale * umap_clip(gc * (c[d] - o[d])) * alpha;
+                            c[d] += mv;
+                            if (move_tail && rev[e] >= 0) tail_delta[static_cast<std::size_t>(rev[e]) * dim + d] = -mv;
+                        }
                     }
                     next[e] += eps[e];
                     const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
@@ -305,7 +353,118 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                 }
             }
         });
+        if (move_tail) {
+            parallel_for(n_head, p.threads, [&](std::size_t begin, std::size_t end, unsigned) {
+                for (std::size_t j = begin; j < end; ++j) {
+                    float* c = head.data() + j * dim;
+                    for (std::size_t e = graph.row_ptr[j]; e < graph.row_ptr[j + 1]; ++e)
+                        for (int d = 0; d < dim; ++d) {
+                            float& td = tail_delta[e * dim + d];
+                            c[d] += td;
+                            td = 0.0f;
+                        }
+                }
+            });
+        }
         // umap-learn's schedule: epochs 0 and 1 both run at alpha0, then linear decay.
+        alpha = p.alpha0 * (1.0f - static_cast<float>(epoch) / static_cast<float>(p.n_epochs));
+        if (progress && !progress(epoch + 1, p.n_epochs, std::numeric_limits<double>::quiet_NaN())) return false;
+    }
+    return true;
+}
+
+/// umap-learn's own update rule, in place and in edge order: both ends of a sampled edge move at once and
+/// every read sees the latest positions. Single-threaded, hence identical for any thread count. The only
+/// liberty taken: the negative samples of one edge are evaluated at the same head position and their steps
+/// summed (instead of one after another), which lets the CPU overlap them.
+template <int kDim>
+bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p,
+                         const std::function<bool(int, int, double)>& progress) {
+    const std::size_t n_vert = static_cast<std::size_t>(Y.rows());
+    const int dim = kDim > 0 ? kDim : static_cast<int>(Y.cols());
+    const std::size_t nnz = graph.nnz();
+    float wmax = 0;
+    for (float v : graph.val) wmax = std::max(wmax, v);
+    std::vector<double> eps(nnz), next(nnz), eps_neg(nnz), next_neg(nnz);
+    const double neg_rate = std::max(p.negative_sample_rate, 0);
+    for (std::size_t e = 0; e < nnz; ++e) {
+        const double w = graph.val[e];
+        eps[e] = w > 0 ? static_cast<double>(wmax) / w : -1.0;
+        next[e] = eps[e];
+        eps_neg[e] = neg_rate > 0 ? eps[e] / neg_rate : std::numeric_limits<double>::infinity();
+        next_neg[e] = eps_neg[e];
+    }
+    std::uint64_t rs = p.seed * 0x9E3779B97F4A7C15ULL;
+    rs = umap_splitmix(rs) | 1u;
+    const std::uint32_t n_tail = static_cast<std::uint32_t>(n_vert);
+    const float a = p.a, b = p.b, two_ab = 2.0f * a * b, two_gb = 2.0f * p.gamma * b;
+    float* Yd = Y.data();
+    constexpr int kBatch = 8;
+    float alpha = p.alpha0;
+    for (int epoch = 0; epoch < p.n_epochs; ++epoch) {
+        const double n = epoch;
+        for (std::size_t i = 0; i < n_vert; ++i) {
+            float* c = Yd + i * dim;
+            for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
+                if (!(next[e] <= n)) continue;
+                float* o = Yd + static_cast<std::size_t>(graph.col[e]) * dim;
+                float d2 = 0;
+                for (int d = 0; d < dim; ++d) {
+                    const float diff = c[d] - o[d];
+                    d2 += diff * diff;
+                }
+                if (d2 > 0) {
+                    const float pw = umap_fast_pow(d2, b);
+                    const float gc = -two_ab * pw / (d2 * (a * pw + 1.0f));
+                    for (int d = 0; d < dim; ++d) {
+                        const float mv = umap_clip(gc * (c[d] - o[d])) * alpha;
+                        c[d] += mv;
+                        o[d] -= mv;
+                    }
+                }
+                next[e] += eps[e];
+                const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                for (int q0 = 0; q0 < n_neg; q0 += kBatch) {
+                    const int cnt = std::min(kBatch, n_neg - q0);
+                    std::uint32_t kk[kBatch];
+                    for (int q = 0; q < cnt; ++q)
+                        kk[q] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
+                    float acc[kDim > 0 ? kDim : 64] = {};
+                    if (kDim > 0) {
+                        for (int q = 0; q < cnt; ++q) {
+                            const float* ot = Yd + static_cast<std::size_t>(kk[q]) * dim;
+                            float diff[kDim > 0 ? kDim : 1];
+                            float dd = 0;
+                            for (int d = 0; d < kDim; ++d) {
+                                diff[d] = c[d] - ot[d];
+                                dd += diff[d] * diff[d];
+                            }
+                            const bool live = dd > 0;
+                            const float dds = live ? dd : 1.0f;
+                            const float pw = umap_fast_pow(dds, b);
+                            const float gc = two_gb / ((0.001f + dds) * (a * pw + 1.0f));
+                            const float step = live ? alpha : 0.0f;
+                            for (int d = 0; d < kDim; ++d) acc[d] += step * umap_clip(gc * diff[d]);
+                        }
+                        for (int d = 0; d < kDim; ++d) c[d] += acc[d];
+                    } else {  // any dimension: plain sequential loop
+                        for (int q = 0; q < cnt; ++q) {
+                            const float* ot = Yd + static_cast<std::size_t>(kk[q]) * dim;
+                            float dd = 0;
+                            for (int d = 0; d < dim; ++d) {
+                                const float diff = c[d] - ot[d];
+                                dd += diff * diff;
+                            }
+                            if (!(dd > 0)) continue;
+                            const float pw = umap_fast_pow(dd, b);
+                            const float gc = two_gb / ((0.001f + dd) * (a * pw + 1.0f));
+                            for (int d = 0; d < dim; ++d) c[d] += umap_clip(gc * (c[d] - ot[d])) * alpha;
+                        }
+                    }
+                }
+                if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
+            }
+        }
         alpha = p.alpha0 * (1.0f - static_cast<float>(epoch) / static_cast<float>(p.n_epochs));
         if (progress && !progress(epoch + 1, p.n_epochs, std::numeric_limits<double>::quiet_NaN())) return false;
     }
@@ -314,6 +473,13 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
 
 inline bool umap_sgd(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph, const UmapSgdParams& p,
                      const std::function<bool(int, int, double)>& progress) {
+    if (p.sequential && p.tail_is_head) {
+        switch (head.cols()) {
+            case 2: return umap_sgd_sequential<2>(head, graph, p, progress);
+            case 3: return umap_sgd_sequential<3>(head, graph, p, progress);
+            default: return umap_sgd_sequential<0>(head, graph, p, progress);
+        }
+    }
     switch (head.cols()) {
         case 2: return umap_sgd_impl<2>(head, tail_fixed, graph, p, progress);
         case 3: return umap_sgd_impl<3>(head, tail_fixed, graph, p, progress);
