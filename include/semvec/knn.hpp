@@ -57,7 +57,10 @@ struct KnnOptions {
     unsigned threads = 0;
     /// Seed of the approximate method (default 42).
     std::uint64_t seed = 42;
-    /// automatic uses exact search while N·N·D ≤ this (default 2.5e10, ≈ 20k points × 64 dims).
+    /// automatic uses exact search while N·N·D ≤ exact_max_work · max(1, k/15)² (default 2.5e10: ≈ 22k points
+    /// × 50 dims at k = 15; NN-descent's cost grows ~k², brute force's barely). Measured at 2 threads on
+    /// 50-d Fashion-MNIST, 20k points: k = 15 exact 0.89 s vs NN-descent 0.98 s (recall 0.997);
+    /// k = 90 exact 1.5 s vs NN-descent 6.8 s.
     double exact_max_work = 2.5e10;
     /// NN-descent: maximal iterations; 0 = max(5, round(log2 N)) (default 0).
     int nndescent_iterations = 0;
@@ -213,15 +216,16 @@ inline void knn_exact_impl(const Matrix& pts, int k, unsigned threads, KnnGraph&
                     float* hd = &g.distances[i * k];
                     std::int32_t* hi = &g.indices[i * k];
                     const float ni = norms[static_cast<Eigen::Index>(i)];
-                    const float* drow = dots.row(static_cast<Eigen::Index>(qi)).data();
+                    float* drow = dots.row(static_cast<Eigen::Index>(qi)).data();
                     const float* nr_ = norms.data() + r0;
+                    // Pass 1 (vectorised): squared distances in place. Pass 2: a predictable threshold scan.
+                    for (std::size_t rj = 0; rj < nr; ++rj) drow[rj] = std::max(ni + nr_[rj] - 2.f * drow[rj], 0.f);
+                    if (i >= r0 && i < r1) drow[i - r0] = std::numeric_limits<float>::infinity();
+                    float thr = hd[0];
                     for (std::size_t rj = 0; rj < nr; ++rj) {
-                        float dist = ni + nr_[rj] - 2.f * drow[rj];
-                        if (dist < 0.f) dist = 0.f;
-                        if (dist > hd[0]) continue;  // common case: not among the k nearest so far
-                        const std::size_t j = r0 + rj;
-                        if (j == i) continue;
-                        NeighborHeap::push(hd, hi, nullptr, k, dist, static_cast<std::int32_t>(j), false);
+                        if (drow[rj] > thr) continue;  // common case: not among the k nearest so far
+                        NeighborHeap::push(hd, hi, nullptr, k, drow[rj], static_cast<std::int32_t>(r0 + rj), false);
+                        thr = hd[0];
                     }
                 }
             }
@@ -465,8 +469,11 @@ inline Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options) {
     g.indices.resize(n * options.k);
     g.distances.resize(n * options.k);
     bool exact = options.method == KnnMethod::exact;
-    if (options.method == KnnMethod::automatic)
-        exact = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(data.cols()) <= options.exact_max_work;
+    if (options.method == KnnMethod::automatic) {
+        const double kf = std::max(1.0, options.k / 15.0);
+        exact = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(data.cols()) <=
+                options.exact_max_work * kf * kf;
+    }
     if (exact) detail::knn_exact_impl(pts, options.k, threads, g);
     else detail::knn_nndescent_impl(pts, options, threads, g);
     detail::finish_graph(g, pts, options.metric, threads);
