@@ -106,6 +106,7 @@ struct SpaceTree {
     std::vector<std::int32_t> order;     ///< points in tree order
     std::vector<std::int32_t> position;  ///< position of each point in `order`
     std::vector<std::int32_t> scratch;
+    std::vector<double> sorted;  ///< positions in tree order: leaf scans read contiguous memory
 
     void build(const double* y, std::size_t n) {
         order.resize(n);
@@ -129,7 +130,11 @@ struct SpaceTree {
         nodes.reserve(2 * n / kLeafSize + 16);
         nodes.emplace_back();
         build_node(0, y, 0, static_cast<std::int32_t>(n), center, half, 0);
-        for (std::size_t p = 0; p < n; ++p) position[static_cast<std::size_t>(order[p])] = static_cast<std::int32_t>(p);
+        sorted.resize(n * D);
+        for (std::size_t p = 0; p < n; ++p) {
+            position[static_cast<std::size_t>(order[p])] = static_cast<std::int32_t>(p);
+            for (int d = 0; d < D; ++d) sorted[p * D + d] = y[static_cast<std::size_t>(order[p]) * D + d];
+        }
     }
 
     void build_node(std::int32_t id, const double* y, std::int32_t begin, std::int32_t end, const double* center,
@@ -205,9 +210,8 @@ struct SpaceTree {
             }
             if (nd.children == 0) {
                 for (std::int32_t p = nd.begin; p < nd.begin + nd.count; ++p) {
-                    const std::int32_t j = order[static_cast<std::size_t>(p)];
-                    if (j == i) continue;
-                    const double* yj = y + static_cast<std::size_t>(j) * D;
+                    if (p == pos) continue;
+                    const double* yj = sorted.data() + static_cast<std::size_t>(p) * D;
                     double dx[D], d2 = 0.0;
                     for (int d = 0; d < D; ++d) {
                         dx[d] = yi[d] - yj[d];
