@@ -4,7 +4,8 @@
 Prints time (fit only, start-up and JIT warm-up excluded for the peers), trustworthiness@10 (sklearn) and
 10-NN label accuracy in the map. Needs the `umap_bench` driver (tests/umap/umap_bench.cpp):
     cmake --build build --target umap_bench
-    /usr/bin/python3 scripts/bench_umap.py --build build [--threads 2] [--data digits,mnist10k_pca50]
+    /usr/bin/python3 scripts/bench_umap.py --build build [--threads 2] [--data digits,mnist10k_pca50,fashion70k_pca50]
+        [--peers uwot,umap-learn] [--parallel-sgd]
 Peers: Debian `r-cran-uwot` and `umap-learn` (skipped if missing). Data: ../shared/data/reducers/.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
@@ -28,9 +29,11 @@ def trust_and_acc(X, Y, y, k=10, sample=None):
     return t, float((pred == y).mean())
 
 
-def run_semvec(build, xpath, out, threads, epochs):
+def run_semvec(build, xpath, out, threads, epochs, parallel_sgd=False):
     exe = os.path.join(build, "tests", "umap", "umap_bench")
-    r = subprocess.run([exe, xpath, out, str(threads), str(epochs)], capture_output=True, text=True, check=True)
+    env = dict(os.environ, UMAP_BENCH_PARALLEL_SGD="1" if parallel_sgd else "0")
+    r = subprocess.run([exe, xpath, out, str(threads), str(epochs)], capture_output=True, text=True, check=True,
+                       env=env)
     info = json.loads(r.stdout.strip().splitlines()[-1])
     return info["total"], np.load(out), info
 
@@ -75,6 +78,7 @@ def main():
     ap.add_argument("--data", default="digits,mnist10k_pca50")
     ap.add_argument("--peers", default="uwot,umap-learn")
     ap.add_argument("--trust-sample", type=int, default=10000)
+    ap.add_argument("--parallel-sgd", action="store_true", help="also run semvec with UmapOptions::parallel_sgd")
     a = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(a.threads))
     peers = [p for p in a.peers.split(",") if p]
@@ -88,6 +92,11 @@ def main():
                                     a.threads, a.epochs)
             results["semvec"] = (t, Y, "knn %.2f graph %.2f init %.2f sgd %.2f (%s)" %
                                  (info["knn"], info["graph"], info["init"], info["sgd"], info["init_used"]))
+            if a.parallel_sgd:
+                t, Y, info = run_semvec(a.build, os.path.join(SHARED, name + "_X.npy"), os.path.join(tmp, "p.npy"),
+                                        a.threads, a.epochs, parallel_sgd=True)
+                results["semvec-par"] = (t, Y, "parallel_sgd; knn %.2f graph %.2f init %.2f sgd %.2f" %
+                                         (info["knn"], info["graph"], info["init"], info["sgd"]))
             if "uwot" in peers:
                 try:
                     t, Y = run_uwot(X, a.threads, tmp); results["uwot"] = (t, Y, "")

@@ -312,3 +312,18 @@ TEST_CASE("transform() places held-out digits next to their own class") {
     semvec::Matrix wrong = semvec::Matrix::Zero(3, 5);
     CHECK(!semvec::umap_transform(*model, view(wrong)).ok());
 }
+
+TEST_CASE("The parallel SGD engine is bit-identical for 1 and 2 threads and keeps digits trustworthy") {
+    const auto& d = digits();
+    semvec::UmapOptions opt;
+    opt.parallel_sgd = true;
+    opt.threads = 1;
+    auto a = semvec::umap(view(d.X), opt);
+    opt.threads = 2;
+    auto b = semvec::umap(view(d.X), opt);
+    REQUIRE((a.ok() && b.ok()));
+    CHECK((*a).cwiseEqual(*b).all());
+    const double t = trustworthiness(d.X, *b, 10);
+    std::printf("umap digits (parallel_sgd): trustworthiness@10 %.4f\n", t);
+    CHECK(t >= 0.98);
+}

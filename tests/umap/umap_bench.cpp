@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
         opt.init = init == "pca" ? semvec::UmapInit::pca : init == "random" ? semvec::UmapInit::random : semvec::UmapInit::spectral;
     }
     if (argc > 6) opt.seed = std::strtoull(argv[6], nullptr, 10);
+    if (const char* e = std::getenv("UMAP_BENCH_PARALLEL_SGD")) opt.parallel_sgd = std::string(e) == "1";
     if (const char* e = std::getenv("UMAP_BENCH_KNN")) {  // experiments: exact or approximate kNN
         const semvec::KnnMethod method = std::string(e) == "exact" ? semvec::KnnMethod::exact : semvec::KnnMethod::approximate;
         semvec::KnnOptions ko;

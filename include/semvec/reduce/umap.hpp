@@ -11,10 +11,12 @@
 // negative sampling and umap-learn's epochs-per-sample schedule. The pieces live in umap_curve.hpp,
 // umap_graph.hpp, umap_init.hpp and umap_layout.hpp.
 //
-// Reproducibility: a given seed gives bit-identical output for ANY thread count (same kNN graph assumed:
-// semvec::knn's own guarantee applies). The SGD reads the other vertices from a per-epoch snapshot and each
-// vertex has its own random generator (see umap_layout.hpp); this differs from umap-learn/uwot's in-place
-// Hogwild updates, which are not reproducible in parallel, and gives the same trustworthiness (tests).
+// Reproducibility: a given seed gives bit-identical output for ANY thread count (semvec::knn is itself
+// thread-count independent). The default SGD is umap-learn's in-place rule run on one thread (threads
+// speed up the kNN, graph and spectral stages); `parallel_sgd` switches to a multi-threaded engine that
+// reads the other vertices from a per-epoch snapshot and is also thread-count independent, but loses
+// ~0.005 trustworthiness at N = 70k (see umap_layout.hpp). Results depend on the build's SIMD level
+// (the AVX-512 kernels sum the negative samples of an edge in another order than the portable code).
 #pragma once
 
 #include <chrono>

@@ -4,12 +4,14 @@
 // w_max / w epochs, each sample moves the head towards the tail (gradient clipped to ±4) and then pushes
 // it away from negative_sample_rate random vertices; the learning rate falls linearly to 0.
 //
-// Determinism with threads: umap-learn and uwot move both ends of an edge in place, so a parallel run
-// races (Hogwild) and is not reproducible. Here each epoch reads the other vertices from a snapshot taken
-// at the start of the epoch and a worker only writes the vertices it owns (heads of its rows), with one
-// random generator per vertex. The result is therefore bit-identical for a given seed whatever the thread
-// count. Since the symmetric graph holds each edge twice, (i,j) and (j,i), moving only the head and
-// doubling the attractive step gives every vertex the same expected pull as umap-learn's move-both rule.
+// Two engines, both bit-identical for a given seed whatever the thread count:
+// - umap_sgd_sequential (default): umap-learn's rule, in place, in edge order on one thread. The negative
+//   samples of one edge are evaluated at the same head position and summed (AVX-512: one register).
+// - umap_sgd_impl (UmapOptions::parallel_sgd): each epoch reads the other vertices from a snapshot taken
+//   at its start; a worker writes only the heads it owns, each vertex has its own random generator, and
+//   the opposite (tail) step of an attraction is stored in the reverse edge's slot and added at the end
+//   of the epoch in a fixed order. Several times faster on 2+ cores, but the one-epoch-stale reads cost
+//   trustworthiness at large N (fashion 70k: 0.978 vs 0.982 sequential, uwot 0.983).
 #pragma once
 
 #include <algorithm>
@@ -20,15 +22,15 @@
 #include <limits>
 #include <vector>
 
-#if SEMVEC_SIMD_LEVEL == 3
-#include <immintrin.h>
-#endif
-
 #include "semvec/matrix.hpp"
 #include "semvec/reduce/umap_graph.hpp"
 #include "semvec/reduce/umap_init.hpp"
 #include "semvec/simd/dispatch.hpp"
 #include "semvec/util/parallel.hpp"
+
+#if SEMVEC_SIMD_LEVEL == 3
+#include <immintrin.h>
+#endif
 
 namespace semvec::detail {
 
@@ -373,6 +375,33 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
     return true;
 }
 
+#if SEMVEC_SIMD_LEVEL == 3
+/// umap_fast_pow on 16 lanes (x > 0).
+inline __m512 umap_fast_pow16(__m512 x, __m512 y) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    const __m512i bits = _mm512_castps_si512(x);
+    const __m512i bias = _mm512_set1_epi32(127);
+    const __m512 e = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_srli_epi32(bits, 23), bias));
+    const __m512 m = _mm512_castsi512_ps(
+        _mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x007fffff)), _mm512_set1_epi32(0x3f800000)));
+    const __m512 tt = _mm512_div_ps(_mm512_sub_ps(m, one), _mm512_add_ps(m, one));
+    const __m512 t2 = _mm512_mul_ps(tt, tt);
+    __m512 poly = _mm512_fmadd_ps(t2, _mm512_set1_ps(0.4121985831e0f), _mm512_set1_ps(0.5770780163555854f));
+    poly = _mm512_fmadd_ps(t2, poly, _mm512_set1_ps(0.9617966939259756f));
+    poly = _mm512_fmadd_ps(t2, poly, _mm512_set1_ps(2.8853900817779268f));
+    __m512 z = _mm512_mul_ps(y, _mm512_fmadd_ps(tt, poly, e));
+    z = _mm512_min_ps(_mm512_max_ps(z, _mm512_set1_ps(-126.0f)), _mm512_set1_ps(126.0f));
+    const __m512 fl = _mm512_roundscale_ps(z, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    const __m512 f = _mm512_sub_ps(z, fl);
+    __m512 q = _mm512_fmadd_ps(f, _mm512_set1_ps(0.0013333558146428443f), _mm512_set1_ps(0.009618129107628477f));
+    q = _mm512_fmadd_ps(f, q, _mm512_set1_ps(0.05550410866482158f));
+    q = _mm512_fmadd_ps(f, q, _mm512_set1_ps(0.2402265069591007f));
+    q = _mm512_fmadd_ps(f, q, _mm512_set1_ps(0.6931471805599453f));
+    q = _mm512_fmadd_ps(f, q, one);
+    return _mm512_mul_ps(q, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(fl), bias), 23)));
+}
+#endif
+
 /// umap-learn's own update rule, in place and in edge order: both ends of a sampled edge move at once and
 /// every read sees the latest positions. Single-threaded, hence identical for any thread count. The only
 /// liberty taken: the negative samples of one edge are evaluated at the same head position and their steps
@@ -399,7 +428,7 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
     const std::uint32_t n_tail = static_cast<std::uint32_t>(n_vert);
     const float a = p.a, b = p.b, two_ab = 2.0f * a * b, two_gb = 2.0f * p.gamma * b;
     float* Yd = Y.data();
-    constexpr int kBatch = 8;
+    constexpr int kBatch = 16;
     float alpha = p.alpha0;
     for (int epoch = 0; epoch < p.n_epochs; ++epoch) {
         const double n = epoch;
@@ -430,6 +459,33 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                     for (int q = 0; q < cnt; ++q)
                         kk[q] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
                     float acc[kDim > 0 ? kDim : 64] = {};
+#if SEMVEC_SIMD_LEVEL == 3
+                    if constexpr (kDim > 0) {
+                        // The batch in one register: gather the targets, one vector pow, sum the steps.
+                        const __mmask16 m = static_cast<__mmask16>((1u << cnt) - 1u);
+                        const __m512i idx = _mm512_mullo_epi32(
+                            _mm512_maskz_loadu_epi32(m, reinterpret_cast<const int*>(kk)), _mm512_set1_epi32(kDim));
+                        __m512 diff[kDim > 0 ? kDim : 1];
+                        __m512 dd = _mm512_setzero_ps();
+                        for (int d = 0; d < kDim; ++d) {
+                            const __m512 ot = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m,
+                                                                       _mm512_add_epi32(idx, _mm512_set1_epi32(d)), Yd, 4);
+                            diff[d] = _mm512_sub_ps(_mm512_set1_ps(c[d]), ot);
+                            dd = _mm512_fmadd_ps(diff[d], diff[d], dd);
+                        }
+                        const __mmask16 live = _mm512_mask_cmp_ps_mask(m, dd, _mm512_setzero_ps(), _CMP_GT_OQ);
+                        const __m512 dds = _mm512_mask_blend_ps(live, _mm512_set1_ps(1.0f), dd);
+                        const __m512 pw = umap_fast_pow16(dds, _mm512_set1_ps(b));
+                        const __m512 den = _mm512_fmadd_ps(_mm512_set1_ps(a), pw, _mm512_set1_ps(1.0f));
+                        const __m512 gc = _mm512_div_ps(_mm512_set1_ps(two_gb),
+                                                        _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(0.001f), dds), den));
+                        for (int d = 0; d < kDim; ++d) {
+                            const __m512 g = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, diff[d]), _mm512_set1_ps(-4.0f)),
+                                                           _mm512_set1_ps(4.0f));
+                            c[d] += _mm512_mask_reduce_add_ps(live, _mm512_mul_ps(_mm512_set1_ps(alpha), g));
+                        }
+                    } else
+#endif
                     if (kDim > 0) {
                         for (int q = 0; q < cnt; ++q) {
                             const float* ot = Yd + static_cast<std::size_t>(kk[q]) * dim;
