@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Convert a model into a semvec model file (docs/model-format.md).
+
+  convert.py HF_DIR OUT.safetensors [--dtype f32|f16|bf16] [--pooling cls|mean|max] [--normalize|--no-normalize]
+  convert.py --hub NAME OUT.safetensors [...]          (needs huggingface_hub, online)
+  convert.py --word-vectors FILE_OR_DIR OUT.safetensors [--dtype f16]   (GloVe, word2vec text/.bin, Model2Vec)
+
+Needs numpy; torch only for pytorch_model.bin. Exit codes: 0 ok, 1 input error, 2 usage.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from semvec_convert import ConvertError  # noqa: E402
+
+
+def hub_download(name):
+    try:
+        import huggingface_hub
+    except ImportError:
+        raise ConvertError("--hub needs the huggingface_hub package, which is not installed "
+                           "(pip install huggingface_hub); or download the model folder yourself and pass its path")
+    try:
+        return huggingface_hub.snapshot_download(
+            name, allow_patterns=["*.json", "vocab.txt", "model.safetensors", "model.safetensors.index.json",
+                                  "model-*.safetensors", "1_Pooling/*", "2_Normalize/*"])
+    except Exception as e:  # offline, unknown repo, ...
+        raise ConvertError("--hub %s: download failed (offline? HF_HUB_OFFLINE set? unknown name?): %s" % (name, e))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="convert.py", description=__doc__.split("\n")[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("source", nargs="?", help="Hugging Face model folder")
+    ap.add_argument("out", nargs="?", help="output .safetensors")
+    ap.add_argument("--word-vectors", metavar="FILE", help="convert word vectors (GloVe/word2vec file or Model2Vec folder)")
+    ap.add_argument("--hub", metavar="NAME", help="download NAME through huggingface_hub first")
+    ap.add_argument("--dtype", default=None, choices=["f32", "f16", "bf16", "int8"],
+                    help="weight storage (default f32; f16 for --word-vectors)")
+    ap.add_argument("--pooling", choices=["cls", "mean", "max"], help="override the pooling")
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--normalize", dest="normalize", action="store_true", default=None)
+    g.add_argument("--no-normalize", dest="normalize", action="store_false")
+    ap.add_argument("--from-bin", action="store_true", help="read pytorch_model.bin even when model.safetensors exists")
+    a = ap.parse_args(argv)
+    pos = [p for p in (a.source, a.out) if p]
+    try:
+        if a.word_vectors:
+            if len(pos) != 1:
+                ap.error("--word-vectors FILE takes exactly one OUT")
+            from semvec_convert.wordvec import convert_word_vectors
+            if a.pooling and a.pooling != "mean":
+                ap.error("static models pool by mean")
+            convert_word_vectors(a.word_vectors, pos[0], dtype=a.dtype or "f16", normalize=a.normalize)
+            return 0
+        if a.hub:
+            if len(pos) != 1:
+                ap.error("--hub NAME takes exactly one OUT")
+            folder, out = hub_download(a.hub), pos[0]
+        else:
+            if len(pos) != 2:
+                ap.error("expected HF_DIR OUT.safetensors")
+            folder, out = pos
+            if not os.path.isdir(folder):
+                raise ConvertError("%s: not a folder" % folder)
+        from semvec_convert.hf import convert_hf
+        convert_hf(folder, out, dtype=a.dtype or "f32", pooling=a.pooling, normalize=a.normalize, prefer_bin=a.from_bin)
+        return 0
+    except ConvertError as e:
+        print("convert.py: error: %s" % e, file=sys.stderr)
+        return 1
+    except (OSError, KeyError) as e:
+        print("convert.py: error: %s" % (e if isinstance(e, OSError) else "missing config field %s" % e), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
