@@ -6,7 +6,8 @@
 //
 // Two engines, both bit-identical for a given seed whatever the thread count:
 // - umap_sgd_sequential (default): umap-learn's rule, in place, in edge order on one thread. The negative
-//   samples of one edge are evaluated at the same head position and summed (AVX-512: one register).
+//   samples of one edge are evaluated at the same head position and summed; with AVX-512 the attraction
+//   joins them in one register (all at the head's position before the edge's update).
 // - umap_sgd_impl (UmapOptions::parallel_sgd): each epoch reads the other vertices from a snapshot taken
 //   at its start; a worker writes only the heads it owns, each vertex has its own random generator, and
 //   the opposite (tail) step of an attraction is stored in the reverse edge's slot and added at the end
@@ -436,6 +437,61 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
             float* c = Yd + i * dim;
             for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
                 if (!(next[e] <= n)) continue;
+#if SEMVEC_SIMD_LEVEL == 3
+                if constexpr (kDim > 0) {
+                    // Attraction (lane 0) and up to 15 negative samples (lanes 1..) in one register, all
+                    // evaluated at the head's position before this edge's update.
+                    float* o = Yd + static_cast<std::size_t>(graph.col[e]) * kDim;
+                    next[e] += eps[e];
+                    const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                    const int first = std::max(0, std::min(n_neg, 15));
+                    std::uint32_t kk[16];
+                    kk[0] = static_cast<std::uint32_t>(graph.col[e]);
+                    for (int q = 0; q < first; ++q)
+                        kk[q + 1] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
+                    const __mmask16 m = static_cast<__mmask16>((1u << (first + 1)) - 1u);
+                    const __m512i idx = _mm512_mullo_epi32(
+                        _mm512_maskz_loadu_epi32(m, reinterpret_cast<const int*>(kk)), _mm512_set1_epi32(kDim));
+                    __m512 diff[kDim];
+                    __m512 dd = _mm512_setzero_ps();
+                    for (int d = 0; d < kDim; ++d) {
+                        const __m512 ot = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m,
+                                                                   _mm512_add_epi32(idx, _mm512_set1_epi32(d)), Yd, 4);
+                        diff[d] = _mm512_sub_ps(_mm512_set1_ps(c[d]), ot);
+                        dd = _mm512_fmadd_ps(diff[d], diff[d], dd);
+                    }
+                    const __mmask16 live = _mm512_mask_cmp_ps_mask(m, dd, _mm512_setzero_ps(), _CMP_GT_OQ);
+                    const __m512 dds = _mm512_mask_blend_ps(live, _mm512_set1_ps(1.0f), dd);
+                    const __m512 pw = umap_fast_pow16(dds, _mm512_set1_ps(b));
+                    const __m512 den = _mm512_fmadd_ps(_mm512_set1_ps(a), pw, _mm512_set1_ps(1.0f));
+                    const __m512 g_rep = _mm512_div_ps(_mm512_set1_ps(two_gb),
+                                                       _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(0.001f), dds), den));
+                    const __m512 g_att = _mm512_div_ps(_mm512_mul_ps(_mm512_set1_ps(-two_ab), pw), _mm512_mul_ps(dds, den));
+                    const __m512 gc = _mm512_mask_blend_ps(static_cast<__mmask16>(1), g_rep, g_att);
+                    for (int d = 0; d < kDim; ++d) {
+                        const __m512 g = _mm512_maskz_mul_ps(
+                            live, _mm512_set1_ps(alpha),
+                            _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, diff[d]), _mm512_set1_ps(-4.0f)),
+                                          _mm512_set1_ps(4.0f)));
+                        const float pull = _mm512_cvtss_f32(g);
+                        c[d] += _mm512_reduce_add_ps(g);
+                        o[d] -= pull;
+                    }
+                    for (int q = first; q < n_neg; ++q) {  // rare: more than 15 negative samples at once
+                        const std::uint32_t k2 =
+                            static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
+                        const float* ot = Yd + static_cast<std::size_t>(k2) * kDim;
+                        float d2n = 0;
+                        for (int d = 0; d < kDim; ++d) d2n += (c[d] - ot[d]) * (c[d] - ot[d]);
+                        if (!(d2n > 0)) continue;
+                        const float pwn = umap_fast_pow(d2n, b);
+                        const float gcn = two_gb / ((0.001f + d2n) * (a * pwn + 1.0f));
+                        for (int d = 0; d < kDim; ++d) c[d] += umap_clip(gcn * (c[d] - ot[d])) * alpha;
+                    }
+                    if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
+                    continue;
+                }
+#endif
                 float* o = Yd + static_cast<std::size_t>(graph.col[e]) * dim;
                 float d2 = 0;
                 for (int d = 0; d < dim; ++d) {
