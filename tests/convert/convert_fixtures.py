@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Converts every fixture model in MODELS_DIR into OUT_DIR and checks that the stored tensors equal the
+source: f32 bit-exactly; f16 equal to numpy's own float16 rounding; bf16 equal to torch's bfloat16 rounding
+(both round to nearest even). Writes OUT_DIR/NAME-{f32,f16,bf16}.safetensors (and NAME-bin-f32 from
+pytorch_model.bin when present), which the C++ tests load. Prints one line per file; exit 1 on a mismatch.
+
+  convert_fixtures.py MODELS_DIR OUT_DIR
+"""
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+
+from semvec_convert import hf  # noqa: E402
+from semvec_convert import safetensors_io as st  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # bf16 is then checked against semvec_convert's own rounding only
+    torch = None
+
+
+def reference(arr, stored_dtype):
+    """The expected stored bits of float32 `arr`, rounded by an independent implementation."""
+    if stored_dtype == "F32":
+        return arr.view(np.uint32)
+    if stored_dtype == "F16":
+        return arr.astype(np.float16).view(np.uint16)
+    if stored_dtype == "BF16":
+        if torch is not None:
+            return torch.from_numpy(np.ascontiguousarray(arr)).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+        return st.f32_to_bf16_bits(arr)
+    raise AssertionError(stored_dtype)
+
+
+def source_tensors(folder, prefer_bin):
+    w, _ = hf.load_weights(folder, [], prefer_bin)
+    return w
+
+
+def check(folder, out, dtype, prefer_bin, log):
+    tensors = hf.convert_hf(folder, out, dtype=dtype, prefer_bin=prefer_bin, log=lambda *_: None)
+    src = source_tensors(folder, prefer_bin)
+    cfg = hf._load_json(os.path.join(folder, "config.json"))
+    arch = hf.SUPPORTED[cfg["model_type"]]
+    src, _ = hf._strip_prefix(src, cfg["model_type"])
+    mapping = dict(hf._mapping(arch, len([k for k in src if k.endswith("attention.output.dense.weight") or
+                                          k.endswith("attention.out_lin.weight")]), "pooler.dense.weight" in src))
+    written, _ = st.read(out)
+    bad, n = [], 0
+    for name, t in written.items():
+        expect_src = np.concatenate([np.asarray(src[s], dtype=np.float32) for s in mapping[name]], axis=0)
+        ref = reference(expect_src, t.dtype)
+        got = t.array.view(np.uint16 if t.dtype in ("F16", "BF16") else np.uint32)
+        n += 1
+        if got.shape != ref.shape or not np.array_equal(got, ref):
+            bad.append(name)
+    if set(written) != set(mapping):
+        bad.append("names differ: %s" % sorted(set(mapping) ^ set(written)))
+    maxerr = max(float(np.max(np.abs(t.to_f32() - np.concatenate([np.asarray(src[s], np.float32) for s in mapping[k]], 0))))
+                 for k, t in written.items())
+    log("%-38s %-5s %2d tensors  %s  (max |stored - source| = %.3g)" % (
+        os.path.basename(out), dtype, n, "EQUAL" if not bad else "MISMATCH " + ", ".join(bad), maxerr))
+    return not bad
+
+
+def main():
+    models, outdir = sys.argv[1], sys.argv[2]
+    os.makedirs(outdir, exist_ok=True)
+    ok = True
+    for name in sorted(os.listdir(models)):
+        folder = os.path.join(models, name)
+        if not os.path.exists(os.path.join(folder, "config.json")):
+            continue
+        for dtype in ("f32", "f16", "bf16"):
+            ok &= check(folder, os.path.join(outdir, "%s-%s.safetensors" % (name, dtype)), dtype, False, print)
+        if os.path.exists(os.path.join(folder, "pytorch_model.bin")):
+            ok &= check(folder, os.path.join(outdir, "%s-bin-f32.safetensors" % name), "f32", True, print)
+            a, _ = st.read(os.path.join(outdir, "%s-bin-f32.safetensors" % name))
+            b, _ = st.read(os.path.join(outdir, "%s-f32.safetensors" % name))
+            same = all(np.array_equal(a[k].array, b[k].array) for k in b) and set(a) == set(b)
+            print("%-38s pytorch_model.bin and model.safetensors give %s tensors" % (name, "IDENTICAL" if same else "DIFFERENT"))
+            ok &= same
+    print("all equal" if ok else "MISMATCHES")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,337 @@
+"""Unit tests of scripts/convert.py and scripts/semvec_convert (run with /usr/bin/python3 -m unittest)."""
+import contextlib
+import gzip
+import io
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+DATA = os.path.join(ROOT, "tests", "data")
+CONVERT = os.path.join(ROOT, "scripts", "convert.py")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from semvec_convert import ConvertError  # noqa: E402
+from semvec_convert import hf, wordvec  # noqa: E402
+from semvec_convert import safetensors_io as st  # noqa: E402
+
+BERT_TINY = os.path.join(DATA, "models", "bert-tiny")
+
+
+def run_convert(*args):
+    p = subprocess.run([sys.executable, CONVERT] + list(args), capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def quiet(*_):
+    pass
+
+
+class TempDir(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="semvec_convert_")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, *p):
+        return os.path.join(self.tmp, *p)
+
+    def copy_model(self, src=BERT_TINY, files=("config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
+                                               "special_tokens_map.json")):
+        d = self.path("model")
+        os.makedirs(d, exist_ok=True)
+        for f in files:
+            shutil.copy(os.path.join(src, f), d)
+            os.chmod(os.path.join(d, f), 0o644)
+        return d
+
+
+class SafetensorsIo(TempDir):
+    def test_a_written_file_reads_back_bit_exactly_for_every_dtype(self):
+        rng = np.random.default_rng(0)
+        items = [("f32", "F32", rng.standard_normal((3, 5)).astype(np.float32)),
+                 ("f16", "F16", rng.standard_normal(7).astype(np.float16)),
+                 ("bf16", "BF16", st.f32_to_bf16_bits(rng.standard_normal((2, 2)).astype(np.float32))),
+                 ("i8", "I8", np.arange(-3, 3, dtype=np.int8)), ("i64", "I64", np.arange(4, dtype=np.int64)),
+                 ("empty", "F32", np.zeros((0, 4), np.float32))]
+        st.write(self.path("x.safetensors"), items, {"k": "v"})
+        back, meta = st.read(self.path("x.safetensors"))
+        self.assertEqual(meta, {"k": "v"})
+        for name, dt, arr in items:
+            self.assertEqual(back[name].dtype, dt)
+            self.assertTrue(np.array_equal(back[name].array, arr), name)
+        with open(self.path("x.safetensors"), "rb") as f:
+            (n,) = struct.unpack("<Q", f.read(8))
+        self.assertEqual(n % 8, 0, "header padded so tensors are 8-byte aligned")
+
+    def test_bf16_rounding_is_round_to_nearest_even_and_keeps_nan(self):
+        x = np.array([1.0, 1.00390625, 1.01171875, -2.5, np.inf, np.nan, 3.0e38], dtype=np.float32)
+        bits = st.f32_to_bf16_bits(x)
+        back = st.bf16_bits_to_f32(bits)
+        self.assertEqual(back[0], 1.0)
+        self.assertEqual(back[1], 1.0)          # exactly half-way: ties to even (down)
+        self.assertEqual(back[2], 1.015625)     # half-way: ties to even (up)
+        self.assertEqual(back[3], -2.5)
+        self.assertTrue(np.isinf(back[4]))
+        self.assertTrue(np.isnan(back[5]))
+        try:
+            import torch
+        except ImportError:
+            return
+        y = np.random.default_rng(1).standard_normal(10000).astype(np.float32) * 100
+        ref = torch.from_numpy(y).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+        self.assertTrue(np.array_equal(st.f32_to_bf16_bits(y), ref))
+
+
+class HfConversion(TempDir):
+    def test_bert_metadata_holds_config_tokenizer_vocab_and_default_pooling(self):
+        out = self.path("m.safetensors")
+        logs = []
+        hf.convert_hf(BERT_TINY, out, log=logs.append)
+        t, meta = st.read(out)
+        self.assertEqual(meta["semvec.format"], "1")
+        self.assertEqual(meta["semvec.architecture"], "bert")
+        cfg = json.loads(meta["semvec.config"])
+        self.assertEqual((cfg["hidden_size"], cfg["num_layers"], cfg["num_heads"], cfg["intermediate_size"]), (32, 2, 4, 37))
+        self.assertEqual(cfg["hidden_act"], "gelu")
+        tok = json.loads(meta["semvec.tokenizer"])
+        self.assertEqual(tok["type"], "wordpiece")
+        self.assertTrue(tok["do_lower_case"])
+        self.assertIsNone(tok["strip_accents"])
+        self.assertEqual(tok["max_length"], 64)
+        vocab = json.loads(meta["semvec.vocab"])
+        with open(os.path.join(BERT_TINY, "vocab.txt"), encoding="utf-8") as f:
+            self.assertEqual(vocab, f.read().split("\n")[:len(vocab)])
+        self.assertEqual(len(vocab), cfg["vocab_size"])
+        self.assertEqual(json.loads(meta["semvec.pooling"]), {"mode": "mean", "normalize": False, "source": "default"})
+        self.assertTrue(any("DEFAULT mean pooling" in l for l in logs), "the default is announced")
+        self.assertEqual(t["layers.0.attn.qkv.weight"].array.shape, (96, 32))
+
+    def test_qkv_rows_are_query_then_key_then_value(self):
+        out = self.path("m.safetensors")
+        hf.convert_hf(BERT_TINY, out, log=quiet)
+        t, _ = st.read(out)
+        src, _ = st.read(os.path.join(BERT_TINY, "model.safetensors"))
+        qkv = t["layers.1.attn.qkv.weight"].array
+        for k, part in enumerate(("query", "key", "value")):
+            self.assertTrue(np.array_equal(qkv[32 * k:32 * (k + 1)], src["encoder.layer.1.attention.self.%s.weight" % part].array))
+
+    def test_a_bert_prefixed_task_checkpoint_gives_the_same_tensors(self):
+        src, _ = st.read(os.path.join(BERT_TINY, "model.safetensors"))
+        d = self.copy_model(files=("config.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"))
+        items = [("bert." + k, v.dtype, v.array) for k, v in src.items()]
+        items += [("classifier.weight", "F32", np.ones((2, 32), np.float32)), ("classifier.bias", "F32", np.zeros(2, np.float32))]
+        st.write(os.path.join(d, "model.safetensors"), items)
+        with open(os.path.join(d, "config.json")) as f:
+            cfg = json.load(f)
+        cfg["architectures"] = ["BertForSequenceClassification"]
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump(cfg, f)
+        hf.convert_hf(d, self.path("a.safetensors"), log=quiet)
+        hf.convert_hf(BERT_TINY, self.path("b.safetensors"), log=quiet)
+        a, _ = st.read(self.path("a.safetensors"))
+        b, _ = st.read(self.path("b.safetensors"))
+        self.assertEqual(set(a), set(b))
+        for k in b:
+            self.assertTrue(np.array_equal(a[k].array, b[k].array), k)
+
+    def test_unknown_tensors_are_refused_not_dropped(self):
+        src, _ = st.read(os.path.join(BERT_TINY, "model.safetensors"))
+        d = self.copy_model(files=("config.json", "vocab.txt", "tokenizer_config.json"))
+        items = [(k, v.dtype, v.array) for k, v in src.items()] + [("encoder.layer.0.attention.self.rel_bias", "F32", np.zeros(3, np.float32))]
+        st.write(os.path.join(d, "model.safetensors"), items)
+        with self.assertRaisesRegex(ConvertError, "not understood.*rel_bias"):
+            hf.convert_hf(d, self.path("x.safetensors"), log=quiet)
+
+    def test_a_missing_tensor_is_named(self):
+        src, _ = st.read(os.path.join(BERT_TINY, "model.safetensors"))
+        d = self.copy_model(files=("config.json", "vocab.txt", "tokenizer_config.json"))
+        st.write(os.path.join(d, "model.safetensors"),
+                 [(k, v.dtype, v.array) for k, v in src.items() if k != "encoder.layer.1.output.dense.bias"])
+        with self.assertRaisesRegex(ConvertError, "encoder.layer.1.output.dense.bias is missing"):
+            hf.convert_hf(d, self.path("x.safetensors"), log=quiet)
+
+    def test_sentence_transformers_pooling_and_normalize_win_over_the_default(self):
+        d = self.copy_model()
+        os.makedirs(os.path.join(d, "1_Pooling"))
+        os.makedirs(os.path.join(d, "2_Normalize"))
+        with open(os.path.join(d, "modules.json"), "w") as f:
+            json.dump([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                       {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+                       {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}], f)
+        with open(os.path.join(d, "1_Pooling", "config.json"), "w") as f:
+            json.dump({"word_embedding_dimension": 32, "pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False,
+                       "pooling_mode_max_tokens": False, "pooling_mode_mean_sqrt_len_tokens": False}, f)
+        with open(os.path.join(d, "sentence_bert_config.json"), "w") as f:
+            json.dump({"max_seq_length": 16, "do_lower_case": False}, f)
+        hf.convert_hf(d, self.path("x.safetensors"), log=quiet)
+        _, meta = st.read(self.path("x.safetensors"))
+        self.assertEqual(json.loads(meta["semvec.pooling"]), {"mode": "cls", "normalize": True, "source": "sentence-transformers"})
+        self.assertEqual(json.loads(meta["semvec.tokenizer"])["max_length"], 16)
+        hf.convert_hf(d, self.path("y.safetensors"), pooling="max", normalize=False, log=quiet)
+        _, meta = st.read(self.path("y.safetensors"))
+        self.assertEqual(json.loads(meta["semvec.pooling"]), {"mode": "max", "normalize": False, "source": "user"})
+
+    def test_unsupported_pooling_and_dense_modules_are_refused(self):
+        d = self.copy_model()
+        os.makedirs(os.path.join(d, "1_Pooling"))
+        with open(os.path.join(d, "modules.json"), "w") as f:
+            json.dump([{"path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+                       {"path": "2_Dense", "type": "sentence_transformers.models.Dense"}], f)
+        with open(os.path.join(d, "1_Pooling", "config.json"), "w") as f:
+            json.dump({"pooling_mode_mean_sqrt_len_tokens": True}, f)
+        with self.assertRaisesRegex(ConvertError, "pooling .*mean_sqrt_len_tokens.* is not supported"):
+            hf.convert_hf(d, self.path("x.safetensors"), log=quiet)
+
+    def test_tokenizer_json_gives_the_same_vocab_as_vocab_txt(self):
+        d = self.copy_model(files=("config.json", "model.safetensors", "tokenizer_config.json"))
+        with open(os.path.join(BERT_TINY, "vocab.txt"), encoding="utf-8") as f:
+            vocab = [l.rstrip("\n") for l in f]
+        tj = {"model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                        "max_input_chars_per_word": 100, "vocab": {t: i for i, t in enumerate(vocab)}},
+              "normalizer": {"type": "BertNormalizer", "lowercase": True, "strip_accents": None,
+                             "handle_chinese_chars": True, "clean_text": True}, "added_tokens": []}
+        with open(os.path.join(d, "tokenizer.json"), "w") as f:
+            json.dump(tj, f)
+        hf.convert_hf(d, self.path("x.safetensors"), log=quiet)
+        _, meta = st.read(self.path("x.safetensors"))
+        self.assertEqual(json.loads(meta["semvec.vocab"]), vocab)
+        tj["model"]["type"] = "BPE"
+        with open(os.path.join(d, "tokenizer.json"), "w") as f:
+            json.dump(tj, f)
+        with self.assertRaisesRegex(ConvertError, "WordPiece tokenizers only"):
+            hf.convert_hf(d, self.path("y.safetensors"), log=quiet)
+
+    def test_int8_says_not_yet(self):
+        with self.assertRaisesRegex(ConvertError, "int8 is not implemented yet"):
+            hf.convert_hf(BERT_TINY, self.path("x.safetensors"), dtype="int8", log=quiet)
+
+
+class CommandLine(TempDir):
+    def test_unsupported_architectures_are_refused_by_name(self):
+        for name, what in (("mpnet-tiny", "MPNet"), ("roberta-tiny", "RoBERTa"), ("xlm-roberta-tiny", "XLM-RoBERTa")):
+            rc, out, err = run_convert(os.path.join(DATA, "convert", "unsupported", name), self.path("x.safetensors"))
+            self.assertEqual(rc, 1, err)
+            self.assertRegex(err, "%s .*is not supported: semvec converts BertModel and DistilBertModel" % what)
+            self.assertFalse(os.path.exists(self.path("x.safetensors")))
+
+    def test_hub_says_clearly_when_huggingface_hub_is_absent_or_offline(self):
+        rc, out, err = run_convert("--hub", "sentence-transformers/all-MiniLM-L6-v2", self.path("x.safetensors"))
+        self.assertEqual(rc, 1)
+        self.assertRegex(err, "huggingface_hub (package, which is not installed|.*download failed \\(offline)")
+
+    def test_usage_errors_exit_2(self):
+        rc, _, err = run_convert(BERT_TINY)
+        self.assertEqual(rc, 2)
+        rc, _, err = run_convert(BERT_TINY, self.path("x"), "--dtype", "f64")
+        self.assertEqual(rc, 2)
+
+    def test_a_missing_folder_or_file_is_an_input_error(self):
+        rc, _, err = run_convert(self.path("nope"), self.path("x.safetensors"))
+        self.assertEqual(rc, 1)
+        self.assertIn("not a folder", err)
+        rc, _, err = run_convert("--word-vectors", self.path("nope.txt"), self.path("x.safetensors"))
+        self.assertEqual(rc, 1)
+
+    def test_a_full_conversion_prints_what_it_did(self):
+        rc, out, err = run_convert(BERT_TINY, self.path("x.safetensors"), "--dtype", "f16")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("wrote", out)
+        self.assertIn("DEFAULT mean pooling", out)
+
+
+class WordVectors(TempDir):
+    WORDS = ["the", "king", "queen", "paris", "new york"]
+
+    def vectors(self):
+        return np.random.default_rng(3).standard_normal((len(self.WORDS), 6)).astype(np.float32)
+
+    def write_glove(self, path, mat, gz=False):
+        text = "".join("%s %s\n" % (w, " ".join(repr(float(x)) for x in v)) for w, v in zip(self.WORDS, mat))
+        opener = gzip.open if gz else open
+        with opener(path, "wt", encoding="utf-8") as f:
+            f.write(text)
+
+    def check(self, out, mat, fmt, dtype="f32", lower=True):
+        t, meta = st.read(out)
+        self.assertEqual(meta["semvec.architecture"], "static")
+        self.assertEqual(json.loads(meta["semvec.config"]), {"dim": 6, "vocab_size": len(self.WORDS), "format": fmt})
+        self.assertEqual(json.loads(meta["semvec.vocab"]), self.WORDS)
+        self.assertEqual(json.loads(meta["semvec.tokenizer"])["do_lower_case"], lower)
+        e = t["embeddings.word"]
+        if dtype == "f32":
+            self.assertTrue(np.array_equal(e.array, mat))
+        else:
+            self.assertTrue(np.array_equal(e.array.view(np.uint16), mat.astype(np.float16).view(np.uint16)))
+
+    def test_glove_text_plain_and_gzipped(self):
+        mat = self.vectors()
+        self.write_glove(self.path("g.txt"), mat)
+        self.write_glove(self.path("g.txt.gz"), mat, gz=True)
+        wordvec.convert_word_vectors(self.path("g.txt"), self.path("a.safetensors"), dtype="f32", log=quiet)
+        self.check(self.path("a.safetensors"), mat, "glove")
+        wordvec.convert_word_vectors(self.path("g.txt.gz"), self.path("b.safetensors"), dtype="f16", log=quiet)
+        self.check(self.path("b.safetensors"), mat, "glove", "f16")
+
+    def test_word2vec_text_and_binary(self):
+        mat = self.vectors()
+        words = list(self.WORDS)
+        words[1] = "King"
+        with open(self.path("w.txt"), "w", encoding="utf-8") as f:
+            f.write("%d 6\n" % len(words))
+            for w, v in zip(words, mat):
+                f.write("%s %s\n" % (w.replace(" ", "_"), " ".join(repr(float(x)) for x in v)))
+        with open(self.path("w.bin"), "wb") as f:
+            f.write(b"%d 6\n" % len(words))
+            for w, v in zip(words, mat):
+                f.write(w.replace(" ", "_").encode() + b" " + v.astype("<f4").tobytes() + b"\n")
+        self.WORDS = [w.replace(" ", "_") for w in words]
+        for src in ("w.txt", "w.bin"):
+            out = self.path(src + ".safetensors")
+            wordvec.convert_word_vectors(self.path(src), out, dtype="f32", log=quiet)
+            self.check(out, mat, "word2vec", lower=False)
+
+    def test_a_short_line_is_reported_with_its_line_number(self):
+        with open(self.path("g.txt"), "w") as f:
+            f.write("a 1 2 3\nb 1 2\n")
+        with self.assertRaisesRegex(ConvertError, "g.txt:2: 2 values, expected 3"):
+            wordvec.convert_word_vectors(self.path("g.txt"), self.path("x.safetensors"), log=quiet)
+
+    def test_model2vec_folder(self):
+        d = self.path("m2v")
+        os.makedirs(d)
+        vocab = ["[PAD]", "[UNK]", "hello", "world", "##s"]
+        emb = np.random.default_rng(4).standard_normal((5, 6)).astype(np.float32)
+        st.write(os.path.join(d, "model.safetensors"), [("embeddings", "F32", emb)])
+        with open(os.path.join(d, "tokenizer.json"), "w") as f:
+            json.dump({"model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": {t: i for i, t in enumerate(vocab)}},
+                       "normalizer": {"type": "BertNormalizer", "lowercase": True}, "added_tokens": []}, f)
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump({"normalize": True}, f)
+        wordvec.convert_word_vectors(d, self.path("x.safetensors"), dtype="f32", log=quiet)
+        t, meta = st.read(self.path("x.safetensors"))
+        self.assertTrue(np.array_equal(t["embeddings.word"].array, emb))
+        self.assertEqual(json.loads(meta["semvec.config"])["format"], "model2vec")
+        self.assertEqual(json.loads(meta["semvec.tokenizer"])["type"], "wordpiece")
+        self.assertEqual(json.loads(meta["semvec.pooling"]), {"mode": "mean", "normalize": True, "source": "model2vec"})
+
+    def test_the_default_model_is_reproduced_byte_for_byte_when_the_source_is_present(self):
+        src = os.path.join(ROOT, "..", "shared", "data", "word-vectors", "glove.6B.100d.wink-top20k.txt.gz")
+        if not os.path.exists(src):
+            self.skipTest("../shared is not present")
+        wordvec.convert_word_vectors(src, self.path("g.safetensors"), log=quiet)
+        with open(self.path("g.safetensors"), "rb") as a, open(os.path.join(ROOT, "models", "glove-6B-100d-top20k-f16.safetensors"), "rb") as b:
+            self.assertTrue(a.read() == b.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
