@@ -139,7 +139,16 @@ def read_model2vec(folder, notes):
     return vocab, emb, tok, {"mode": "mean", "normalize": normalize, "source": "model2vec"}
 
 
-def convert_word_vectors(path, out, dtype="f16", normalize=None, log=print):
+def zipf_sif_weights(n, a):
+    """SIF weights a / (a + p(w)) (Arora, Liang and Ma, ICLR 2017) with p(w) estimated from the word's rank r
+    by Zipf's law, p = (1/r) / H_n, as Model2Vec does: files sorted by frequency (GloVe, word2vec) need no
+    counts. Frequent words ("the", ",") get small weights, rare content words weights near 1."""
+    r = np.arange(1, n + 1, dtype=np.float64)
+    p = (1.0 / r) / np.sum(1.0 / r)
+    return (a / (a + p)).astype(np.float32)
+
+
+def convert_word_vectors(path, out, dtype="f16", normalize=None, sif=None, log=print):
     if dtype not in ("f32", "f16", "bf16"):
         raise ConvertError("static vectors are stored as f32, f16 or bf16 (got %r)" % dtype)
     notes = []
@@ -161,6 +170,15 @@ def convert_word_vectors(path, out, dtype="f16", normalize=None, log=print):
         pool = dict(pool, normalize=normalize, source="user")
     if not np.isfinite(mat).all():
         raise ConvertError("%s: vectors hold NaN or infinity" % path)
+    config = {"dim": int(mat.shape[1]), "vocab_size": int(mat.shape[0]), "format": fmt}
+    if sif is not None:
+        if fmt == "model2vec":
+            raise ConvertError("--sif is for frequency-ordered GloVe/word2vec files; Model2Vec vectors are already weighted")
+        if not sif > 0:
+            raise ConvertError("--sif A needs A > 0 (1e-4 is a good start)")
+        mat = mat * zipf_sif_weights(mat.shape[0], sif)[:, None]
+        config["sif"] = {"a": sif, "p": "zipf-rank"}
+        notes.append("SIF weights a/(a+p) folded into the vectors, a=%g, p from Zipf's law on the file order" % sif)
     sd, stored = st.encode_float(mat, dtype)
     if sd == "F16" and np.isinf(stored).any():
         raise ConvertError("%s: values overflow f16 (|x| > 65504): use --dtype bf16 or f32" % path)
@@ -169,7 +187,7 @@ def convert_word_vectors(path, out, dtype="f16", normalize=None, log=print):
         "semvec.format": "1",
         "semvec.architecture": "static",
         "semvec.dtype": dtype,
-        "semvec.config": json.dumps({"dim": int(D), "vocab_size": int(V), "format": fmt}),
+        "semvec.config": json.dumps(config),
         "semvec.tokenizer": json.dumps(tok, ensure_ascii=False),
         "semvec.vocab": json.dumps(words, ensure_ascii=False),
         "semvec.pooling": json.dumps(pool),

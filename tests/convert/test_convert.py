@@ -300,6 +300,18 @@ class WordVectors(TempDir):
             wordvec.convert_word_vectors(self.path(src), out, dtype="f32", log=quiet)
             self.check(out, mat, "word2vec", lower=False)
 
+    def test_sif_folds_zipf_weights_into_the_vectors(self):
+        mat = self.vectors()
+        self.write_glove(self.path("g.txt"), mat)
+        wordvec.convert_word_vectors(self.path("g.txt"), self.path("a.safetensors"), dtype="f32", sif=0.01, log=quiet)
+        t, meta = st.read(self.path("a.safetensors"))
+        H = sum(1.0 / r for r in range(1, 6))
+        w = np.array([0.01 / (0.01 + (1.0 / r) / H) for r in range(1, 6)], dtype=np.float32)
+        self.assertTrue(np.allclose(t["embeddings.word"].array, mat * w[:, None], rtol=1e-6))
+        self.assertEqual(json.loads(meta["semvec.config"])["sif"], {"a": 0.01, "p": "zipf-rank"})
+        with self.assertRaisesRegex(ConvertError, "A > 0"):
+            wordvec.convert_word_vectors(self.path("g.txt"), self.path("b.safetensors"), sif=-1.0, log=quiet)
+
     def test_a_short_line_is_reported_with_its_line_number(self):
         with open(self.path("g.txt"), "w") as f:
             f.write("a 1 2 3\nb 1 2\n")
@@ -328,7 +340,7 @@ class WordVectors(TempDir):
         src = os.path.join(ROOT, "..", "shared", "data", "word-vectors", "glove.6B.100d.wink-top20k.txt.gz")
         if not os.path.exists(src):
             self.skipTest("../shared is not present")
-        wordvec.convert_word_vectors(src, self.path("g.safetensors"), log=quiet)
+        wordvec.convert_word_vectors(src, self.path("g.safetensors"), sif=1e-4, log=quiet)
         with open(self.path("g.safetensors"), "rb") as a, open(os.path.join(ROOT, "models", "glove-6B-100d-top20k-f16.safetensors"), "rb") as b:
             self.assertTrue(a.read() == b.read())
 
