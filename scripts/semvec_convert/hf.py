@@ -153,6 +153,17 @@ def _is_matrix(name):
         (name.endswith(".weight") and ".norm." not in name)
 
 
+def quantize_int8(w):
+    """Symmetric per-output-channel int8 (docs/model-format.md): for each row (output unit) scale =
+    max|w| / 127 and q = round-half-to-even(w / scale), clipped to [-127, 127], so w ~ q * scale with an error of
+    at most scale / 2. An all-zero row gets scale 0 and q 0."""
+    w = np.asarray(w, dtype=np.float32)
+    scale = (np.max(np.abs(w), axis=1) / np.float32(127.0)).astype(np.float32)
+    safe = np.where(scale > 0, scale, np.float32(1.0)).astype(np.float32)
+    q = np.clip(np.rint(w / safe[:, None]), -127, 127).astype(np.int8)
+    return q, scale
+
+
 def read_pooling(folder, notes, arch):
     """(pooling dict) from sentence-transformers' modules.json, or the documented default."""
     mpath = os.path.join(folder, "modules.json")
@@ -187,10 +198,8 @@ def read_pooling(folder, notes, arch):
 
 def convert_hf(folder, out, dtype="f32", pooling=None, normalize=None, prefer_bin=False, log=print):
     """Converts a Hugging Face folder; returns the list of (canonical name, stored dtype, array) written."""
-    if dtype == "int8":
-        raise ConvertError("--dtype int8 is not implemented yet (it comes with the int8 kernels); use f32, f16 or bf16")
-    if dtype not in ("f32", "f16", "bf16"):
-        raise ConvertError("unknown --dtype %r (f32, f16, bf16)" % dtype)
+    if dtype not in ("f32", "f16", "bf16", "int8"):
+        raise ConvertError("unknown --dtype %r (f32, f16, bf16, int8)" % dtype)
     notes = []
     cfg = _load_json(os.path.join(folder, "config.json"))
     model_type = cfg.get("model_type")
@@ -216,8 +225,13 @@ def convert_hf(folder, out, dtype="f32", pooling=None, normalize=None, prefer_bi
             raise ConvertError("%s: tensor %s%s is missing from %s" % (folder, prefix, missing[0], wsource))
         arr = np.concatenate([np.asarray(weights[s], dtype=np.float32) for s in srcs], axis=0)
         used.update(srcs)
+        if dtype == "int8" and _is_matrix(name) and not name.startswith("embeddings."):
+            q, scale = quantize_int8(arr)
+            tensors.append((name, "I8", q))
+            tensors.append((name + "_scale", "F32", scale))
+            continue
         if _is_matrix(name):
-            sd, stored = st.encode_float(arr, dtype)
+            sd, stored = st.encode_float(arr, "f16" if dtype == "int8" else dtype)
             if sd == "F16" and np.isinf(stored).any() and np.isfinite(arr).all():
                 raise ConvertError("tensor %s overflows f16 (|x| > 65504): use --dtype bf16 or f32" % name)
         else:
@@ -262,6 +276,9 @@ def convert_hf(folder, out, dtype="f32", pooling=None, normalize=None, prefer_bi
         "semvec.source": "%s (%s, %s) by semvec_convert %s" % (os.path.basename(os.path.normpath(folder)),
                                                           archs[0] if archs else model_type, wsource, VERSION),
     }
+    if dtype == "int8":
+        notes.append("int8: matrices per-output-channel symmetric int8 with F32 '_scale' rows, embeddings f16; "
+                     "running it needs an encoder with int8 support")
     st.write(out, tensors, meta)
     for n in notes:
         log("  " + n)

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Converts every fixture model in MODELS_DIR into OUT_DIR and checks that the stored tensors equal the
 source: f32 bit-exactly; f16 equal to numpy's own float16 rounding; bf16 equal to torch's bfloat16 rounding
-(both round to nearest even). Writes OUT_DIR/NAME-{f32,f16,bf16}.safetensors (and NAME-bin-f32 from
+(both round to nearest even); int8 matrices within half a quantization step (|q*scale - w| <= scale/2).
+Writes OUT_DIR/NAME-{f32,f16,bf16,int8}.safetensors (and NAME-bin-f32 from
 pytorch_model.bin when present), which the C++ tests load. Prints one line per file; exit 1 on a mismatch.
 
   convert_fixtures.py MODELS_DIR OUT_DIR
@@ -51,6 +52,14 @@ def check(folder, out, dtype, prefer_bin, log):
                                           k.endswith("attention.out_lin.weight")]), "pooler.dense.weight" in src))
     written, _ = st.read(out)
     bad, n = [], 0
+    if dtype == "int8":  # matrices: within half a quantization step of the source; the rest as f16 / f32
+        for name in [k for k in written if written[k].dtype == "I8"]:
+            w = np.concatenate([np.asarray(src[s], dtype=np.float32) for s in mapping[name]], axis=0)
+            scale = written.pop(name + "_scale").array
+            q = written.pop(name).array.astype(np.float32)
+            n += 1
+            if not np.all(np.abs(q * scale[:, None] - w) <= scale[:, None] * (0.5 + 1e-5)):
+                bad.append(name)
     for name, t in written.items():
         expect_src = np.concatenate([np.asarray(src[s], dtype=np.float32) for s in mapping[name]], axis=0)
         ref = reference(expect_src, t.dtype)
@@ -58,12 +67,12 @@ def check(folder, out, dtype, prefer_bin, log):
         n += 1
         if got.shape != ref.shape or not np.array_equal(got, ref):
             bad.append(name)
-    if set(written) != set(mapping):
+    if dtype != "int8" and set(written) != set(mapping):
         bad.append("names differ: %s" % sorted(set(mapping) ^ set(written)))
     maxerr = max(float(np.max(np.abs(t.to_f32() - np.concatenate([np.asarray(src[s], np.float32) for s in mapping[k]], 0))))
                  for k, t in written.items())
     log("%-38s %-5s %2d tensors  %s  (max |stored - source| = %.3g)" % (
-        os.path.basename(out), dtype, n, "EQUAL" if not bad else "MISMATCH " + ", ".join(bad), maxerr))
+        os.path.basename(out), dtype, n, ("EQUAL" if dtype != "int8" else "EQUAL*") if not bad else "MISMATCH " + ", ".join(bad), maxerr))
     return not bad
 
 
@@ -75,7 +84,7 @@ def main():
         folder = os.path.join(models, name)
         if not os.path.exists(os.path.join(folder, "config.json")):
             continue
-        for dtype in ("f32", "f16", "bf16"):
+        for dtype in ("f32", "f16", "bf16", "int8"):
             ok &= check(folder, os.path.join(outdir, "%s-%s.safetensors" % (name, dtype)), dtype, False, print)
         if os.path.exists(os.path.join(folder, "pytorch_model.bin")):
             ok &= check(folder, os.path.join(outdir, "%s-bin-f32.safetensors" % name), "f32", True, print)
@@ -84,7 +93,7 @@ def main():
             same = all(np.array_equal(a[k].array, b[k].array) for k in b) and set(a) == set(b)
             print("%-38s pytorch_model.bin and model.safetensors give %s tensors" % (name, "IDENTICAL" if same else "DIFFERENT"))
             ok &= same
-    print("all equal" if ok else "MISMATCHES")
+    print("all equal (* int8: I8 matrices within scale/2 of the source, the other tensors equal as f16/f32)" if ok else "MISMATCHES")
     return 0 if ok else 1
 
 

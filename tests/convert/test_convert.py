@@ -211,9 +211,32 @@ class HfConversion(TempDir):
         with self.assertRaisesRegex(ConvertError, "WordPiece tokenizers only"):
             hf.convert_hf(d, self.path("y.safetensors"), log=quiet)
 
-    def test_int8_says_not_yet(self):
-        with self.assertRaisesRegex(ConvertError, "int8 is not implemented yet"):
-            hf.convert_hf(BERT_TINY, self.path("x.safetensors"), dtype="int8", log=quiet)
+    def test_int8_is_symmetric_per_output_channel_within_half_a_step(self):
+        hf.convert_hf(BERT_TINY, self.path("q.safetensors"), dtype="int8", log=quiet)
+        hf.convert_hf(BERT_TINY, self.path("f.safetensors"), dtype="f32", log=quiet)
+        q, meta = st.read(self.path("q.safetensors"))
+        f, _ = st.read(self.path("f.safetensors"))
+        self.assertEqual(meta["semvec.dtype"], "int8")
+        self.assertEqual(q["embeddings.word"].dtype, "F16")
+        self.assertEqual(q["layers.0.ffn.norm.weight"].dtype, "F32")
+        n = 0
+        for name, t in f.items():
+            if t.array.ndim == 2 and not name.startswith("embeddings."):
+                n += 1
+                self.assertEqual(q[name].dtype, "I8")
+                w, codes, scale = t.array, q[name].array.astype(np.float32), q[name + "_scale"].array
+                self.assertEqual(scale.shape, (w.shape[0],))
+                self.assertTrue(np.allclose(scale, np.abs(w).max(axis=1) / 127, rtol=1e-6))
+                self.assertEqual(int(np.abs(q[name].array).max()), 127)
+                self.assertTrue(np.all(np.abs(codes * scale[:, None] - w) <= scale[:, None] * (0.5 + 1e-5)))
+        self.assertEqual(n, 2 * 4 + 1)  # qkv, out, up, down per layer, and the pooler
+
+    def test_quantize_int8_edge_cases(self):
+        q, s = hf.quantize_int8(np.array([[0, 0, 0], [1, -2, 0.5], [2.5e-3, 0, -1e-3]], np.float32))
+        self.assertEqual(s[0], 0)
+        self.assertTrue(np.array_equal(q[0], [0, 0, 0]))
+        self.assertTrue(np.array_equal(q[1], [64, -127, 32]))  # 1/(2/127) = 63.5 rounds half to even
+        self.assertEqual(q[2][0], 127)
 
 
 class CommandLine(TempDir):

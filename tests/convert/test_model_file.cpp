@@ -288,7 +288,7 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
         auto src = semvec::SafetensorsFile::open(semvec_test::data_path(std::string("models/") + fx.name + "/model.safetensors"));
         REQUIRE(src.ok());
         const std::string prefix = fx.arch == semvec::Architecture::Bert ? "embeddings.word_embeddings.weight" : "embeddings.word_embeddings.weight";
-        for (const char* dt : {"f32", "f16", "bf16"}) {
+        for (const char* dt : {"f32", "f16", "bf16", "int8"}) {
             const std::string path = std::string(dir) + "/" + fx.name + "-" + dt + ".safetensors";
             INFO(path);
             auto f = semvec::SafetensorsFile::open(path);
@@ -315,7 +315,7 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
                     want = semvec::float_bits(x);
                     std::memcpy(&got, t->data + 4 * i, 4);
                 } else {
-                    want = t->dtype == semvec::Dtype::F16 ? semvec::f32_to_f16(x) : semvec::f32_to_bf16(x);
+                    want = t->dtype == semvec::Dtype::F16 ? semvec::f32_to_f16(x) : semvec::f32_to_bf16(x);  // int8 files: f16
                     std::uint16_t h;
                     std::memcpy(&h, t->data + 2 * i, 2);
                     got = h;
@@ -323,6 +323,12 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
                 mismatches += want != got;
             }
             CHECK(mismatches == 0);
+            if (info->weight_type == semvec::WeightType::Int8) {
+                const auto* q = f->find("layers.0.attn.qkv.weight");
+                REQUIRE(q);
+                CHECK(q->dtype == semvec::Dtype::I8);
+                CHECK(f->find("layers.0.attn.qkv.weight_scale") != nullptr);
+            }
         }
     }
 }
