@@ -112,6 +112,8 @@ inline const char* html_script() {
     cv.style.width = W + "px"; cv.style.height = H + "px";
     pw = Math.max(1, W - M.l - M.r); ph = Math.max(1, H - M.t - M.b);
     draw();
+    if (hover >= 0) showTip(hover, sx(X[hover]), sy(Y[hover]));  // keep the tooltip on its point
+
   }
 
   function drawGroup(g, only) {
