@@ -327,3 +327,22 @@ TEST_CASE("The parallel SGD engine is bit-identical for 1 and 2 threads and keep
     std::printf("umap digits (parallel_sgd): trustworthiness@10 %.4f\n", t);
     CHECK(t >= 0.98);
 }
+
+TEST_CASE("Cosine distances and a zero negative sample rate give finite maps") {
+    const auto& d = digits();
+    const semvec::Matrix X = d.X.topRows(300);
+    semvec::UmapOptions opt;
+    opt.metric = semvec::Metric::cosine;
+    opt.epochs = 40;
+    auto y = semvec::umap(view(X), opt);
+    REQUIRE(y.ok());
+    CHECK(y->allFinite());
+    opt.metric = semvec::Metric::euclidean;
+    opt.negative_sample_rate = 0;
+    for (bool par : {false, true}) {
+        opt.parallel_sgd = par;
+        auto z = semvec::umap(view(X), opt);
+        REQUIRE(z.ok());
+        CHECK(z->allFinite());
+    }
+}

@@ -87,6 +87,12 @@ inline std::uint32_t umap_next(std::uint64_t& s) {
     return static_cast<std::uint32_t>((s * 0x2545F4914F6CDD1DULL) >> 32);
 }
 
+/// umap-learn's int((n - next_neg) / eps_neg), or 0 when negative sampling is off (eps_neg infinite).
+inline int umap_neg_count(double n, double next_neg, double eps_neg) {
+    const double q = (n - next_neg) / eps_neg;
+    return q >= 1.0 && q < 1e9 ? static_cast<int>(q) : 0;
+}
+
 inline float umap_clip(float v) { return v > 4.0f ? 4.0f : (v < -4.0f ? -4.0f : v); }
 
 #if SEMVEC_SIMD_LEVEL == 3
@@ -237,7 +243,7 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                     ops.push_back(graph.col[e] * 2 + 1);
                     if (move_tail) sl.push_back(rev[e]);
                     next[e] += eps[e];
-                    const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                    const int n_neg = umap_neg_count(n, next_neg[e], eps_neg[e]);
                     for (int q = 0; q < n_neg; ++q) {
                         const std::uint32_t kk =
                             static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
@@ -336,7 +342,7 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                         }
                     }
                     next[e] += eps[e];
-                    const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                    const int n_neg = umap_neg_count(n, next_neg[e], eps_neg[e]);
                     for (int q = 0; q < n_neg; ++q) {
                         const std::uint32_t kk =
                             static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
@@ -443,7 +449,7 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                     // evaluated at the head's position before this edge's update.
                     float* o = Yd + static_cast<std::size_t>(graph.col[e]) * kDim;
                     next[e] += eps[e];
-                    const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                    const int n_neg = umap_neg_count(n, next_neg[e], eps_neg[e]);
                     const int first = std::max(0, std::min(n_neg, 15));
                     std::uint32_t kk[16];
                     kk[0] = static_cast<std::uint32_t>(graph.col[e]);
@@ -508,7 +514,7 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                     }
                 }
                 next[e] += eps[e];
-                const int n_neg = static_cast<int>((n - next_neg[e]) / eps_neg[e]);
+                const int n_neg = umap_neg_count(n, next_neg[e], eps_neg[e]);
                 for (int q0 = 0; q0 < n_neg; q0 += kBatch) {
                     const int cnt = std::min(kBatch, n_neg - q0);
                     std::uint32_t kk[kBatch];
