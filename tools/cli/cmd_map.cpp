@@ -3,11 +3,13 @@
 #if __has_include(<semvec/model/model.hpp>)
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/reduce/metrics.hpp>
 #include <semvec/reduce/sne.hpp>
 #include <semvec/reduce/tsne.hpp>
 #include <semvec/reduce/umap.hpp>
@@ -161,6 +163,18 @@ int cmd_map(int argc, char** argv) {
                      ? (" (perplexity lowered to " + std::to_string(used_perplexity) + " for " + std::to_string(n) +
                         " texts)").c_str()
                      : "");
+    // With labels, say how well the groups separate: the majority label of each point's 10 nearest
+    // neighbours in the map, against its own.
+    if (!plot.labels.empty() && n > 10) {
+        std::map<std::string, std::int64_t> ids;
+        std::vector<std::int64_t> classes;
+        classes.reserve(n);
+        for (const auto& l : plot.labels)
+            classes.push_back(ids.emplace(l, static_cast<std::int64_t>(ids.size())).first->second);
+        const semvec::MatrixView map_view(points->data(), points->rows(), points->cols());
+        if (auto acc = semvec::knn_label_accuracy(map_view, classes, 10, static_cast<unsigned>(*threads)))
+            std::fprintf(stderr, "semvec map: 10-NN label accuracy in 2-D: %.3f (%zu labels)\n", *acc, ids.size());
+    }
     if (args.has("--save-points")) {
         auto st = semvec::write_npy(args.get("--save-points"), *points);
         if (!st) return fail(st.error());
