@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--bin", help="path of the sts_cosines driver (default: the newest build-*/tests/static/sts_cosines)")
     ap.add_argument("--sts", default=os.path.join(ROOT, "..", "shared", "data", "datasets", "stsbenchmark"))
     ap.add_argument("--split", default="test", choices=["test", "dev", "train"])
+    ap.add_argument("--require-beat-bow", action="store_true",
+                    help="exit 1 unless every model beats the bag-of-words baseline; exit 77 when the data is absent")
     a = ap.parse_args()
     exe = a.bin
     if not exe:
@@ -55,6 +57,10 @@ def main():
             sys.exit("eval_sts.py: build the driver first: cmake --build build-X --target sts_cosines")
         exe = max(cands, key=os.path.getmtime)
     csv = os.path.join(a.sts, "sts-%s.csv" % a.split)
+    if not os.path.exists(csv):
+        print("eval_sts.py: %s not found (the STS benchmark lives in ../shared)" % csv, file=sys.stderr)
+        return 77 if a.require_beat_bow else 1
+    worse = []
     print("STS-benchmark %s (%s), Spearman x100 of cosine vs gold; driver %s" % (a.split, csv, os.path.relpath(exe, ROOT)))
     print("%-44s %8s %8s %10s %8s" % ("model", "model", "BoW", "model-BoW", "unknown"))
     for m in a.models:
@@ -65,9 +71,14 @@ def main():
         sm, sb = spearman(rows[:, 0], rows[:, 1]), spearman(rows[:, 0], rows[:, 2])
         unk = [l for l in p.stderr.splitlines() if l.startswith("pairs")][0].split("unknown")[1].strip()
         print("%-44s %8.2f %8.2f %+10.2f %8s" % (os.path.basename(m), 100 * sm, 100 * sb, 100 * (sm - sb), unk.split()[1]))
+        if sm <= sb:
+            worse.append(os.path.basename(m))
         driver = [l for l in p.stderr.splitlines() if l.startswith("spearman")][0].split()
         if abs(float(driver[2]) - sm) > 1e-3 or abs(float(driver[4]) - sb) > 1e-3:
             sys.exit("eval_sts.py: the driver's Spearman (%s, %s) disagrees with scipy's" % (driver[2], driver[4]))
+    if a.require_beat_bow and worse:
+        print("eval_sts.py: not better than bag-of-words: %s" % ", ".join(worse), file=sys.stderr)
+        return 1
     return 0
 
 
