@@ -11,8 +11,9 @@
 // - umap_sgd_impl (UmapOptions::parallel_sgd): each epoch reads the other vertices from a snapshot taken
 //   at its start; a worker writes only the heads it owns, each vertex has its own random generator, and
 //   the opposite (tail) step of an attraction is stored in the reverse edge's slot and added at the end
-//   of the epoch in a fixed order. Several times faster on 2+ cores, but the one-epoch-stale reads cost
-//   trustworthiness at large N (fashion 70k: 0.978 vs 0.982 sequential, uwot 0.983).
+//   of the epoch in a fixed order. It scales with cores (at 2 threads it is no faster than the AVX-512
+//   sequential engine), and the one-epoch-stale reads cost trustworthiness (fashion 70k: 0.978 vs 0.981
+//   sequential, uwot 0.983). transform() always uses it (there the tail is fixed, so nothing is stale).
 #pragma once
 
 #include <algorithm>
