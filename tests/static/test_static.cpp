@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <sstream>
 #include <cmath>
 #include <string>
 #include <thread>
@@ -190,4 +192,61 @@ TEST_CASE("a const static model gives identical vectors from many threads", "[st
         });
     for (auto& th : threads) th.join();
     for (const auto& g : got) CHECK(g == ref);
+}
+
+// The private basic tokenizer + WordPiece of static models against HF's BertTokenizer (transformers 4.36.2)
+// on 139 tricky strings under five flag sets: basic tokens and WordPiece tokens must be identical.
+TEST_CASE("static tokenization matches HF BertTokenizer on the uncased goldens", "[static]") {
+    using json = nlohmann::json;
+    std::vector<std::string> vocab;
+    {
+        std::istringstream in(semvec_test::read_file(semvec_test::data_path("models/bert-realvocab-small/vocab.txt")));
+        for (std::string l; std::getline(in, l);) vocab.push_back(l);
+    }
+    REQUIRE(vocab.size() == 30522);
+    const std::vector<float> emb(vocab.size(), 0.0f);
+    for (const char* name : {"uncased-lc1-sanone-cjk1", "uncased-lc1-safalse-cjk1", "uncased-lc1-sanone-cjk0",
+                             "uncased-lc0-sanone-cjk1", "uncased-lc0-satrue-cjk1"}) {
+        const std::string text = semvec_test::read_file(semvec_test::data_path(std::string("static/hf-tokenizer/") + name + ".json"));
+        const json g = json::parse(text, nullptr, false);
+        REQUIRE_FALSE(g.is_discarded());
+        const json& meta = g["meta"];
+        for (const char* type : {"wordpiece", "words"}) {
+            json tok = {{"type", type}, {"do_lower_case", meta["do_lower_case"]}, {"strip_accents", meta["strip_accents"]},
+                        {"tokenize_chinese_chars", meta["tokenize_chinese_chars"]}, {"unk_token", "[UNK]"},
+                        {"cls_token", "[CLS]"}, {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"}, {"mask_token", "[MASK]"},
+                        {"max_length", 0}};
+            if (std::string(type) == "words" && meta["strip_accents"].is_null()) tok["strip_accents"] = meta["do_lower_case"];
+            std::map<std::string, std::string> md{
+                {"semvec.format", "1"}, {"semvec.architecture", "static"}, {"semvec.dtype", "f32"},
+                {"semvec.config", json{{"dim", 1}, {"vocab_size", vocab.size()}, {"format", "model2vec"}}.dump()},
+                {"semvec.tokenizer", tok.dump()}, {"semvec.vocab", json(vocab).dump()},
+                {"semvec.pooling", json{{"mode", "mean"}, {"normalize", false}}.dump()}};
+            auto bytes = semvec::serialize_safetensors({semvec::tensor_f32("embeddings.word", emb, {std::int64_t(vocab.size()), 1})}, md);
+            REQUIRE(bytes.ok());
+            auto f = semvec::SafetensorsFile::from_bytes(std::move(*bytes), name);
+            REQUIRE(f.ok());
+            auto info = semvec::read_model_info(*f);
+            REQUIRE(info.ok());
+            auto m = semvec::StaticVectors::load(*f, *info);
+            REQUIRE(m.ok());
+            std::size_t differ = 0;
+            for (const auto& s : g["strings"]) {
+                // The goldens' basic_tokens come from BasicTokenizer alone, which neither splits out special
+                // tokens inside words ("hello[SEP]world") nor lower-cases per code point (final sigma): the
+                // full tokenizer does both, and static models follow the full tokenizer.
+                const std::string t = s["text"].get<std::string>();
+                if (std::string(type) == "words" && (t.find("[SEP]") != std::string::npos || t.find("\xCE\xA3") != std::string::npos))
+                    continue;
+                const auto want = s[std::string(type) == "wordpiece" ? "tokens" : "basic_tokens"].get<std::vector<std::string>>();
+                const auto got = m->tokenize(s["text"].get<std::string>());
+                if (got != want) {
+                    ++differ;
+                    UNSCOPED_INFO(name << " " << type << ": " << json(s["text"]).dump(-1, ' ', true) << " gives "
+                                       << json(got).dump() << ", HF " << json(want).dump());
+                }
+            }
+            CHECK(differ == 0);
+        }
+    }
 }

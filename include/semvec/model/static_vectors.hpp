@@ -5,14 +5,15 @@
 // place from the mapped file when they are aligned f32; f16/bf16 tables are widened to f32 once at load.
 // A const StaticVectors is safe to share between threads: embed() reads only.
 //
-// Words come from a basic tokenizer that follows HF's BasicTokenizer (clean text, whitespace split,
-// punctuation and CJK characters as their own tokens, optional per-code-point lower-casing and accent
-// stripping). It is private here until semvec/text/basic_tokenizer.hpp is in the tree.
+// Words come from a basic tokenizer that follows HF's BasicTokenizer (clean text, CJK characters as words,
+// NFC, white-space split, special tokens kept whole, per-code-point lower-casing and accent stripping,
+// punctuation as tokens of their own). It is private here until semvec/text/basic_tokenizer.hpp is in the tree.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,14 +61,18 @@ inline bool static_is_punct(std::int32_t c) {
 }
 
 inline bool static_is_space(std::int32_t c) {
+    // HF splits with Python's str.split(): Zs, and the line / paragraph separators (other ASCII white space
+    // is a control character, deleted by clean_text first).
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return true;
-    return utf8proc_category(c) == UTF8PROC_CATEGORY_ZS;
+    const auto cat = utf8proc_category(c);
+    return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 inline bool static_is_control(std::int32_t c) {
     if (c == '\t' || c == '\n' || c == '\r') return false;
-    const auto cat = utf8proc_category(c);
-    return cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF;
+    const auto cat = utf8proc_category(c);  // every C* category, as HF's _is_control
+    return cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
+           cat == UTF8PROC_CATEGORY_CS || cat == UTF8PROC_CATEGORY_CO;
 }
 
 inline bool static_is_cjk(std::int32_t c) {
@@ -82,44 +87,98 @@ inline void static_append_utf8(std::string& s, std::int32_t c) {
     s.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
 }
 
-/// HF-style basic tokenization into words (invalid UTF-8 bytes become U+FFFD).
-inline std::vector<std::string> static_basic_words(std::string_view text, const StaticTokenizerFlags& f) {
-    std::vector<std::string> words;
-    std::string cur;
-    auto flush = [&] {
-        if (!cur.empty()) words.push_back(std::move(cur));
-        cur.clear();
-    };
+/// Code points of valid UTF-8 `s` (callers pass re-encoded text only).
+inline std::vector<std::int32_t> static_code_points(std::string_view s) {
+    std::vector<std::int32_t> out;
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+    for (std::size_t i = 0; i < s.size();) {
+        std::int32_t c = 0;
+        auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+        if (n <= 0) { c = 0xFFFD; n = 1; }
+        i += static_cast<std::size_t>(n);
+        out.push_back(c);
+    }
+    return out;
+}
+
+/// HF BasicTokenizer (transformers 4.36): clean text (drop NUL, U+FFFD, control and format characters;
+/// invalid UTF-8 counts as U+FFFD), CJK characters as words, NFC, split on white space, keep `never_split`
+/// tokens whole, then per word: per-code-point lower-casing, accent stripping (NFD, drop Mn), and punctuation
+/// as tokens of their own.
+inline std::vector<std::string> static_basic_words(std::string_view text, const StaticTokenizerFlags& f,
+                                                   const std::unordered_map<std::string_view, std::size_t>* never_split) {
+    // 1. Clean, isolate CJK characters, and re-encode as valid UTF-8.
+    std::string clean;
+    clean.reserve(text.size() + 8);
     const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-    std::size_t i = 0;
-    while (i < text.size()) {
+    for (std::size_t i = 0; i < text.size();) {
         std::int32_t c = 0;
         auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(text.size() - i), &c);
         if (n <= 0) { c = 0xFFFD; n = 1; }
         i += static_cast<std::size_t>(n);
-        if (f.clean_text && (c == 0 || c == 0xFFFD || static_is_control(c))) continue;
-        if (static_is_space(c)) { flush(); continue; }
-        if (f.lower) c = utf8proc_tolower(c);
-        std::int32_t cps[8] = {c};
-        utf8proc_ssize_t m = 1;
-        if (f.strip_accents) {  // NFD, then drop the combining marks (Mn)
-            int last = 0;
-            const auto k = utf8proc_decompose_char(c, cps, 8, UTF8PROC_DECOMPOSE, &last);
-            if (k > 0 && k <= 8) m = k; else { cps[0] = c; m = 1; }
-        }
-        for (utf8proc_ssize_t k = 0; k < m; ++k) {
-            const std::int32_t d = cps[k];
-            if (f.strip_accents && utf8proc_category(d) == UTF8PROC_CATEGORY_MN) continue;
-            if (static_is_punct(d) || (f.chinese && static_is_cjk(d))) {
-                flush();
-                static_append_utf8(cur, d);
-                flush();
-            } else {
-                static_append_utf8(cur, d);
-            }
+        if (c == 0 || c == 0xFFFD || (f.clean_text && static_is_control(c))) continue;
+        if (f.chinese && static_is_cjk(c)) {
+            clean += ' ';
+            static_append_utf8(clean, c);
+            clean += ' ';
+        } else {
+            static_append_utf8(clean, c);
         }
     }
-    flush();
+    // 2. NFC (clean is valid UTF-8, so utf8proc accepts it).
+    std::string nfc;
+    if (utf8proc_uint8_t* q = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(clean.c_str()))) {
+        nfc = reinterpret_cast<const char*>(q);
+        std::free(q);
+    } else {
+        nfc = clean;
+    }
+    // 3. White-space split, then each word.
+    std::vector<std::string> words;
+    const auto cps = static_code_points(nfc);
+    std::size_t i = 0;
+    while (i < cps.size()) {
+        while (i < cps.size() && static_is_space(cps[i])) ++i;
+        std::size_t j = i;
+        while (j < cps.size() && !static_is_space(cps[j])) ++j;
+        if (j == i) break;
+        std::string raw;
+        for (std::size_t k = i; k < j; ++k) static_append_utf8(raw, cps[k]);
+        if (never_split && never_split->count(raw)) {
+            words.push_back(std::move(raw));
+            i = j;
+            continue;
+        }
+        std::vector<std::int32_t> w;
+        for (std::size_t k = i; k < j; ++k) {
+            std::int32_t c = f.lower ? utf8proc_tolower(cps[k]) : cps[k];
+            if (f.lower && cps[k] == 0x130) {  // Python's lower("İ") is "i" + U+0307, the one 1→2 lower mapping
+                w.push_back('i');
+                c = 0x307;
+            }
+            if (!f.strip_accents) { w.push_back(c); continue; }
+            std::int32_t dec[8];
+            int last = 0;
+            const auto m = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE, &last);
+            if (m <= 0 || m > 8) { w.push_back(c); continue; }
+            for (utf8proc_ssize_t d = 0; d < m; ++d)
+                if (utf8proc_category(dec[d]) != UTF8PROC_CATEGORY_MN) w.push_back(dec[d]);
+        }
+        std::string cur;
+        for (std::int32_t c : w) {
+            if (static_is_punct(c)) {
+                if (!cur.empty()) words.push_back(std::move(cur));
+                cur.clear();
+                static_append_utf8(cur, c);
+                words.push_back(std::move(cur));
+                cur.clear();
+            } else {
+                static_append_utf8(cur, c);
+            }
+        }
+        if (!cur.empty()) words.push_back(std::move(cur));
+        i = j;
+    }
     return words;
 }
 
@@ -177,6 +236,15 @@ public:
         for (std::size_t i = 0; i < impl->vocab.size(); ++i) impl->index.emplace(impl->vocab[i], i);
         if (!f.unk_token.empty())
             if (auto it = impl->index.find(f.unk_token); it != impl->index.end()) impl->unk_id = it->second;
+        // Tokens that the basic tokenizer keeps whole: the special tokens and `added_tokens` of the vocab.
+        std::vector<std::string> keep;
+        for (const char* k : {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token"})
+            if (auto it = j.find(k); it != j.end() && it->is_string()) keep.push_back(it->get<std::string>());
+        if (auto it = j.find("added_tokens"); it != j.end() && it->is_array())
+            for (const auto& t : *it)
+                if (t.is_string()) keep.push_back(t.get<std::string>());
+        for (const auto& k : keep)
+            if (auto it = impl->index.find(k); it != impl->index.end()) impl->never_split.emplace(it->first, it->second);
         StaticVectors s;
         s.impl_ = std::move(impl);
         return s;
@@ -198,10 +266,25 @@ public:
     /// The tokens embed() looks up for `text` (words, or WordPiece pieces with unknowns as the unk token).
     std::vector<std::string> tokenize(std::string_view text) const {
         std::vector<std::string> out;
-        for (auto& w : detail::static_basic_words(text, impl_->flags)) {
-            if (!impl_->flags.wordpiece) { out.push_back(std::move(w)); continue; }
-            wordpiece(w, out);
+        auto piece = [&](std::string_view part) {
+            for (auto& w : detail::static_basic_words(part, impl_->flags, impl_->never_split.empty() ? nullptr : &impl_->never_split)) {
+                if (!impl_->flags.wordpiece || impl_->never_split.count(w)) { out.push_back(std::move(w)); continue; }
+                wordpiece(w, out);
+            }
+        };
+        // Special and added tokens split the raw text first (HF's added-tokens trie): "hi[SEP]yo" → hi, [SEP], yo.
+        std::size_t start = 0, pos = 0;
+        while (pos < text.size() && !impl_->never_split.empty()) {
+            std::size_t best = 0;
+            for (const auto& kv : impl_->never_split)
+                if (kv.first.size() > best && text.compare(pos, kv.first.size(), kv.first) == 0) best = kv.first.size();
+            if (best == 0) { ++pos; continue; }
+            piece(text.substr(start, pos - start));
+            out.emplace_back(text.substr(pos, best));
+            pos += best;
+            start = pos;
         }
+        piece(text.substr(start));
         return out;
     }
 
@@ -246,6 +329,7 @@ private:
         std::size_t dim = 0;
         std::vector<std::string> vocab;
         std::unordered_map<std::string_view, std::size_t> index;  // views into `vocab`
+        std::unordered_map<std::string_view, std::size_t> never_split;  // special and added tokens (views into `vocab`)
         std::optional<std::size_t> unk_id;
         detail::StaticTokenizerFlags flags;
     };
