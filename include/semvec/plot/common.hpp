@@ -161,7 +161,7 @@ inline std::string json_string(std::string_view raw) {
 /// Number of code points in valid UTF-8 (used to estimate text widths).
 inline std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
     return n;
 }
 
