@@ -527,6 +527,28 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         } else if (info.is_transformer()) {
             return model_error(file, std::string("metadata '") + K + "' field 'max_length'", "missing");
         }
+        // Optional fields: when present they must have the documented JSON type (the tokenizer loader relies on it).
+        for (const char* b : {"do_lower_case", "tokenize_chinese_chars", "clean_text"}) {
+            auto it = tok->find(b);
+            if (it != tok->end() && !it->is_boolean())
+                return model_error(file, std::string("metadata '") + K + "' field '" + b + "'", "must be true or false, got " + it->dump());
+        }
+        if (auto it = tok->find("strip_accents"); it != tok->end() && !it->is_boolean() && !it->is_null())
+            return model_error(file, std::string("metadata '") + K + "' field 'strip_accents'", "must be null, true or false, got " + it->dump());
+        for (const char* str : {"continuing_subword_prefix", "prefix"}) {
+            auto it = tok->find(str);
+            if (it != tok->end() && !it->is_string())
+                return model_error(file, std::string("metadata '") + K + "' field '" + str + "'", "must be a string, got " + it->dump());
+        }
+        if (auto it = tok->find("max_input_chars_per_word"); it != tok->end() && !it->is_number_unsigned())
+            return model_error(file, std::string("metadata '") + K + "' field 'max_input_chars_per_word'", "must be a non-negative integer, got " + it->dump());
+        if (auto it = tok->find("added_tokens"); it != tok->end()) {
+            if (!it->is_array())
+                return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "must be an array of strings");
+            for (const auto& t : *it)
+                if (!t.is_string())
+                    return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "holds a non-string: " + t.dump());
+        }
         std::unordered_set<std::string_view> words(info.vocab.begin(), info.vocab.end());
         struct Special { const char* field; std::string* out; bool needed; };
         const bool wp = *type == "wordpiece";
