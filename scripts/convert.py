@@ -23,9 +23,13 @@ def hub_download(name):
         raise ConvertError("--hub needs the huggingface_hub package, which is not installed "
                            "(pip install huggingface_hub); or download the model folder yourself and pass its path")
     try:
-        return huggingface_hub.snapshot_download(
-            name, allow_patterns=["*.json", "vocab.txt", "model.safetensors", "model.safetensors.index.json",
-                                  "model-*.safetensors", "1_Pooling/*", "2_Normalize/*"])
+        files = set(huggingface_hub.list_repo_files(name))
+        patterns = ["*.json", "vocab.txt", "1_Pooling/*", "2_Normalize/*"]
+        if "model.safetensors" in files or "model.safetensors.index.json" in files:
+            patterns += ["model.safetensors", "model.safetensors.index.json", "model-*.safetensors"]
+        else:  # only the pickle: fetch it (reading it needs torch)
+            patterns += ["pytorch_model.bin"]
+        return huggingface_hub.snapshot_download(name, allow_patterns=patterns)
     except Exception as e:  # offline, unknown repo, ...
         raise ConvertError("--hub %s: download failed (offline? HF_HUB_OFFLINE set? unknown name?): %s" % (name, e))
 
