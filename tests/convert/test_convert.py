@@ -252,6 +252,18 @@ class CommandLine(TempDir):
         self.assertEqual(rc, 1)
         self.assertRegex(err, "huggingface_hub (package, which is not installed|.*download failed \\(offline)")
 
+    def test_hub_says_when_it_is_offline(self):
+        fake = self.path("fakehub")
+        os.makedirs(os.path.join(fake, "huggingface_hub"))
+        with open(os.path.join(fake, "huggingface_hub", "__init__.py"), "w") as f:
+            f.write("def list_repo_files(name):\n    raise OSError('We have no connection (offline mode)')\n")
+        env = dict(os.environ, PYTHONPATH=fake)
+        p = subprocess.run([sys.executable, CONVERT, "--hub", "org/model", self.path("x.safetensors")],
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("--hub org/model: download failed (offline?", p.stderr)
+        self.assertIn("no connection", p.stderr)
+
     def test_usage_errors_exit_2(self):
         rc, _, err = run_convert(BERT_TINY)
         self.assertEqual(rc, 2)
