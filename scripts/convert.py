@@ -3,7 +3,7 @@
 
   convert.py HF_DIR OUT.safetensors [--dtype f32|f16|bf16] [--pooling cls|mean|max] [--normalize|--no-normalize]
   convert.py --hub NAME OUT.safetensors [...]          (needs huggingface_hub, online)
-  convert.py --word-vectors FILE_OR_DIR OUT.safetensors [--dtype f16] [--sif A]  (GloVe, word2vec text/.bin, Model2Vec)
+  convert.py --word-vectors FILE_OR_DIR OUT.safetensors [--dtype f16] [--sif A] [--max-words N]  (GloVe, word2vec text/.bin, Model2Vec)
 
 Needs numpy; torch only for pytorch_model.bin. Exit codes: 0 ok, 1 input error, 2 usage.
 """
@@ -49,6 +49,7 @@ def main(argv=None):
     g.add_argument("--no-normalize", dest="normalize", action="store_false")
     ap.add_argument("--sif", type=float, metavar="A", help="--word-vectors: fold SIF weights A/(A+p(word)) into the "
                     "vectors, p from Zipf's law on the file's frequency order (the default model uses 1e-4)")
+    ap.add_argument("--max-words", type=int, metavar="N", help="--word-vectors: keep only the first (most frequent) N words")
     ap.add_argument("--from-bin", action="store_true", help="read pytorch_model.bin even when model.safetensors exists")
     a = ap.parse_args(argv)
     pos = [p for p in (a.source, a.out) if p]
@@ -59,7 +60,8 @@ def main(argv=None):
             from semvec_convert.wordvec import convert_word_vectors
             if a.pooling and a.pooling != "mean":
                 ap.error("static models pool by mean")
-            convert_word_vectors(a.word_vectors, pos[0], dtype=a.dtype or "f16", normalize=a.normalize, sif=a.sif)
+            convert_word_vectors(a.word_vectors, pos[0], dtype=a.dtype or "f16", normalize=a.normalize, sif=a.sif,
+                                 max_words=a.max_words)
             return 0
         if a.hub:
             if len(pos) != 1:

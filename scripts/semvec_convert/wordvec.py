@@ -148,7 +148,7 @@ def zipf_sif_weights(n, a):
     return (a / (a + p)).astype(np.float32)
 
 
-def convert_word_vectors(path, out, dtype="f16", normalize=None, sif=None, log=print):
+def convert_word_vectors(path, out, dtype="f16", normalize=None, sif=None, max_words=None, log=print):
     if dtype not in ("f32", "f16", "bf16"):
         raise ConvertError("static vectors are stored as f32, f16 or bf16 (got %r)" % dtype)
     notes = []
@@ -168,6 +168,14 @@ def convert_word_vectors(path, out, dtype="f16", normalize=None, sif=None, log=p
         pool = {"mode": "mean", "normalize": False, "source": "default"}
     if normalize is not None:
         pool = dict(pool, normalize=normalize, source="user")
+    if max_words is not None:
+        if fmt == "model2vec":
+            raise ConvertError("--max-words is for GloVe/word2vec files (Model2Vec rows are tokenizer ids)")
+        if max_words < 1:
+            raise ConvertError("--max-words needs N >= 1")
+        if max_words < len(words):
+            notes.append("kept the first %d of %d words (files are sorted by frequency)" % (max_words, len(words)))
+            words, mat = words[:max_words], mat[:max_words]
     if not np.isfinite(mat).all():
         raise ConvertError("%s: vectors hold NaN or infinity" % path)
     config = {"dim": int(mat.shape[1]), "vocab_size": int(mat.shape[0]), "format": fmt}

@@ -347,6 +347,17 @@ class WordVectors(TempDir):
         with self.assertRaisesRegex(ConvertError, "A > 0"):
             wordvec.convert_word_vectors(self.path("g.txt"), self.path("b.safetensors"), sif=-1.0, log=quiet)
 
+    def test_max_words_keeps_the_most_frequent_words(self):
+        mat = self.vectors()
+        self.write_glove(self.path("g.txt"), mat)
+        rc, out, err = run_convert("--word-vectors", self.path("g.txt"), self.path("a.safetensors"), "--max-words", "3",
+                                   "--dtype", "f32")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("kept the first 3 of 5 words", out)
+        t, meta = st.read(self.path("a.safetensors"))
+        self.assertEqual(json.loads(meta["semvec.vocab"]), self.WORDS[:3])
+        self.assertTrue(np.array_equal(t["embeddings.word"].array, mat[:3]))
+
     def test_a_short_line_is_reported_with_its_line_number(self):
         with open(self.path("g.txt"), "w") as f:
             f.write("a 1 2 3\nb 1 2\n")
