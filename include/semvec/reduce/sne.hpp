@@ -5,7 +5,7 @@
 // exact gradient
 //   ∂C/∂y_i = 2 Σ_j (p(j|i) − q(j|i) + p(i|j) − q(i|j)) (y_i − y_j).
 // Every iteration is O(N²): SNE is meant for small inputs (up to a few thousand points); use tsne() beyond.
-// It keeps a dense N×N float matrix of p(j|i) + p(i|j) (N = 5000: 100 MB); inputs above
+// It keeps two dense N×N float matrices, p(j|i) and p(i|j) + p(j|i) (N = 5000: 200 MB); inputs above
 // SneOptions::max_points are refused.
 //
 // Optimiser: gradient descent with momentum (0.5 → 0.8) and per-coordinate gains, as t-SNE uses; a short
@@ -66,8 +66,8 @@ struct SneOptions {
     std::uint64_t seed = 42;
     /// Worker threads; 0 = all hardware threads (default 0). The result does not depend on it.
     unsigned threads = 0;
-    /// Largest accepted N (default 20000; memory is 4·N² bytes).
-    std::size_t max_points = 20000;
+    /// Largest accepted N (default 10000; memory is 8·N² bytes, 800 MB at the limit).
+    std::size_t max_points = 10000;
     /// Called every progress_every iterations with the cost Σ_i KL(P_i‖Q_i) (default none).
     ProgressCallback progress;
     /// Iterations between progress calls (default 50).

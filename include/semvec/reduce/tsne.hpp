@@ -39,7 +39,7 @@ enum class TsneInit {
 /// How the repulsive forces are computed.
 enum class TsneGradient {
     automatic,   ///< exact when N ≤ TsneOptions::exact_max_n, else Barnes-Hut
-    exact,       ///< O(N²) per iteration; P is then calibrated on all N − 1 neighbours
+    exact,       ///< O(N²) per iteration; P uses all N − 1 neighbours when N ≤ max(exact_max_n, 1000)
     barnes_hut,  ///< O(N log N) per iteration with TsneOptions::theta
 };
 
@@ -69,8 +69,8 @@ struct TsneOptions {
     double theta = 0.5;
     /// Repulsion method (default automatic).
     TsneGradient gradient = TsneGradient::automatic;
-    /// automatic uses the exact gradient up to this N (default 1000).
-    std::size_t exact_max_n = 1000;
+    /// automatic uses the exact gradient up to this N (default 500; Barnes-Hut is faster above).
+    std::size_t exact_max_n = 500;
     /// Initial layout (default pca).
     TsneInit init = TsneInit::pca;
     /// Input metric (default euclidean).
@@ -107,6 +107,7 @@ struct SpaceTree {
     std::vector<std::int32_t> position;  ///< position of each point in `order`
     std::vector<std::int32_t> scratch;
     std::vector<double> sorted;  ///< positions in tree order: leaf scans read contiguous memory
+    std::vector<std::int32_t> leaves;  ///< leaf node ids in tree order
 
     void build(const double* y, std::size_t n) {
         order.resize(n);
@@ -130,6 +131,12 @@ struct SpaceTree {
         nodes.reserve(2 * n / kLeafSize + 16);
         nodes.emplace_back();
         build_node(0, y, 0, static_cast<std::int32_t>(n), center, half, 0);
+        leaves.clear();
+        for (std::size_t id = 0; id < nodes.size(); ++id)
+            if (nodes[id].children == 0) leaves.push_back(static_cast<std::int32_t>(id));
+        std::sort(leaves.begin(), leaves.end(), [&](std::int32_t a, std::int32_t b) {
+            return nodes[static_cast<std::size_t>(a)].begin < nodes[static_cast<std::size_t>(b)].begin;
+        });
         sorted.resize(n * D);
         for (std::size_t p = 0; p < n; ++p) {
             position[static_cast<std::size_t>(order[p])] = static_cast<std::int32_t>(p);
@@ -180,6 +187,81 @@ struct SpaceTree {
             for (int d = 0; d < D; ++d) cc[d] = center[d] + ((o >> d) & 1 ? 0.5 : -0.5) * half;
             build_node(first + c, y, start[o], start[o + 1], cc, 0.5 * half, depth + 1);
             ++c;
+        }
+    }
+
+    /// Repulsion on all points of leaf `leaf_id` at once ("grouped" Barnes-Hut): one traversal serves the
+    /// whole leaf. A cell is summarised only when width / (distance from its centre of mass to the leaf's
+    /// bounding box) < theta, which implies the per-point criterion for every point of the leaf, so the
+    /// approximation is never coarser than per-point Barnes-Hut. Writes z (Σ_{j≠i} q̃) and forces
+    /// (Σ_j q̃² (y_i − y_j)) per point, indexed by tree position.
+    void repulsion_leaf(std::int32_t leaf_id, double theta2, double* z_out, double* f_out,
+                        std::vector<std::int32_t>& stack, std::vector<double>& acc) const {
+        const Node& L = nodes[static_cast<std::size_t>(leaf_id)];
+        const std::int32_t b = L.begin, m = L.count;
+        const double* ys = sorted.data() + static_cast<std::size_t>(b) * D;
+        double lo[D], hi[D];
+        for (int d = 0; d < D; ++d) lo[d] = hi[d] = ys[d];
+        for (std::int32_t p = 1; p < m; ++p)
+            for (int d = 0; d < D; ++d) {
+                lo[d] = std::min(lo[d], ys[p * D + d]);
+                hi[d] = std::max(hi[d], ys[p * D + d]);
+            }
+        acc.assign(static_cast<std::size_t>(m) * (D + 1), 0.0);  // per point: z, f[D]
+        double* a = acc.data();
+        stack.clear();
+        stack.push_back(0);
+        while (!stack.empty()) {
+            const Node& nd = nodes[static_cast<std::size_t>(stack.back())];
+            stack.pop_back();
+            const bool contains = b >= nd.begin && b < nd.begin + nd.count;  // an ancestor of the leaf, or it
+            if (!contains) {
+                double dmin2 = 0.0;
+                for (int d = 0; d < D; ++d) {
+                    const double g = std::max(std::max(lo[d] - nd.com[d], nd.com[d] - hi[d]), 0.0);
+                    dmin2 += g * g;
+                }
+                if (nd.width2 < theta2 * dmin2) {
+                    const double cnt = nd.count;
+                    for (std::int32_t p = 0; p < m; ++p) {
+                        double dx[D], d2 = 0.0;
+                        for (int d = 0; d < D; ++d) {
+                            dx[d] = ys[p * D + d] - nd.com[d];
+                            d2 += dx[d] * dx[d];
+                        }
+                        const double q = 1.0 / (1.0 + d2);
+                        const double w = cnt * q;
+                        double* ap = a + static_cast<std::size_t>(p) * (D + 1);
+                        ap[0] += w;
+                        for (int d = 0; d < D; ++d) ap[1 + d] += w * q * dx[d];
+                    }
+                    continue;
+                }
+            }
+            if (nd.children == 0) {
+                const double* yj0 = sorted.data() + static_cast<std::size_t>(nd.begin) * D;
+                for (std::int32_t p = 0; p < m; ++p) {
+                    double* ap = a + static_cast<std::size_t>(p) * (D + 1);
+                    for (std::int32_t t = 0; t < nd.count; ++t) {
+                        if (nd.begin + t == b + p) continue;  // self
+                        double dx[D], d2 = 0.0;
+                        for (int d = 0; d < D; ++d) {
+                            dx[d] = ys[p * D + d] - yj0[t * D + d];
+                            d2 += dx[d] * dx[d];
+                        }
+                        const double q = 1.0 / (1.0 + d2);
+                        ap[0] += q;
+                        for (int d = 0; d < D; ++d) ap[1 + d] += q * q * dx[d];
+                    }
+                }
+            } else {
+                for (std::int32_t c = nd.children - 1; c >= 0; --c) stack.push_back(nd.first_child + c);
+            }
+        }
+        for (std::int32_t p = 0; p < m; ++p) {
+            const double* ap = a + static_cast<std::size_t>(p) * (D + 1);
+            z_out[b + p] = ap[0];
+            for (int d = 0; d < D; ++d) f_out[static_cast<std::size_t>(b + p) * D + d] = ap[1 + d];
         }
     }
 
@@ -260,15 +342,19 @@ double tsne_gradient(const SparseAffinities& P, const double* y, std::size_t n, 
     } else {
         tree.build(y, n);
         const double theta2 = theta * theta;
-        // Traverse in tree order so that consecutive points share most of their paths (cache).
-        parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
+        // One traversal per leaf (≤ kLeafSize points); results land at tree positions, then are scattered.
+        std::vector<double> zpos(n), fpos(n * D);
+        parallel_for(tree.leaves.size(), threads, [&](std::size_t b, std::size_t e, unsigned) {
             std::vector<std::int32_t> stack;
+            std::vector<double> acc;
             stack.reserve(256);
-            for (std::size_t p = b; p < e; ++p) {
-                const std::int32_t i = tree.order[p];
-                zs[static_cast<std::size_t>(i)] = tree.repulsion(y, i, theta2, &rep[static_cast<std::size_t>(i) * D], stack);
-            }
+            for (std::size_t l = b; l < e; ++l) tree.repulsion_leaf(tree.leaves[l], theta2, zpos.data(), fpos.data(), stack, acc);
         });
+        for (std::size_t p = 0; p < n; ++p) {
+            const std::size_t i = static_cast<std::size_t>(tree.order[p]);
+            zs[i] = zpos[p];
+            for (int d = 0; d < D; ++d) rep[i * D + d] = fpos[p * D + d];
+        }
     }
     double Z = 0.0;
     for (std::size_t i = 0; i < n; ++i) Z += zs[i];  // fixed order: deterministic for any thread count
@@ -385,7 +471,10 @@ inline Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
     SEMVEC_TRY_STATUS(detail::check_points(data, "t-SNE"));
     const std::size_t n = static_cast<std::size_t>(data.rows());
     const bool exact = tsne_uses_exact_gradient(n, o) || o.theta == 0.0;
-    auto P = tsne_affinities(data, o.perplexity, o.metric, o.knn_method, o.threads, o.seed, exact);
+    // Small inputs calibrate P on all N − 1 neighbours (the textbook exact t-SNE); larger ones use the kNN
+    // graph even with the exact gradient, so that memory stays O(N·perplexity).
+    const bool all_neighbours = exact && n <= std::max<std::size_t>(o.exact_max_n, 1000);
+    auto P = tsne_affinities(data, o.perplexity, o.metric, o.knn_method, o.threads, o.seed, all_neighbours);
     if (!P) return P.error();
     std::vector<double> y = detail::initial_layout(data, o.dims, o.init == TsneInit::pca, o.seed);
     return o.dims == 2 ? detail::tsne_optimize<2>(*P, std::move(y), o, exact)
