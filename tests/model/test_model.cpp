@@ -1,0 +1,350 @@
+// Encoder parity with Hugging Face transformers 4.36.2 (goldens in tests/data/models/*/golden), and the
+// determinism / concurrency guarantees of semvec::Model.
+#include <catch2/catch.hpp>
+
+#include <semvec/io/npy.hpp>
+#include <semvec/model/model.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../test_support.hpp"
+
+namespace {
+
+std::string converted(const std::string& name) {
+    const char* dir = std::getenv("SEMVEC_CONVERTED_DIR");
+    return std::string(dir ? dir : "converted-models") + "/" + name + ".safetensors";
+}
+
+nlohmann::json read_json(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string s = ss.str();
+    return nlohmann::json::parse(s.begin(), s.end(), nullptr, false);
+}
+
+struct Golden {
+    std::vector<std::int64_t> shape_ids;  // [B, L]
+    std::vector<std::int32_t> ids, mask, types;
+    semvec::NpyArray lhs;  // [B, L, H]
+    std::map<std::string, semvec::NpyArray> pooled;
+    nlohmann::json json;
+};
+
+std::vector<std::int32_t> ints(const semvec::NpyArray& a) {
+    std::vector<std::int32_t> v(a.numel());
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<std::int32_t>(a.at(i));
+    return v;
+}
+
+Golden load_golden(const std::string& fixture, const std::string& name) {
+    const std::string dir = semvec_test::data_path("models/" + fixture + "/golden/" + name);
+    Golden g;
+    auto rd = [&](const std::string& n) {
+        auto a = semvec::read_npy_array(dir + "/" + n + ".npy");
+        REQUIRE(a.ok());
+        return std::move(*a);
+    };
+    auto ids = rd("input_ids");
+    g.shape_ids = ids.shape;
+    g.ids = ints(ids);
+    g.mask = ints(rd("attention_mask"));
+    g.types = ints(rd("token_type_ids"));
+    g.lhs = rd("last_hidden_state");
+    for (const char* p : {"cls", "mean", "max", "cls_normalized", "mean_normalized", "max_normalized", "pooler_output"}) {
+        auto a = semvec::read_npy_array(dir + "/" + p + ".npy");
+        if (a) g.pooled[p] = std::move(*a);
+    }
+    g.json = read_json(dir + ".json");
+    return g;
+}
+
+struct Diff {
+    double max_abs = 0.0, min_cos = 1.0;
+    void add(const float* a, const float* b, std::size_t n) {
+        double dot = 0, na = 0, nb = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            max_abs = std::max(max_abs, std::abs(static_cast<double>(a[i]) - b[i]));
+            dot += static_cast<double>(a[i]) * b[i];
+            na += static_cast<double>(a[i]) * a[i];
+            nb += static_cast<double>(b[i]) * b[i];
+        }
+        if (na > 0 && nb > 0) min_cos = std::min(min_cos, dot / std::sqrt(na * nb));
+    }
+};
+
+const float* f32(const semvec::NpyArray& a) { return reinterpret_cast<const float*>(a.data.data()); }
+
+std::vector<std::string> golden_cases() {
+    std::vector<std::string> c;
+    for (int i = 0; i < 12; ++i) {
+        char b[32];
+        std::snprintf(b, sizeof b, "single_%03d", i);
+        c.push_back(b);
+    }
+    c.push_back("batch");
+    c.push_back("pairs");
+    c.push_back("truncated");
+    return c;
+}
+
+// Checks one fixture: forward on golden ids (padded and trimmed), poolings, and the tokenizer + encode path.
+void check_fixture(const std::string& fixture, const std::string& file, double tol_abs, double tol_cos) {
+    auto model = semvec::load_model(converted(file));
+    REQUIRE(model.ok());
+    const std::size_t H = model->dim();
+    Diff lhs_padded, lhs_trim, pooled, pooler, encoded;
+    std::size_t id_cases = 0;
+    for (const auto& name : golden_cases()) {
+        INFO(fixture << " " << name);
+        Golden g = load_golden(fixture, name);
+        const std::size_t B = static_cast<std::size_t>(g.shape_ids[0]), L = static_cast<std::size_t>(g.shape_ids[1]);
+        std::vector<std::string> texts;
+        std::size_t n_truncated = 0;  // the tiny fixtures' 64 positions cut a text of the batch case too
+        for (std::size_t b = 0; b < B; ++b) {
+            std::vector<std::int32_t> ids(g.ids.begin() + b * L, g.ids.begin() + (b + 1) * L);
+            std::vector<std::int32_t> mask(g.mask.begin() + b * L, g.mask.begin() + (b + 1) * L);
+            std::vector<std::int32_t> types(g.types.begin() + b * L, g.types.begin() + (b + 1) * L);
+            std::size_t n = 0;
+            while (n < L && mask[n]) ++n;
+            const float* ref = f32(g.lhs) + b * L * H;
+            // 1. The padded row with its mask, as HF ran it.
+            auto full = model->forward(ids, mask, types);
+            REQUIRE(full.ok());
+            for (std::size_t i = 0; i < L; ++i)
+                if (mask[i]) lhs_padded.add(full->row(static_cast<Eigen::Index>(i)).data(), ref + i * H, H);
+            // 2. Only the real tokens (what encode() runs).
+            std::vector<std::int32_t> tids(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
+            std::vector<std::int32_t> ttypes(types.begin(), types.begin() + static_cast<std::ptrdiff_t>(n));
+            auto trim = model->forward(tids, {}, ttypes);
+            REQUIRE(trim.ok());
+            for (std::size_t i = 0; i < n; ++i) lhs_trim.add(trim->row(static_cast<Eigen::Index>(i)).data(), ref + i * H, H);
+            std::vector<float> v(H);
+            for (auto mode : {semvec::PoolingMode::Cls, semvec::PoolingMode::Mean, semvec::PoolingMode::Max})
+                for (bool norm : {false, true}) {
+                    semvec::pool_tokens(trim->data(), n, H, nullptr, mode, v.data());
+                    if (norm) semvec::l2_normalize(v.data(), H);
+                    const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
+                    REQUIRE(g.pooled.count(key));
+                    pooled.add(v.data(), f32(g.pooled[key]) + b * H, H);
+                    // Padded rows pooled with the mask agree too.
+                    semvec::pool_tokens(full->data(), L, H, mask.data(), mode, v.data());
+                    if (norm) semvec::l2_normalize(v.data(), H);
+                    pooled.add(v.data(), f32(g.pooled[key]) + b * H, H);
+                }
+            if (model->encoder()->has_pooler()) {
+                auto p = model->pooler(*trim);
+                REQUIRE(p.ok());
+                REQUIRE(g.pooled.count("pooler_output"));
+                pooler.add(p->data(), f32(g.pooled["pooler_output"]) + b * H, H);
+            }
+            // 3. Tokenizer: ids equal for single texts (pairs are fed as ids above).
+            const auto& jt = g.json["texts"][b];
+            if (jt.is_string()) {
+                const std::size_t maxlen = g.json.contains("max_length") && g.json["max_length"].is_number_unsigned()
+                                               ? g.json["max_length"].get<std::size_t>() : 0;
+                auto t = model->tokenize_for_encoder(jt.get<std::string>(), maxlen);
+                CHECK(t.ids == tids);
+                if (name == "truncated") CHECK(t.truncated);
+                n_truncated += t.truncated ? 1 : 0;
+                ++id_cases;
+                texts.push_back(jt.get<std::string>());
+            }
+        }
+        // 4. encode() end to end: texts -> pooled rows, every mode.
+        if (!texts.empty() && texts.size() == B) {
+            for (auto mode : {semvec::PoolingMode::Cls, semvec::PoolingMode::Mean, semvec::PoolingMode::Max})
+                for (bool norm : {false, true}) {
+                    semvec::EncodeOptions o;
+                    o.pooling = mode;
+                    o.normalize = norm;
+                    o.threads = 1;
+                    if (g.json.contains("max_length")) o.max_length = g.json["max_length"].get<std::size_t>();
+                    auto e = model->encode(texts, o);
+                    REQUIRE(e.ok());
+                    REQUIRE(static_cast<std::size_t>(e->rows()) == B);
+                    CHECK(e->truncated == n_truncated);
+                    const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
+                    for (std::size_t b = 0; b < B; ++b) encoded.add(e->row(static_cast<Eigen::Index>(b)).data(), f32(g.pooled[key]) + b * H, H);
+                }
+        }
+    }
+    std::printf("parity %-22s %-28s lhs(padded) %.2e/%.7f  lhs(trimmed) %.2e/%.7f  pooled %.2e/%.7f  pooler %.2e/%.7f  encode %.2e/%.7f  (max abs / min cos; %zu id cases)\n",
+                fixture.c_str(), file.c_str(), lhs_padded.max_abs, lhs_padded.min_cos, lhs_trim.max_abs, lhs_trim.min_cos,
+                pooled.max_abs, pooled.min_cos, pooler.max_abs, pooler.min_cos, encoded.max_abs, encoded.min_cos, id_cases);
+    for (const Diff* d : {&lhs_padded, &lhs_trim, &pooled, &pooler, &encoded}) {
+        CHECK(d->max_abs <= tol_abs);
+        CHECK(d->min_cos >= tol_cos);
+    }
+}
+
+std::vector<std::string> sample_texts() {
+    return {"Hello world!", "The quick brown fox jumps over the lazy dog.", "A",
+            "Semantic search maps text to vectors; similar sentences land close together.",
+            "Café, naïve and Ångström keep their accents until the tokenizer strips them.", "",
+            "I love transformers, don't you?", "Numbers like 3.14159 and 2024-06-01 split on punctuation.",
+            "the quick brown fox jumps over the lazy dog while semantic search engines embed every sentence into a vector space and compare them with cosine similarity again and again and again",
+            "short", "x y z", "What is the capital of France?"};
+}
+
+bool bit_equal(const semvec::Matrix& a, const semvec::Matrix& b) {
+    return a.rows() == b.rows() && a.cols() == b.cols() &&
+           std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("BERT-tiny matches Hugging Face on every golden case", "[model][parity]") {
+    check_fixture("bert-tiny", "bert-tiny-f32", 1e-4, 0.99999);
+}
+
+TEST_CASE("DistilBERT-tiny matches Hugging Face on every golden case", "[model][parity]") {
+    check_fixture("distilbert-tiny", "distilbert-tiny-f32", 1e-4, 0.99999);
+}
+
+TEST_CASE("BERT with the real 30522-token vocab matches Hugging Face on every golden case", "[model][parity]") {
+    check_fixture("bert-realvocab-small", "bert-realvocab-small-f32", 1e-4, 0.99999);
+}
+
+TEST_CASE("f16 and bf16 files are widened at load and stay close to the f32 goldens", "[model][parity]") {
+    for (const char* f : {"bert-tiny-f16", "distilbert-tiny-f16", "bert-tiny-bf16", "distilbert-tiny-bf16"}) {
+        INFO(f);
+        const std::string fixture = std::string(f).find("distil") == 0 ? "distilbert-tiny" : "bert-tiny";
+        auto model = semvec::load_model(converted(f));
+        REQUIRE(model.ok());
+        Golden g = load_golden(fixture, "single_001");
+        semvec::EncodeOptions o;
+        o.pooling = semvec::PoolingMode::Mean;
+        o.normalize = false;
+        auto e = model->encode({g.json["texts"][0].get<std::string>()}, o);
+        REQUIRE(e.ok());
+        Diff d;
+        d.add(e->data(), f32(g.pooled["mean"]), model->dim());
+        CHECK(d.min_cos >= 0.999);
+    }
+}
+
+TEST_CASE("encode gives bit-identical rows for any batch size, input order and thread count", "[model][determinism]") {
+    auto model = semvec::load_model(converted("bert-realvocab-small-f32"));
+    REQUIRE(model.ok());
+    const auto texts = sample_texts();
+    semvec::EncodeOptions o;
+    o.threads = 1;
+    o.batch_size = 1;
+    auto ref = model->encode(texts, o);
+    REQUIRE(ref.ok());
+    for (std::size_t bs : {2u, 5u, 64u})
+        for (unsigned th : {1u, 2u, 3u}) {
+            o.batch_size = bs;
+            o.threads = th;
+            auto e = model->encode(texts, o);
+            REQUIRE(e.ok());
+            CHECK(bit_equal(*e, *ref));
+        }
+    o.token_budget = 40;  // forces many small batches
+    auto small = model->encode(texts, o);
+    REQUIRE(small.ok());
+    CHECK(bit_equal(*small, *ref));
+    // Reversed input: reversed rows.
+    std::vector<std::string> rev(texts.rbegin(), texts.rend());
+    auto r = model->encode(rev, o);
+    REQUIRE(r.ok());
+    for (Eigen::Index i = 0; i < ref->rows(); ++i)
+        CHECK(std::memcmp(r->row(ref->rows() - 1 - i).data(), ref->row(i).data(), sizeof(float) * model->dim()) == 0);
+    // One text alone equals the same text inside a batch.
+    auto one = model->encode({texts[3]}, o);
+    REQUIRE(one.ok());
+    CHECK(std::memcmp(one->data(), ref->row(3).data(), sizeof(float) * model->dim()) == 0);
+}
+
+TEST_CASE("a const Model is shared by several threads without a lock", "[model][concurrency]") {
+    auto loaded = semvec::load_model(converted("bert-tiny-f32"));
+    REQUIRE(loaded.ok());
+    const semvec::Model& model = *loaded;
+    const auto texts = sample_texts();
+    semvec::EncodeOptions o;
+    o.threads = 1;
+    auto ref = model.encode(texts, o);
+    REQUIRE(ref.ok());
+    std::vector<int> same(4, 0);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 4; ++t)
+        pool.emplace_back([&, t] {
+            semvec::EncodeOptions mine;
+            mine.threads = 1;
+            mine.batch_size = static_cast<std::size_t>(t + 1);
+            int ok = 1;
+            for (int rep = 0; rep < 3; ++rep) {
+                auto e = model.encode(texts, mine);
+                ok &= e.ok() && bit_equal(*e, *ref);
+            }
+            same[static_cast<std::size_t>(t)] = ok;
+        });
+    for (auto& th : pool) th.join();
+    for (int s : same) CHECK(s == 1);
+}
+
+TEST_CASE("encode reports truncation, options and errors", "[model]") {
+    auto model = semvec::load_model(converted("bert-tiny-f32"));
+    REQUIRE(model.ok());
+    semvec::EncodeOptions o;
+    o.max_length = 4;
+    auto e = model->encode({"hello world hello world", "a"}, o);
+    REQUIRE(e.ok());
+    CHECK(e->truncated == 1);
+    CHECK(e->rows() == 2);
+    o = {};
+    o.normalize = true;
+    auto n = model->encode({"hello"}, o);
+    REQUIRE(n.ok());
+    CHECK(std::abs(n->row(0).norm() - 1.0f) < 1e-5f);
+    // Prefix: same as prepending it by hand.
+    o.prefix = "query: ";
+    auto p = model->encode({"hello"}, o);
+    o.prefix = std::string();
+    auto q = model->encode({"query: hello"}, o);
+    REQUIRE(p.ok());
+    REQUIRE(q.ok());
+    CHECK(bit_equal(*p, *q));
+    // Progress reaches the total.
+    std::size_t last = 0;
+    o.progress = [&last](std::size_t done, std::size_t total) { last = done; CHECK(done <= total); };
+    REQUIRE(model->encode(sample_texts(), o).ok());
+    CHECK(last == sample_texts().size());
+    // Empty input, bad ids, chunk mode.
+    auto empty = model->encode({}, {});
+    REQUIRE(empty.ok());
+    CHECK(empty->rows() == 0);
+    CHECK_FALSE(model->forward({2, 100000, 3}).ok());
+    CHECK_FALSE(model->forward({}).ok());
+    semvec::EncodeOptions c;
+    c.chunk = true;
+    CHECK_FALSE(model->encode({"x"}, c).ok());
+    CHECK_FALSE(semvec::load_model(semvec_test::data_path("models/bert-tiny/model.safetensors")).ok());
+}
+
+TEST_CASE("the bundled static GloVe model encodes through the same API", "[model][static]") {
+    auto model = semvec::load_model(std::string(SEMVEC_SOURCE_DIR) + "/models/glove-6B-100d-top20k-f16.safetensors");
+    REQUIRE(model.ok());
+    CHECK_FALSE(model->is_transformer());
+    semvec::EncodeOptions o;
+    o.normalize = true;
+    auto e = model->encode({"the king and the queen", "qwxzzy unknownword"}, o);
+    REQUIRE(e.ok());
+    CHECK(e->cols() == 100);
+    CHECK(e->unknown == 2);
+    CHECK(std::abs(e->row(0).norm() - 1.0f) < 1e-5f);
+    o.pooling = semvec::PoolingMode::Cls;
+    CHECK_FALSE(model->encode({"x"}, o).ok());
+    CHECK_FALSE(model->forward({1, 2}).ok());
+}
