@@ -250,3 +250,18 @@ TEST_CASE("static tokenization matches HF BertTokenizer on the uncased goldens",
         }
     }
 }
+
+TEST_CASE("load_tokenizer gives the WordPiece of a transformer file without its vectors", "[static]") {
+    auto l = wordpiece_model();  // its vocab and tokenizer, relabelled as a transformer's
+    semvec::ModelFileInfo info = l.info;
+    info.architecture = semvec::Architecture::Bert;
+    auto tok = semvec::StaticVectors::load_tokenizer(info);
+    REQUIRE(tok.ok());
+    CHECK(tok->dim() == 0);
+    CHECK(tok->tokenize("Hello worlds") == std::vector<std::string>{"hello", "world", "##s"});
+    CHECK(tok->word_id("##s") == std::optional<std::size_t>(4));
+    float dummy = 0.0f;
+    auto st = tok->embed("hello zzz", &dummy, false);
+    CHECK(st.known == 1);
+    CHECK(st.unknown == 1);
+}

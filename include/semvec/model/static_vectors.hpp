@@ -200,9 +200,9 @@ public:
             return make_error("missing or misshapen (run read_model_info first)", file.source(),
                               std::string("tensor '") + tensor_names::kWordEmbeddings + "'");
         auto impl = std::make_shared<Impl>();
+        SEMVEC_TRY_STATUS(init_tokenizer(*impl, info, file.source()));
         impl->file = file;
         impl->dim = D;
-        impl->vocab = info.vocab;
         if (const float* p = t->data_as<float>()) {
             impl->vectors = p;  // in place from the mapping
         } else {
@@ -211,40 +211,17 @@ public:
             impl->widened = std::move(*wide);
             impl->vectors = impl->widened.data();
         }
-        // Tokenizer flags.
-        const std::string& tj = info.tokenizer.json;
-        nlohmann::json j = nlohmann::json::parse(tj.begin(), tj.end(), nullptr, false);
-        if (j.is_discarded() || !j.is_object())
-            return make_error("is not a JSON object", file.source(), "metadata 'semvec.tokenizer'");
-        auto flag = [&j](const char* k, bool def) {
-            auto it = j.find(k);
-            return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
-        };
-        auto& f = impl->flags;
-        f.wordpiece = info.tokenizer.type == "wordpiece";
-        f.lower = flag("do_lower_case", true);
-        auto sa = j.find("strip_accents");
-        f.strip_accents = (sa == j.end() || sa->is_null()) ? (f.wordpiece && f.lower) : (sa->is_boolean() && sa->get<bool>());
-        f.chinese = flag("tokenize_chinese_chars", true);
-        f.clean_text = flag("clean_text", true);
-        f.max_length = info.tokenizer.max_length;
-        if (auto it = j.find("max_input_chars_per_word"); it != j.end() && it->is_number_unsigned())
-            f.max_chars_per_word = it->get<std::size_t>();
-        if (auto it = j.find("continuing_subword_prefix"); it != j.end() && it->is_string()) f.prefix = it->get<std::string>();
-        f.unk_token = info.tokenizer.unk_token;
-        impl->index.reserve(impl->vocab.size());
-        for (std::size_t i = 0; i < impl->vocab.size(); ++i) impl->index.emplace(impl->vocab[i], i);
-        if (!f.unk_token.empty())
-            if (auto it = impl->index.find(f.unk_token); it != impl->index.end()) impl->unk_id = it->second;
-        // Tokens that the basic tokenizer keeps whole: the special tokens and `added_tokens` of the vocab.
-        std::vector<std::string> keep;
-        for (const char* k : {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token"})
-            if (auto it = j.find(k); it != j.end() && it->is_string()) keep.push_back(it->get<std::string>());
-        if (auto it = j.find("added_tokens"); it != j.end() && it->is_array())
-            for (const auto& t : *it)
-                if (t.is_string()) keep.push_back(t.get<std::string>());
-        for (const auto& k : keep)
-            if (auto it = impl->index.find(k); it != impl->index.end()) impl->never_split.emplace(it->first, it->second);
+        StaticVectors s;
+        s.impl_ = std::move(impl);
+        return s;
+    }
+
+    /// The tokenizer alone (vocab and flags of `info`, any architecture with a wordpiece or words tokenizer):
+    /// tokenize() and word_id() work, dim() is 0 and embed() only counts. Lets a transformer reuse this
+    /// HF-compatible WordPiece without copying its embedding table.
+    static Result<StaticVectors> load_tokenizer(const ModelFileInfo& info) {
+        auto impl = std::make_shared<Impl>();
+        SEMVEC_TRY_STATUS(init_tokenizer(*impl, info, {}));
         StaticVectors s;
         s.impl_ = std::move(impl);
         return s;
@@ -307,6 +284,7 @@ public:
                 continue;
             }
             ++st.known;
+            if (D == 0) continue;  // tokenizer-only instance
             const float* v = vector(it->second);
             for (std::size_t d = 0; d < D; ++d) acc[d] += v[d];
         }
@@ -322,6 +300,45 @@ public:
     }
 
 private:
+    struct Impl;
+
+    static Status init_tokenizer(Impl& im, const ModelFileInfo& info, const std::string& source) {
+        im.vocab = info.vocab;
+        const std::string& tj = info.tokenizer.json;
+        nlohmann::json j = nlohmann::json::parse(tj.begin(), tj.end(), nullptr, false);
+        if (j.is_discarded() || !j.is_object()) return make_error("is not a JSON object", source, "metadata 'semvec.tokenizer'");
+        auto flag = [&j](const char* k, bool def) {
+            auto it = j.find(k);
+            return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
+        };
+        auto& f = im.flags;
+        f.wordpiece = info.tokenizer.type == "wordpiece";
+        f.lower = flag("do_lower_case", true);
+        auto sa = j.find("strip_accents");
+        f.strip_accents = (sa == j.end() || sa->is_null()) ? (f.wordpiece && f.lower) : (sa->is_boolean() && sa->get<bool>());
+        f.chinese = flag("tokenize_chinese_chars", true);
+        f.clean_text = flag("clean_text", true);
+        f.max_length = info.tokenizer.max_length;
+        if (auto it = j.find("max_input_chars_per_word"); it != j.end() && it->is_number_unsigned())
+            f.max_chars_per_word = it->get<std::size_t>();
+        if (auto it = j.find("continuing_subword_prefix"); it != j.end() && it->is_string()) f.prefix = it->get<std::string>();
+        f.unk_token = info.tokenizer.unk_token;
+        im.index.reserve(im.vocab.size());
+        for (std::size_t i = 0; i < im.vocab.size(); ++i) im.index.emplace(im.vocab[i], i);
+        if (!f.unk_token.empty())
+            if (auto it = im.index.find(f.unk_token); it != im.index.end()) im.unk_id = it->second;
+        // Tokens that the basic tokenizer keeps whole: the special tokens and `added_tokens` of the vocab.
+        std::vector<std::string> keep;
+        for (const char* k : {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token"})
+            if (auto it = j.find(k); it != j.end() && it->is_string()) keep.push_back(it->get<std::string>());
+        if (auto it = j.find("added_tokens"); it != j.end() && it->is_array())
+            for (const auto& tok : *it)
+                if (tok.is_string()) keep.push_back(tok.get<std::string>());
+        for (const auto& k : keep)
+            if (auto it = im.index.find(k); it != im.index.end()) im.never_split.emplace(it->first, it->second);
+        return {};
+    }
+
     struct Impl {
         SafetensorsFile file;            // keeps the mapping alive for in-place vectors
         std::vector<float> widened;      // f16/bf16 (or unaligned) tables, widened once
