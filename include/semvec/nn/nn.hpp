@@ -1,0 +1,9 @@
+// semvec/nn/nn.hpp — all encoder kernels (GEMM, attention, softmax, LayerNorm, activations, pooling).
+#pragma once
+
+#include "activation.hpp"
+#include "attention.hpp"
+#include "gemm.hpp"
+#include "layernorm.hpp"
+#include "pooling.hpp"
+#include "softmax.hpp"
