@@ -13,6 +13,9 @@ struct Avx512 {
     using vf = __m512;
     static constexpr int width = 16;
     static constexpr const char* name = "avx512";
+    // Full-mask maskz forms compile to the plain instructions and avoid GCC 12's false
+    // -Wmaybe-uninitialized on the unmasked intrinsics (their _mm512_undefined_* pass-through).
+    static constexpr __mmask16 kAll = 0xFFFF;
 
     static SEMVEC_SIMD_INLINE vf zero() { return _mm512_setzero_ps(); }
     static SEMVEC_SIMD_INLINE vf set1(float x) { return _mm512_set1_ps(x); }
@@ -20,7 +23,7 @@ struct Avx512 {
     /// bf16 → f32 widening load: zero-extend to 32 bits and shift into the high half.
     static SEMVEC_SIMD_INLINE vf load(const bf16_t* p) {
         const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+        return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(kAll, _mm512_cvtepu16_epi32(h), 16));
     }
     static SEMVEC_SIMD_INLINE vf load(const f16_t* p) {
         return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
@@ -30,30 +33,36 @@ struct Avx512 {
     static SEMVEC_SIMD_INLINE vf sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
     static SEMVEC_SIMD_INLINE vf mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
     static SEMVEC_SIMD_INLINE vf div(vf a, vf b) { return _mm512_div_ps(a, b); }
-    static SEMVEC_SIMD_INLINE vf max(vf a, vf b) { return _mm512_max_ps(a, b); }
-    static SEMVEC_SIMD_INLINE vf min(vf a, vf b) { return _mm512_min_ps(a, b); }
+    static SEMVEC_SIMD_INLINE vf max(vf a, vf b) { return _mm512_maskz_max_ps(kAll, a, b); }
+    static SEMVEC_SIMD_INLINE vf min(vf a, vf b) { return _mm512_maskz_min_ps(kAll, a, b); }
     static SEMVEC_SIMD_INLINE vf fmadd(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
     static SEMVEC_SIMD_INLINE vf abs(vf a) { return _mm512_abs_ps(a); }
     static SEMVEC_SIMD_INLINE vf copysign(vf mag, vf sgn) {
         const __m512i m = _mm512_set1_epi32(static_cast<int>(0x80000000u));
-        const __m512i r = _mm512_or_si512(_mm512_andnot_si512(m, _mm512_castps_si512(mag)),
+        const __m512i r = _mm512_or_si512(_mm512_maskz_andnot_epi32(kAll, m, _mm512_castps_si512(mag)),
                                           _mm512_and_si512(m, _mm512_castps_si512(sgn)));
         return _mm512_castsi512_ps(r);
     }
-    static SEMVEC_SIMD_INLINE vf round(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static SEMVEC_SIMD_INLINE vf round(vf a) { return _mm512_maskz_roundscale_ps(kAll, a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
     static SEMVEC_SIMD_INLINE vf pow2n(vf n) {
-        const __m512i i = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
-        return _mm512_castsi512_ps(_mm512_slli_epi32(i, 23));
+        const __m512i i = _mm512_add_epi32(_mm512_maskz_cvtps_epi32(kAll, n), _mm512_set1_epi32(127));
+        return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(kAll, i, 23));
     }
     static SEMVEC_SIMD_INLINE float reduce_add(vf a) {
         // Fixed pairwise order (not _mm512_reduce_add_ps, whose order is compiler-defined).
-        __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+        __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
         __m128 s = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
         s = _mm_add_ps(s, _mm_movehl_ps(s, s));
         s = _mm_add_ss(s, _mm_movehdup_ps(s));
         return _mm_cvtss_f32(s);
     }
-    static SEMVEC_SIMD_INLINE float reduce_max(vf a) { return _mm512_reduce_max_ps(a); }
+    static SEMVEC_SIMD_INLINE float reduce_max(vf a) {
+        __m256 s8 = _mm256_max_ps(_mm512_castps512_ps256(a), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
+        __m128 s = _mm_max_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+        s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_max_ss(s, _mm_movehdup_ps(s));
+        return _mm_cvtss_f32(s);
+    }
 };
 
 }  // namespace simd
