@@ -1,14 +1,172 @@
-// tools/cli/cmd_embed.cpp — placeholder until its issue lands; replaced by the real subcommand.
+// tools/cli/cmd_embed.cpp — `semvec embed`: texts on stdin (one per line, or JSON strings with --jsonl) to
+// vectors (.npy, .tsv, or TSV on stdout). All the work is semvec::Model::encode().
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <semvec/io/npy.hpp>
+#include <semvec/io/text_table.hpp>
+#include <semvec/model/model.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"
 
 namespace semvec_cli {
 
-int cmd_embed(int, char**) {
-    std::fprintf(stderr, "semvec embed: not built yet\n");
-    return kExitUsage;
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+int cmd_embed(int argc, char** argv) {
+    Args args("embed", "Embed texts read from stdin (one per line) with a semvec model file.\n"
+              "Writes float32 .npy (N x D), .tsv when --out ends so, or TSV on stdout.",
+              {
+                  {"--model", "FILE", "semvec model file (.safetensors from scripts/convert.py)", ""},
+                  {"--pooling", "MODE", "cls, mean or max", "the model's"},
+                  {"--normalize", "", "L2-normalize every vector", "the model's"},
+                  {"--no-normalize", "", "do not L2-normalize", ""},
+                  {"--prefix", "STR", "text prepended to every input, e.g. 'query: '", "the model's"},
+                  {"--max-length", "N", "longest input in tokens (longer ones are truncated and counted)", "the model's"},
+                  {"--batch-size", "N", "texts per batch", "32"},
+                  {"--threads", "N", "worker threads, 0 = all cores (output does not depend on it)", "0"},
+                  {"--jsonl", "", "each stdin line is a JSON string", ""},
+                  {"--out", "FILE", "output .npy or .tsv; TSV on stdout when absent", ""},
+              });
+    int rc = kExitOk;
+    if (!args.parse(argc, argv, rc)) return rc;
+    if (!args.positional().empty()) {
+        args.usage_error("unexpected argument '" + args.positional()[0] + "' (texts come from stdin)", rc);
+        return rc;
+    }
+    if (!args.has("--model")) {
+        args.usage_error("--model FILE is required", rc);
+        return rc;
+    }
+    semvec::EncodeOptions o;
+    if (args.has("--pooling")) {
+        const std::string p = args.get("--pooling");
+        if (p == "cls") o.pooling = semvec::PoolingMode::Cls;
+        else if (p == "mean") o.pooling = semvec::PoolingMode::Mean;
+        else if (p == "max") o.pooling = semvec::PoolingMode::Max;
+        else {
+            args.usage_error("--pooling must be cls, mean or max, got '" + p + "'", rc);
+            return rc;
+        }
+    }
+    if (args.has("--normalize") && args.has("--no-normalize")) {
+        args.usage_error("--normalize and --no-normalize exclude each other", rc);
+        return rc;
+    }
+    if (args.has("--normalize")) o.normalize = true;
+    if (args.has("--no-normalize")) o.normalize = false;
+    if (args.has("--prefix")) o.prefix = args.get("--prefix");
+    const auto max_length = args.get_int("--max-length", 0);
+    const auto batch = args.get_int("--batch-size", 32);
+    const auto threads = args.get_int("--threads", 0);
+    if (!max_length || !batch || !threads) return kExitUsage;
+    if (*max_length < 0 || *max_length == 1 || *max_length > (1 << 20)) {
+        args.usage_error("--max-length must be at least 2", rc);
+        return rc;
+    }
+    if (*batch < 1 || *batch > (1 << 20)) {
+        args.usage_error("--batch-size must be at least 1", rc);
+        return rc;
+    }
+    if (*threads < 0 || *threads > 4096) {
+        args.usage_error("--threads must be in [0, 4096]", rc);
+        return rc;
+    }
+    o.max_length = static_cast<std::size_t>(*max_length);
+    o.batch_size = static_cast<std::size_t>(*batch);
+    o.threads = static_cast<unsigned>(*threads);
+    const std::string out = args.get("--out");
+    if (!out.empty() && !ends_with(out, ".npy") && !ends_with(out, ".tsv")) {
+        args.usage_error("--out must end in .npy or .tsv: " + out, rc);
+        return rc;
+    }
+
+    // Read the texts.
+    std::vector<std::string> texts;
+    std::string line;
+    std::size_t lineno = 0;
+    const bool jsonl = args.has("--jsonl");
+    while (std::getline(std::cin, line)) {
+        ++lineno;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!jsonl) {
+            texts.push_back(line);
+            continue;
+        }
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        auto j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+        if (j.is_discarded() || !j.is_string()) {
+            std::fprintf(stderr, "semvec embed: <stdin>:%zu: %s\n", lineno,
+                         j.is_discarded() ? "not valid JSON" : "expected a JSON string");
+            return kExitInputError;
+        }
+        texts.push_back(j.get<std::string>());
+    }
+
+    auto model = semvec::load_model(args.get("--model"));
+    if (!model) {
+        std::fprintf(stderr, "semvec embed: %s\n", model.error().what().c_str());
+        return kExitInputError;
+    }
+    if (isatty(fileno(stderr))) {
+        const auto t0 = std::chrono::steady_clock::now();
+        o.progress = [t0](std::size_t done, std::size_t total) {
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::fprintf(stderr, "\rembed: %zu/%zu texts  %.1f s  %.0f texts/s   ", done, total, s, static_cast<double>(done) / (s > 0 ? s : 1e-9));
+            if (done == total) std::fputc('\n', stderr);
+            std::fflush(stderr);
+        };
+    }
+    auto e = model->encode(texts, o);
+    if (!e) {
+        std::fprintf(stderr, "semvec embed: %s\n", e.error().what().c_str());
+        return kExitInputError;
+    }
+    if (e->truncated)
+        std::fprintf(stderr, "semvec embed: warning: %zu of %zu texts were longer than %zu tokens and were truncated\n",
+                     e->truncated, texts.size(), o.max_length ? o.max_length : model->max_length());
+
+    const semvec::Matrix& m = *e;
+    if (ends_with(out, ".npy")) {
+        auto st = semvec::write_npy(out, m);
+        if (!st) {
+            std::fprintf(stderr, "semvec embed: %s\n", st.error().what().c_str());
+            return kExitInputError;
+        }
+    } else if (ends_with(out, ".tsv")) {
+        auto st = semvec::write_text_table(out, m, '\t');
+        if (!st) {
+            std::fprintf(stderr, "semvec embed: %s\n", st.error().what().c_str());
+            return kExitInputError;
+        }
+    } else {
+        std::string buf;
+        char num[32];
+        for (Eigen::Index i = 0; i < m.rows(); ++i) {
+            buf.clear();
+            for (Eigen::Index j = 0; j < m.cols(); ++j) {
+                std::snprintf(num, sizeof num, "%s%.9g", j ? "\t" : "", static_cast<double>(m(i, j)));
+                buf += num;
+            }
+            buf += '\n';
+            std::fwrite(buf.data(), 1, buf.size(), stdout);
+        }
+    }
+    return kExitOk;
 }
 
 }  // namespace semvec_cli
