@@ -47,8 +47,10 @@ std::vector<std::int32_t> ints(const semvec::NpyArray& a) {
     return v;
 }
 
+// `fixture` is a folder name under tests/data/models, or an absolute path to a fixture folder.
 Golden load_golden(const std::string& fixture, const std::string& name) {
-    const std::string dir = semvec_test::data_path("models/" + fixture + "/golden/" + name);
+    const std::string base = fixture.size() && fixture[0] == '/' ? fixture : semvec_test::data_path("models/" + fixture);
+    const std::string dir = base + "/golden/" + name;
     Golden g;
     auto rd = [&](const std::string& n) {
         auto a = semvec::read_npy_array(dir + "/" + n + ".npy");
@@ -100,7 +102,7 @@ std::vector<std::string> golden_cases() {
 
 // Checks one fixture: forward on golden ids (padded and trimmed), poolings, and the tokenizer + encode path.
 void check_fixture(const std::string& fixture, const std::string& file, double tol_abs, double tol_cos) {
-    auto model = semvec::load_model(converted(file));
+    auto model = semvec::load_model(file.size() && file[0] == '/' ? file : converted(file));
     REQUIRE(model.ok());
     const std::size_t H = model->dim();
     Diff lhs_padded, lhs_trim, pooled, pooler, encoded;
@@ -214,6 +216,15 @@ TEST_CASE("DistilBERT-tiny matches Hugging Face on every golden case", "[model][
 
 TEST_CASE("BERT with the real 30522-token vocab matches Hugging Face on every golden case", "[model][parity]") {
     check_fixture("bert-realvocab-small", "bert-realvocab-small-f32", 1e-4, 0.99999);
+}
+
+// The all-MiniLM-L6-v2 shape (87 MB, in ../shared): run by scripts/check_minilm.sh, not by ctest.
+TEST_CASE("the MiniLM-L6 shape matches Hugging Face (scripts/check_minilm.sh)", "[.][minilm]") {
+    const char* fixture = std::getenv("SEMVEC_MINILM_FIXTURE");
+    const char* file = std::getenv("SEMVEC_MINILM_MODEL");
+    REQUIRE(fixture);
+    REQUIRE(file);
+    check_fixture(fixture, file, 1e-4, 0.99999);
 }
 
 TEST_CASE("f16 and bf16 files are widened at load and stay close to the f32 goldens", "[model][parity]") {
