@@ -14,6 +14,9 @@
 #   SEMVEC_BENCH="cmd ..."  any command printing JSON lines with keys engine, shape, threads, case
 #                           (b32x128 | b1x16 | b1x128 | b1x512), batch, tokens, ms, sent_per_s
 #   ENGINES="pytorch ort-fp32 ort-int8"            which peers to run
+# Debian's python3-torch calls the system BLAS for nn.Linear; the default alternative is netlib's reference
+# BLAS (~1 GFLOP/s). When libopenblas0-pthread is installed, PyTorch alone is pointed at OpenBLAS through
+# LD_LIBRARY_PATH (the system alternative is left untouched); otherwise a warning says PyTorch is crippled.
 # Peers are told not to spin (2 vCPU machines stall otherwise): OMP_WAIT_POLICY=PASSIVE for PyTorch,
 # allow_spinning=0 for ORT.
 set -euo pipefail
@@ -36,10 +39,18 @@ if [[ " $ENGINES " == *" ort-"* ]]; then
   [[ -f "$int8" ]] || "$PY" "$HERE/peers/quantize_int8.py" "$fp32" "$int8"
 fi
 
+TORCH_ENV=(OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS")
+OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
+if [[ -f "$OPENBLAS_DIR/libblas.so.3" ]]; then
+  TORCH_ENV+=(LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+else
+  echo "warning: OpenBLAS not installed (apt-get install libopenblas0-pthread): PyTorch runs on reference BLAS" >&2
+fi
+
 for e in $ENGINES; do
   echo "== $e ($SHAPE, $THREADS thread(s))" >&2
   case "$e" in
-    pytorch)  OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$THREADS" "$PY" "$HERE/peers/torch_encoder.py" bench \
+    pytorch)  env "${TORCH_ENV[@]}" "$PY" "$HERE/peers/torch_encoder.py" bench \
                 --shape "$SHAPE" --threads "$THREADS" --seconds "$SECS" | tee -a "$OUT" >&2 ;;
     ort-fp32) NODE_PATH="$ORT_NODE_MODULES" node "$HERE/peers/ort_bench.js" "$fp32" ort-fp32 "$THREADS" "$SECS" "$SHAPE" | tee -a "$OUT" >&2 ;;
     ort-int8) NODE_PATH="$ORT_NODE_MODULES" node "$HERE/peers/ort_bench.js" "$int8" ort-int8 "$THREADS" "$SECS" "$SHAPE" | tee -a "$OUT" >&2 ;;

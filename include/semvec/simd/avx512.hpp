@@ -23,10 +23,10 @@ struct Avx512 {
     /// bf16 → f32 widening load: zero-extend to 32 bits and shift into the high half.
     static SEMVEC_SIMD_INLINE vf load(const bf16_t* p) {
         const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(kAll, _mm512_cvtepu16_epi32(h), 16));
+        return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(kAll, _mm512_maskz_cvtepu16_epi32(kAll, h), 16));
     }
     static SEMVEC_SIMD_INLINE vf load(const f16_t* p) {
-        return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+        return _mm512_maskz_cvtph_ps(kAll, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
     }
     static SEMVEC_SIMD_INLINE void store(float* p, vf v) { _mm512_storeu_ps(p, v); }
     static SEMVEC_SIMD_INLINE vf add(vf a, vf b) { return _mm512_add_ps(a, b); }
@@ -50,14 +50,14 @@ struct Avx512 {
     }
     static SEMVEC_SIMD_INLINE float reduce_add(vf a) {
         // Fixed pairwise order (not _mm512_reduce_add_ps, whose order is compiler-defined).
-        __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
+        __m256 s8 = _mm256_add_ps(_mm512_maskz_extractf32x8_ps(0xFF, a, 0), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
         __m128 s = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
         s = _mm_add_ps(s, _mm_movehl_ps(s, s));
         s = _mm_add_ss(s, _mm_movehdup_ps(s));
         return _mm_cvtss_f32(s);
     }
     static SEMVEC_SIMD_INLINE float reduce_max(vf a) {
-        __m256 s8 = _mm256_max_ps(_mm512_castps512_ps256(a), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
+        __m256 s8 = _mm256_max_ps(_mm512_maskz_extractf32x8_ps(0xFF, a, 0), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
         __m128 s = _mm_max_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
         s = _mm_max_ps(s, _mm_movehl_ps(s, s));
         s = _mm_max_ss(s, _mm_movehdup_ps(s));
