@@ -9,6 +9,7 @@ Each MatMul whose B input is a 2-D float initializer W [K, N] becomes
   DynamicQuantizeLinear(A) → (A_u8, a_scale, a_zp)
   MatMulInteger(A_u8, W_s8, a_zp)            (W symmetric int8 per column n, zero point 0)
   Cast(int32 → float) · (a_scale · w_scale[n])
+ORT's graph optimizer fuses this pattern into DynamicQuantizeMatMul, the op quantize_dynamic would give.
 Activations: u8 asymmetric per tensor (ORT's dynamic scheme); embeddings, LayerNorm, softmax stay float.
 """
 import sys
