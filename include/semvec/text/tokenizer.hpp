@@ -1,0 +1,622 @@
+// semvec/text/tokenizer.hpp — text → ids as HF's BertTokenizer (transformers 4.36) does it: added/special
+// tokens split out first, then BasicTokenizer, then WordPiece; [CLS] A [SEP] (B [SEP]); HF's truncation
+// strategies; padding for batches; byte offsets of every token.
+//
+// Loaders: vocab.txt plus options, a HF tokenizer.json (BertNormalizer + BertPreTokenizer + WordPiece
+// only; anything else is refused, naming the component), and the semvec model file metadata.
+// Note: tokenizer.json is read with the slow tokenizer's semantics (which the goldens encode), e.g. NFC.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "../result.hpp"
+#include "../util/parallel.hpp"
+#include "basic_tokenizer.hpp"
+#include "unicode.hpp"
+#include "wordpiece.hpp"
+
+namespace semvec {
+
+/// How a pair is cut down to max_length (HF's names).
+enum class TruncationStrategy { longest_first, only_first, only_second };
+/// How a batch is padded.
+enum class Padding { none, longest, max_length };
+/// "wordpiece": BERT WordPiece. "words": basic tokenizer only, whole words looked up (static word vectors).
+enum class TokenizerType { wordpiece, words };
+
+/// Everything that defines a tokenizer besides its vocabulary.
+struct TokenizerOptions {
+    /// wordpiece (default) or words.
+    TokenizerType type = TokenizerType::wordpiece;
+    /// The basic tokenizer's flags (default: lower-case, accents follow lower-casing, CJK split, clean).
+    BasicTokenizerOptions basic;
+    /// Special tokens (defaults: BERT's). An empty cls/sep means none is added (for "words").
+    std::string unk_token = "[UNK]", cls_token = "[CLS]", sep_token = "[SEP]", pad_token = "[PAD]",
+                mask_token = "[MASK]";
+    /// Further tokens that are never split (default: none).
+    std::vector<std::string> added_tokens;
+    /// Longest encoding in tokens, special tokens included; 0 = no truncation (default: 512).
+    std::size_t max_length = 512;
+    /// Words longer than this many code points become [UNK] (default: 100).
+    std::size_t max_input_chars_per_word = 100;
+    /// WordPiece continuation prefix (default: "##").
+    std::string continuing_subword_prefix = "##";
+    /// Default truncation strategy for pairs (default: longest_first).
+    TruncationStrategy truncation = TruncationStrategy::longest_first;
+    /// Padding recorded from tokenizer.json (informational: encode_batch follows BatchOptions). Default none.
+    Padding padding = Padding::none;
+    /// Text the model prepends to every input (e.g. "query: "); the Tokenizer itself never adds it. Default "".
+    std::string prefix;
+};
+
+/// Options of Tokenizer::encode_batch.
+struct BatchOptions {
+    /// Worker threads; 0 = all cores (default: 1). Results never depend on it.
+    unsigned threads = 1;
+    /// Padding (default: longest in the batch).
+    Padding padding = Padding::longest;
+    /// Truncation length; 0 = the tokenizer's max_length (default: 0).
+    std::size_t max_length = 0;
+};
+
+/// One encoded text (or pair).
+struct Encoding {
+    std::vector<std::int32_t> ids, type_ids, attention_mask;
+    /// Byte span [begin, end) of each token in its text (for pairs: in its own text); (0, 0) for special
+    /// and padding tokens.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> offsets;
+    bool truncated = false;
+};
+
+namespace detail {
+struct TokenScratch {
+    BasicScratch basic;
+    WordPieceScratch wp;
+    std::vector<std::int32_t> ids_b;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> offs_b;
+};
+inline TokenScratch& token_scratch() {
+    static thread_local TokenScratch s;
+    return s;
+}
+}  // namespace detail
+
+/// A BERT tokenizer. Immutable after loading; usable const from many threads at once.
+class Tokenizer {
+public:
+    Tokenizer() = default;
+
+    /// From tokens in id order plus options. Fails when a needed special token is missing.
+    static Result<Tokenizer> from_tokens(std::vector<std::string> tokens, TokenizerOptions opts = {},
+                                         const std::string& source = "<vocab>") {
+        if (tokens.empty()) return make_error("the vocabulary is empty", source);
+        if (tokens.size() > 0x7FFFFFFF) return make_error("the vocabulary is too large", source);
+        Tokenizer t;
+        t.opts_ = std::move(opts);
+        t.tokens_ = std::move(tokens);
+        for (std::size_t i = 0; i < t.tokens_.size(); ++i)
+            if (!detail::is_valid_utf8(t.tokens_[i]))
+                return make_error("token is not valid UTF-8", source, "line " + std::to_string(i + 1));
+        t.full_.reserve(t.tokens_.size());
+        for (std::size_t i = 0; i < t.tokens_.size(); ++i) t.full_.insert(t.tokens_[i], static_cast<std::int32_t>(i));
+        auto need = [&](const std::string& tok, const char* what, bool required, std::int32_t& id) -> Status {
+            id = -1;
+            if (tok.empty()) {
+                if (required) return make_error(std::string(what) + " is empty", source);
+                return {};
+            }
+            id = t.full_.find(tok);
+            if (id < 0 && required)
+                return make_error(std::string("the vocabulary has no ") + what + " '" + tok + "'", source);
+            return {};
+        };
+        const bool wp = t.opts_.type == TokenizerType::wordpiece;
+        SEMVEC_TRY_STATUS(need(t.opts_.unk_token, "unk_token", wp, t.unk_));
+        SEMVEC_TRY_STATUS(need(t.opts_.cls_token, "cls_token", wp, t.cls_));
+        SEMVEC_TRY_STATUS(need(t.opts_.sep_token, "sep_token", wp, t.sep_));
+        SEMVEC_TRY_STATUS(need(t.opts_.pad_token, "pad_token", false, t.pad_));
+        std::int32_t mask = -1;
+        SEMVEC_TRY_STATUS(need(t.opts_.mask_token, "mask_token", false, mask));
+        if (t.pad_ < 0) t.pad_ = 0;
+        // Tokens split out before the basic tokenizer: the specials present in the vocab, then added tokens.
+        auto add_special = [&](const std::string& s) {
+            if (s.empty()) return;
+            const std::int32_t id = t.full_.find(s);
+            if (id < 0) return;
+            for (const auto& e : t.specials_)
+                if (e.first == s) return;
+            t.specials_.emplace_back(s, id);
+        };
+        if (wp) {
+            add_special(t.opts_.unk_token); add_special(t.opts_.sep_token); add_special(t.opts_.pad_token);
+            add_special(t.opts_.cls_token); add_special(t.opts_.mask_token);
+        }
+        for (const auto& a : t.opts_.added_tokens) {
+            if (!detail::is_valid_utf8(a)) return make_error("added token is not valid UTF-8", source);
+            if (t.full_.find(a) < 0) {  // a new token gets the next id
+                t.full_.insert(a, static_cast<std::int32_t>(t.tokens_.size()));
+                t.tokens_.push_back(a);
+            }
+            add_special(a);
+        }
+        std::sort(t.specials_.begin(), t.specials_.end(),
+                  [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+        for (const auto& e : t.specials_) t.first_byte_[static_cast<unsigned char>(e.first[0])] = true;
+        t.basic_ = BasicTokenizer(t.opts_.basic);
+        if (wp) t.wp_ = WordPiece(t.tokens_, t.unk_, t.opts_.continuing_subword_prefix, t.opts_.max_input_chars_per_word);
+        return t;
+    }
+
+    /// vocab.txt: one token per line, id = line number (from 0), as HF's load_vocab reads it.
+    static Result<Tokenizer> from_vocab_file(const std::string& path, TokenizerOptions opts = {}) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return make_error("cannot open the vocabulary file", path);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        const std::string data = ss.str();
+        if (data.empty()) return make_error("the vocabulary file is empty", path);
+        std::vector<std::string> tokens;
+        std::size_t pos = 0;
+        while (pos < data.size()) {
+            std::size_t nl = data.find('\n', pos);
+            if (nl == std::string::npos) nl = data.size();
+            tokens.emplace_back(data.substr(pos, nl - pos));
+            pos = nl + 1;
+        }
+        if (!tokens.empty() && !tokens[0].empty() && tokens[0].back() == '\r')
+            return make_error("CRLF line endings: HF would keep the '\\r' in every token; convert the file to LF", path,
+                              "line 1");
+        return from_tokens(std::move(tokens), std::move(opts), path);
+    }
+
+    /// A Hugging Face tokenizer.json with a WordPiece model.
+    static Result<Tokenizer> from_tokenizer_json(const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return make_error("cannot open the tokenizer file", path);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        return from_tokenizer_json_text(ss.str(), path);
+    }
+
+    static Result<Tokenizer> from_tokenizer_json_text(const std::string& text, const std::string& source = "<buffer>") {
+        using nlohmann::json;
+        const json j = json::parse(text.begin(), text.end(), nullptr, false);
+        if (j.is_discarded()) return make_error("not valid JSON", source);
+        if (!j.is_object()) return make_error("the top level is not a JSON object", source);
+        TokenizerOptions o;
+        o.max_length = 0;
+        // model
+        auto mit = j.find("model");
+        if (mit == j.end() || !mit->is_object()) return make_error("no 'model' object", source, "model");
+        const json& m = *mit;
+        if (auto t = m.find("type"); t != m.end()) {
+            if (!t->is_string()) return make_error("'type' is not a string", source, "model");
+            if (t->get<std::string>() != "WordPiece")
+                return make_error("unsupported model '" + t->get<std::string>() + "' (only WordPiece)", source, "model.type");
+        } else if (m.find("merges") != m.end()) {
+            return make_error("unsupported model 'BPE' (only WordPiece)", source, "model");
+        }
+        auto vit = m.find("vocab");
+        if (vit == m.end() || !vit->is_object())
+            return make_error("no 'vocab' object (a WordPiece vocab maps tokens to ids)", source, "model.vocab");
+        if (vit->empty()) return make_error("the vocabulary is empty", source, "model.vocab");
+        if (vit->size() > 50'000'000) return make_error("the vocabulary is absurdly large", source, "model.vocab");
+        std::vector<std::string> tokens(vit->size());
+        std::vector<char> seen(vit->size(), 0);
+        for (auto it = vit->begin(); it != vit->end(); ++it) {
+            if (!it->is_number_integer()) return make_error("id of '" + it.key() + "' is not an integer", source, "model.vocab");
+            const auto id = it->get<long long>();
+            if (id < 0 || static_cast<unsigned long long>(id) >= tokens.size())
+                return make_error("id " + std::to_string(id) + " of '" + it.key() + "' is outside [0, " +
+                                      std::to_string(tokens.size()) + ")", source, "model.vocab");
+            if (seen[static_cast<std::size_t>(id)])
+                return make_error("id " + std::to_string(id) + " is used twice", source, "model.vocab");
+            seen[static_cast<std::size_t>(id)] = 1;
+            tokens[static_cast<std::size_t>(id)] = it.key();
+        }
+        auto str_field = [&](const json& obj, const char* key, std::string& out, const char* where) -> Status {
+            auto f = obj.find(key);
+            if (f == obj.end() || f->is_null()) return {};
+            if (!f->is_string()) return make_error(std::string("'") + key + "' is not a string", source, where);
+            out = f->get<std::string>();
+            return {};
+        };
+        SEMVEC_TRY_STATUS(str_field(m, "unk_token", o.unk_token, "model"));
+        SEMVEC_TRY_STATUS(str_field(m, "continuing_subword_prefix", o.continuing_subword_prefix, "model"));
+        if (auto f = m.find("max_input_chars_per_word"); f != m.end() && !f->is_null()) {
+            if (!f->is_number_unsigned()) return make_error("'max_input_chars_per_word' is not a non-negative integer", source, "model");
+            o.max_input_chars_per_word = f->get<std::size_t>();
+        }
+        // normalizer
+        auto nit = j.find("normalizer");
+        if (nit == j.end() || nit->is_null()) {
+            o.basic.do_lower_case = false;
+            o.basic.strip_accents = false;
+            o.basic.tokenize_chinese_chars = false;
+            o.basic.clean_text = false;
+        } else {
+            if (!nit->is_object()) return make_error("'normalizer' is not an object", source, "normalizer");
+            auto t = nit->find("type");
+            const std::string type = (t != nit->end() && t->is_string()) ? t->get<std::string>() : std::string("?");
+            if (type != "BertNormalizer")
+                return make_error("unsupported normalizer '" + type + "' (only BertNormalizer)", source, "normalizer");
+            auto flag = [&](const char* key, bool& out) -> Status {
+                auto f = nit->find(key);
+                if (f == nit->end() || f->is_null()) return {};
+                if (!f->is_boolean()) return make_error(std::string("'") + key + "' is not a boolean", source, "normalizer");
+                out = f->get<bool>();
+                return {};
+            };
+            SEMVEC_TRY_STATUS(flag("clean_text", o.basic.clean_text));
+            SEMVEC_TRY_STATUS(flag("handle_chinese_chars", o.basic.tokenize_chinese_chars));
+            SEMVEC_TRY_STATUS(flag("lowercase", o.basic.do_lower_case));
+            if (auto f = nit->find("strip_accents"); f != nit->end() && !f->is_null()) {
+                if (!f->is_boolean()) return make_error("'strip_accents' is not a boolean or null", source, "normalizer");
+                o.basic.strip_accents = f->get<bool>();
+            }
+        }
+        // pre-tokenizer
+        if (auto p = j.find("pre_tokenizer"); p != j.end() && !p->is_null()) {
+            if (!p->is_object()) return make_error("'pre_tokenizer' is not an object", source, "pre_tokenizer");
+            auto t = p->find("type");
+            const std::string type = (t != p->end() && t->is_string()) ? t->get<std::string>() : std::string("?");
+            if (type != "BertPreTokenizer")
+                return make_error("unsupported pre_tokenizer '" + type + "' (only BertPreTokenizer)", source, "pre_tokenizer");
+        }
+        // post-processor: [CLS] A [SEP] (B [SEP])
+        o.cls_token.clear();
+        o.sep_token.clear();
+        if (auto p = j.find("post_processor"); p != j.end() && !p->is_null()) {
+            if (!p->is_object()) return make_error("'post_processor' is not an object", source, "post_processor");
+            auto t = p->find("type");
+            const std::string type = (t != p->end() && t->is_string()) ? t->get<std::string>() : std::string("?");
+            if (type == "BertProcessing") {
+                for (const char* key : {"cls", "sep"}) {
+                    auto f = p->find(key);
+                    if (f == p->end() || !f->is_array() || f->size() != 2 || !(*f)[0].is_string())
+                        return make_error(std::string("'") + key + "' is not [token, id]", source, "post_processor");
+                    (std::string(key) == "cls" ? o.cls_token : o.sep_token) = (*f)[0].get<std::string>();
+                }
+            } else if (type == "TemplateProcessing") {
+                auto s = p->find("single");
+                auto special_of = [](const json& piece) -> std::optional<std::string> {
+                    if (!piece.is_object()) return std::nullopt;
+                    auto st = piece.find("SpecialToken");
+                    if (st == piece.end() || !st->is_object()) return std::nullopt;
+                    auto id = st->find("id");
+                    if (id == st->end() || !id->is_string()) return std::nullopt;
+                    return id->get<std::string>();
+                };
+                if (s == p->end() || !s->is_array() || s->size() != 3 || !special_of((*s)[0]) || !special_of((*s)[2]))
+                    return make_error("unsupported TemplateProcessing 'single' (only [CLS] $A [SEP])", source, "post_processor");
+                o.cls_token = *special_of((*s)[0]);
+                o.sep_token = *special_of((*s)[2]);
+            } else {
+                return make_error("unsupported post_processor '" + type + "' (TemplateProcessing or BertProcessing)", source,
+                                  "post_processor");
+            }
+        }
+        // truncation and padding
+        if (auto tr = j.find("truncation"); tr != j.end() && !tr->is_null()) {
+            if (!tr->is_object()) return make_error("'truncation' is not an object", source, "truncation");
+            if (auto f = tr->find("max_length"); f != tr->end()) {
+                if (!f->is_number_unsigned()) return make_error("'max_length' is not a non-negative integer", source, "truncation");
+                o.max_length = f->get<std::size_t>();
+            }
+            if (auto f = tr->find("strategy"); f != tr->end() && f->is_string()) {
+                const std::string st = f->get<std::string>();
+                if (st == "LongestFirst") o.truncation = TruncationStrategy::longest_first;
+                else if (st == "OnlyFirst") o.truncation = TruncationStrategy::only_first;
+                else if (st == "OnlySecond") o.truncation = TruncationStrategy::only_second;
+                else return make_error("unknown truncation strategy '" + st + "'", source, "truncation");
+            }
+        }
+        if (auto pd = j.find("padding"); pd != j.end() && !pd->is_null()) {
+            if (!pd->is_object()) return make_error("'padding' is not an object", source, "padding");
+            if (auto f = pd->find("strategy"); f != pd->end()) {
+                if (f->is_string() && f->get<std::string>() == "BatchLongest") o.padding = Padding::longest;
+                else if (f->is_object() && f->find("Fixed") != f->end()) o.padding = Padding::max_length;
+            }
+            SEMVEC_TRY_STATUS(str_field(*pd, "pad_token", o.pad_token, "padding"));
+        }
+        // added tokens
+        if (auto at = j.find("added_tokens"); at != j.end() && !at->is_null()) {
+            if (!at->is_array()) return make_error("'added_tokens' is not an array", source, "added_tokens");
+            for (const auto& a : *at) {
+                if (!a.is_object()) return make_error("an added token is not an object", source, "added_tokens");
+                auto c = a.find("content");
+                if (c == a.end() || !c->is_string()) return make_error("an added token has no 'content'", source, "added_tokens");
+                const std::string content = c->get<std::string>();
+                if (content.empty()) return make_error("an added token is empty", source, "added_tokens");
+                if (auto id = a.find("id"); id != a.end() && id->is_number_integer()) {
+                    const auto v = id->get<long long>();
+                    if (v >= 0 && static_cast<unsigned long long>(v) < tokens.size() && tokens[static_cast<std::size_t>(v)] != content)
+                        return make_error("added token '" + content + "' has id " + std::to_string(v) +
+                                              " which the vocab gives to '" + tokens[static_cast<std::size_t>(v)] + "'",
+                                          source, "added_tokens");
+                }
+                o.added_tokens.push_back(content);
+            }
+        }
+        if (o.pad_token.empty()) o.pad_token = "[PAD]";
+        return from_tokens(std::move(tokens), std::move(o), source);
+    }
+
+    /// The semvec model file: `semvec.tokenizer` (JSON object) and `semvec.vocab` (JSON array of strings).
+    static Result<Tokenizer> from_model_metadata(const std::map<std::string, std::string>& metadata) {
+        using nlohmann::json;
+        const std::string src = "<model metadata>";
+        auto ti = metadata.find("semvec.tokenizer");
+        if (ti == metadata.end()) return make_error("missing key", src, "semvec.tokenizer");
+        auto vi = metadata.find("semvec.vocab");
+        if (vi == metadata.end()) return make_error("missing key", src, "semvec.vocab");
+        const json t = json::parse(ti->second.begin(), ti->second.end(), nullptr, false);
+        if (t.is_discarded() || !t.is_object()) return make_error("not a JSON object", src, "semvec.tokenizer");
+        const json v = json::parse(vi->second.begin(), vi->second.end(), nullptr, false);
+        if (v.is_discarded() || !v.is_array()) return make_error("not a JSON array", src, "semvec.vocab");
+        std::vector<std::string> tokens;
+        tokens.reserve(v.size());
+        for (const auto& e : v) {
+            if (!e.is_string()) return make_error("entry " + std::to_string(tokens.size()) + " is not a string", src, "semvec.vocab");
+            tokens.push_back(e.get<std::string>());
+        }
+        TokenizerOptions o;
+        const std::string item = "semvec.tokenizer";
+        auto str = [&](const char* key, std::string& out) -> Status {
+            auto f = t.find(key);
+            if (f == t.end()) return {};
+            if (f->is_null()) { out.clear(); return {}; }
+            if (!f->is_string()) return make_error(std::string("'") + key + "' is not a string", src, item);
+            out = f->get<std::string>();
+            return {};
+        };
+        auto flag = [&](const char* key, bool& out) -> Status {
+            auto f = t.find(key);
+            if (f == t.end()) return {};
+            if (!f->is_boolean()) return make_error(std::string("'") + key + "' is not a boolean", src, item);
+            out = f->get<bool>();
+            return {};
+        };
+        auto num = [&](const char* key, std::size_t& out) -> Status {
+            auto f = t.find(key);
+            if (f == t.end()) return {};
+            if (!f->is_number_unsigned()) return make_error(std::string("'") + key + "' is not a non-negative integer", src, item);
+            out = f->get<std::size_t>();
+            return {};
+        };
+        std::string type = "wordpiece";
+        SEMVEC_TRY_STATUS(str("type", type));
+        if (type == "wordpiece") o.type = TokenizerType::wordpiece;
+        else if (type == "words") {
+            o.type = TokenizerType::words;
+            o.cls_token.clear(); o.sep_token.clear(); o.mask_token.clear(); o.unk_token.clear();
+        } else return make_error("unsupported tokenizer type '" + type + "' (wordpiece, words)", src, item);
+        SEMVEC_TRY_STATUS(flag("do_lower_case", o.basic.do_lower_case));
+        SEMVEC_TRY_STATUS(flag("tokenize_chinese_chars", o.basic.tokenize_chinese_chars));
+        SEMVEC_TRY_STATUS(flag("clean_text", o.basic.clean_text));
+        if (auto f = t.find("strip_accents"); f != t.end() && !f->is_null()) {
+            if (!f->is_boolean()) return make_error("'strip_accents' is not a boolean or null", src, item);
+            o.basic.strip_accents = f->get<bool>();
+        }
+        SEMVEC_TRY_STATUS(str("unk_token", o.unk_token));
+        SEMVEC_TRY_STATUS(str("cls_token", o.cls_token));
+        SEMVEC_TRY_STATUS(str("sep_token", o.sep_token));
+        SEMVEC_TRY_STATUS(str("pad_token", o.pad_token));
+        SEMVEC_TRY_STATUS(str("mask_token", o.mask_token));
+        SEMVEC_TRY_STATUS(str("continuing_subword_prefix", o.continuing_subword_prefix));
+        SEMVEC_TRY_STATUS(str("prefix", o.prefix));
+        SEMVEC_TRY_STATUS(num("max_length", o.max_length));
+        SEMVEC_TRY_STATUS(num("max_input_chars_per_word", o.max_input_chars_per_word));
+        if (auto f = t.find("added_tokens"); f != t.end() && !f->is_null()) {
+            if (!f->is_array()) return make_error("'added_tokens' is not an array", src, item);
+            for (const auto& a : *f) {
+                if (!a.is_string() || a.get<std::string>().empty())
+                    return make_error("'added_tokens' holds a non-string or empty entry", src, item);
+                o.added_tokens.push_back(a.get<std::string>());
+            }
+        }
+        return from_tokens(std::move(tokens), std::move(o), src);
+    }
+
+    /// [CLS] text [SEP], truncated to max_length (0: the options' max_length; that 0 too: no truncation).
+    Encoding encode(std::string_view text, std::size_t max_length = 0) const {
+        Encoding e;
+        const std::size_t ml = max_length ? max_length : opts_.max_length;
+        const bool specials = cls_ >= 0 && sep_ >= 0;
+        if (specials) push_special(e, cls_, 0);
+        tokenize_into(text, e.ids, e.offsets);
+        if (specials) {
+            const std::size_t n = e.ids.size() - 1;
+            if (ml > 0 && n + 2 > ml) {
+                const std::size_t remove = n + 2 - ml;
+                if (n > remove) {  // HF leaves the text whole when it cannot remove enough
+                    e.ids.resize(1 + n - remove);
+                    e.offsets.resize(1 + n - remove);
+                    e.truncated = true;
+                }
+            }
+            push_special(e, sep_, 0);
+        } else if (ml > 0 && e.ids.size() > ml) {
+            e.ids.resize(ml);
+            e.offsets.resize(ml);
+            e.truncated = true;
+        }
+        e.type_ids.assign(e.ids.size(), 0);
+        e.attention_mask.assign(e.ids.size(), 1);
+        return e;
+    }
+
+    /// [CLS] a [SEP] b [SEP] with token types 0…0 1…1, truncated as HF's `truncate_sequences` does.
+    Encoding encode_pair(std::string_view a, std::string_view b, std::size_t max_length = 0,
+                         TruncationStrategy strategy = TruncationStrategy::longest_first) const {
+        Encoding e;
+        const std::size_t ml = max_length ? max_length : opts_.max_length;
+        push_special(e, cls_, 0);
+        tokenize_into(a, e.ids, e.offsets);
+        auto& s = detail::token_scratch();
+        std::vector<std::int32_t> ids_b;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> offs_b;
+        tokenize_into(b, ids_b, offs_b);
+        std::size_t na = e.ids.size() - 1, nb = ids_b.size();
+        (void)s;
+        if (ml > 0 && na + nb + 3 > ml) {
+            const std::size_t remove = na + nb + 3 - ml;
+            if (strategy == TruncationStrategy::longest_first) {
+                for (std::size_t k = 0; k < remove; ++k) {
+                    if (na > nb) --na;
+                    else if (nb > 0) --nb;
+                }
+                e.truncated = true;
+            } else if (strategy == TruncationStrategy::only_first) {
+                if (na > remove) { na -= remove; e.truncated = true; }
+            } else if (nb > remove) {
+                nb -= remove;
+                e.truncated = true;
+            }
+        }
+        e.ids.resize(1 + na);
+        e.offsets.resize(1 + na);
+        push_special(e, sep_, 0);
+        const std::size_t first = e.ids.size();
+        e.ids.insert(e.ids.end(), ids_b.begin(), ids_b.begin() + static_cast<std::ptrdiff_t>(nb));
+        e.offsets.insert(e.offsets.end(), offs_b.begin(), offs_b.begin() + static_cast<std::ptrdiff_t>(nb));
+        push_special(e, sep_, 1);
+        e.type_ids.assign(e.ids.size(), 0);
+        std::fill(e.type_ids.begin() + static_cast<std::ptrdiff_t>(first), e.type_ids.end(), 1);
+        e.attention_mask.assign(e.ids.size(), 1);
+        return e;
+    }
+
+    /// Encodes every text (on opts.threads threads; the result does not depend on it), then pads.
+    std::vector<Encoding> encode_batch(const std::vector<std::string>& texts, const BatchOptions& opts) const {
+        std::vector<Encoding> out(texts.size());
+        const std::size_t ml = opts.max_length ? opts.max_length : opts_.max_length;
+        parallel_for(texts.size(), opts.threads, [&](std::size_t b, std::size_t e, unsigned) {
+            for (std::size_t i = b; i < e; ++i) out[i] = encode(texts[i], ml);
+        });
+        std::size_t target = 0;
+        if (opts.padding == Padding::longest)
+            for (const auto& e : out) target = std::max(target, e.ids.size());
+        else if (opts.padding == Padding::max_length)
+            target = ml;
+        for (auto& e : out) pad(e, target);
+        return out;
+    }
+
+    /// Pads e to `length` tokens with [PAD] (mask 0, type 0, offsets (0,0)); never shortens.
+    void pad(Encoding& e, std::size_t length) const {
+        if (e.ids.size() >= length) return;
+        e.ids.resize(length, pad_);
+        e.type_ids.resize(length, 0);
+        e.attention_mask.resize(length, 0);
+        e.offsets.resize(length, {0u, 0u});
+    }
+
+    /// The tokens of a text without special tokens (ids and byte spans appended).
+    void tokenize_into(std::string_view text, std::vector<std::int32_t>& ids,
+                       std::vector<std::pair<std::uint32_t, std::uint32_t>>& offsets) const {
+        auto& s = detail::token_scratch();
+        const std::size_t n = std::min<std::size_t>(text.size(), 0xFFFFFFFFu);
+        const char* p = text.data();
+        std::size_t chunk = 0, i = 0;
+        auto run_chunk = [&](std::size_t b, std::size_t e) {
+            if (e > b) words_into(std::string_view(p + b, e - b), static_cast<std::uint32_t>(b), s, ids, offsets);
+        };
+        if (!specials_.empty()) {
+            while (i < n) {
+                if (!first_byte_[static_cast<unsigned char>(p[i])]) { ++i; continue; }
+                std::size_t matched = 0;
+                std::int32_t id = -1;
+                for (const auto& sp : specials_) {  // longest first
+                    if (sp.first.size() <= n - i && std::memcmp(p + i, sp.first.data(), sp.first.size()) == 0) {
+                        matched = sp.first.size();
+                        id = sp.second;
+                        break;
+                    }
+                }
+                if (!matched) { ++i; continue; }
+                run_chunk(chunk, i);
+                ids.push_back(id);
+                offsets.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + matched));
+                i += matched;
+                chunk = i;
+            }
+        }
+        run_chunk(chunk, n);
+    }
+
+    /// Convenience: the token strings of a text (no special tokens added).
+    std::vector<std::string> tokenize(std::string_view text) const {
+        std::vector<std::int32_t> ids;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> offs;
+        tokenize_into(text, ids, offs);
+        std::vector<std::string> out;
+        out.reserve(ids.size());
+        for (auto id : ids) out.push_back(id_to_token(id));
+        return out;
+    }
+
+    int32_t token_to_id(std::string_view token) const { return full_.find(token); }
+    const std::string& id_to_token(std::int32_t id) const {
+        static const std::string empty;
+        if (id < 0 || static_cast<std::size_t>(id) >= tokens_.size()) return empty;
+        return tokens_[static_cast<std::size_t>(id)];
+    }
+    std::size_t vocab_size() const { return tokens_.size(); }
+    std::int32_t cls_id() const { return cls_; }
+    std::int32_t sep_id() const { return sep_; }
+    std::int32_t pad_id() const { return pad_; }
+    std::int32_t unk_id() const { return unk_; }
+    std::size_t max_length() const { return opts_.max_length; }
+    const TokenizerOptions& options() const { return opts_; }
+    const BasicTokenizer& basic_tokenizer() const { return basic_; }
+
+private:
+    static void push_special(Encoding& e, std::int32_t id, int) {
+        e.ids.push_back(id);
+        e.offsets.emplace_back(0u, 0u);
+    }
+
+    void words_into(std::string_view chunk, std::uint32_t base, detail::TokenScratch& s, std::vector<std::int32_t>& ids,
+                    std::vector<std::pair<std::uint32_t, std::uint32_t>>& offsets) const {
+        if (opts_.type == TokenizerType::words) {
+            basic_.run(chunk, base, s.basic, [&](const detail::WordRef& w) {
+                std::int32_t id = full_.find(w.text);
+                if (id < 0) id = unk_;
+                if (id < 0) return;
+                ids.push_back(id);
+                offsets.push_back(w.span(0, w.text.size()));
+            });
+            return;
+        }
+        basic_.run(chunk, base, s.basic, [&](const detail::WordRef& w) {
+            wp_.tokenize(w, s.wp, [&](std::int32_t id, std::uint32_t b, std::uint32_t e) {
+                ids.push_back(id);
+                offsets.emplace_back(b, e);
+            });
+        });
+    }
+
+    TokenizerOptions opts_;
+    std::vector<std::string> tokens_;
+    detail::VocabIndex full_;
+    BasicTokenizer basic_;
+    WordPiece wp_;
+    std::vector<std::pair<std::string, std::int32_t>> specials_;
+    bool first_byte_[256] = {};
+    std::int32_t unk_ = -1, cls_ = -1, sep_ = -1, pad_ = 0;
+};
+
+}  // namespace semvec
