@@ -79,6 +79,23 @@ void BM_gemm_eigen(benchmark::State& st) {
     set_flops(st, m, n, k);
 }
 
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+void BM_gemm_bf16dot(benchmark::State& st) {  // includes rounding A to bf16, as in the encoder
+    const std::size_t m = st.range(0), n = st.range(1), k = st.range(2);
+    const auto a = randv(m * k, 1), w = randv(n * k, 2), bias = randv(n, 3);
+    const std::size_t kp = semvec::nn::bf16_dot_padded_k(k);
+    std::vector<semvec::simd::bf16_t> ab(m * kp), packed(semvec::nn::packed_bf16_dot_size(n, k));
+    semvec::nn::pack_weights_bf16_dot(w.data(), k, n, k, packed.data());
+    std::vector<float> c(m * n);
+    for (auto _ : st) {
+        semvec::nn::to_bf16_rows(a.data(), m, k, k, ab.data(), kp);
+        semvec::nn::gemm_bf16_dot(m, n, k, ab.data(), kp, packed.data(), bias.data(), c.data(), n);
+        benchmark::DoNotOptimize(c.data());
+    }
+    set_flops(st, m, n, k);
+}
+#endif
+
 void BM_gemm_int8(benchmark::State& st) {
     const std::size_t m = st.range(0), n = st.range(1), k = st.range(2);
     const auto a = randv(m * k, 1);
@@ -114,6 +131,9 @@ BENCHMARK_TEMPLATE(BM_gemm_semvec, float)->Apply(layer_shapes);
 BENCHMARK(BM_gemm_eigen)->Apply(layer_shapes);
 BENCHMARK_TEMPLATE(BM_gemm_semvec, semvec::simd::bf16_t)->Apply(layer_shapes);
 BENCHMARK(BM_gemm_int8)->Apply(layer_shapes);
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+BENCHMARK(BM_gemm_bf16dot)->Apply(layer_shapes);
+#endif
 
 // Attention for all 12 heads of one sequence (MiniLM: dh 32; bert-base: dh 64).
 void BM_attention(benchmark::State& st) {

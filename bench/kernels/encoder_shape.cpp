@@ -39,6 +39,7 @@ struct Linear {
     std::vector<std::int8_t> pq;
     std::vector<std::int32_t> sums;
     std::vector<float> wscale;
+    std::vector<semvec::simd::bf16_t> pd;  // bf16-dot packing (AVX512_BF16)
 };
 
 Linear make_linear(std::size_t n, std::size_t k, const std::string& dtype, std::mt19937& g) {
@@ -50,6 +51,14 @@ Linear make_linear(std::size_t n, std::size_t k, const std::string& dtype, std::
     if (dtype == "f32") {
         l.pf.resize(semvec::nn::packed_weights_size(n, k));
         semvec::nn::pack_weights(w.data(), k, n, k, l.pf.data());
+    } else if (dtype == "bf16dot") {
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+        l.pd.resize(semvec::nn::packed_bf16_dot_size(n, k));
+        semvec::nn::pack_weights_bf16_dot(w.data(), k, n, k, l.pd.data());
+#else
+        std::fprintf(stderr, "bf16dot needs AVX512_BF16\n");
+        std::exit(2);
+#endif
     } else if (dtype == "bf16") {
         std::vector<semvec::simd::bf16_t> wb(w.size());
         for (std::size_t i = 0; i < w.size(); ++i) wb[i].bits = semvec::f32_to_bf16(w[i]);
@@ -74,11 +83,19 @@ Linear make_linear(std::size_t n, std::size_t k, const std::string& dtype, std::
 struct Workspace {
     std::vector<std::uint8_t> qa;
     std::vector<float> sa;
+    std::vector<semvec::simd::bf16_t> ab;
 };
 
 void apply(const Linear& l, std::size_t m, const float* a, float* c, Activation act, Workspace& ws) {
     if (!l.pf.empty()) {
         semvec::nn::gemm_packed(m, l.n, l.k, a, l.k, l.pf.data(), l.bias.data(), c, l.n, act);
+    } else if (!l.pd.empty()) {
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+        const std::size_t kp = semvec::nn::bf16_dot_padded_k(l.k);
+        ws.ab.resize(m * kp);
+        semvec::nn::to_bf16_rows(a, m, l.k, l.k, ws.ab.data(), kp);
+        semvec::nn::gemm_bf16_dot(m, l.n, l.k, ws.ab.data(), kp, l.pd.data(), l.bias.data(), c, l.n, act);
+#endif
     } else if (!l.pb.empty()) {
         semvec::nn::gemm_packed(m, l.n, l.k, a, l.k, l.pb.data(), l.bias.data(), c, l.n, act);
     } else {
@@ -101,7 +118,7 @@ int main(int argc, char** argv) {
         if (f == "--shape") shape_name = argv[i + 1];
         else if (f == "--dtype") dtype = argv[i + 1];
         else if (f == "--seconds") seconds = std::atof(argv[i + 1]);
-        else { std::fprintf(stderr, "usage: encoder_shape [--shape minilm|bert-base] [--dtype f32|bf16|int8] [--seconds S]\n"); return 2; }
+        else { std::fprintf(stderr, "usage: encoder_shape [--shape minilm|bert-base] [--dtype f32|bf16|bf16dot|int8] [--seconds S]\n"); return 2; }
     }
     const Shape s = shape_name == "bert-base" ? Shape{768, 12, 12, 3072} : Shape{384, 6, 12, 1536};
     const std::size_t H = s.hidden, I = s.inter, dh = H / s.heads;

@@ -288,3 +288,30 @@ TEST_CASE("mean, max and CLS pooling respect the mask, and L2 normalization give
     semvec::nn::l2_normalize(zero.data(), 1, D, D);  // no NaN on a zero row
     for (float v : zero) CHECK(v == 0.0f);
 }
+
+TEST_CASE("the bf16 dot-product GEMM matches the product of the rounded operands", "[nn][gemm]") {
+    if (!semvec::nn::has_bf16_dot()) {
+        SUCCEED("AVX512_BF16 not compiled in at this level");
+        return;
+    }
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+    for (const Shape s : kShapes) {
+        const auto a = randn(s.m * s.k, 17), w = randn(s.n * s.k, 18, 0.1f), b = randn(s.n, 19);
+        const std::size_t kp = semvec::nn::bf16_dot_padded_k(s.k);
+        std::vector<simd::bf16_t> ab(s.m * kp), packed(semvec::nn::packed_bf16_dot_size(s.n, s.k));
+        semvec::nn::to_bf16_rows(a.data(), s.m, s.k, s.k, ab.data(), kp);
+        semvec::nn::pack_weights_bf16_dot(w.data(), s.k, s.n, s.k, packed.data());
+        std::vector<float> c(s.m * s.n);
+        semvec::nn::gemm_bf16_dot(s.m, s.n, s.k, ab.data(), kp, packed.data(), b.data(), c.data(), s.n, Activation::gelu_erf);
+        std::vector<float> ar(s.m * s.k), wr(s.n * s.k);
+        for (std::size_t i = 0; i < ar.size(); ++i) ar[i] = semvec::bf16_to_f32(semvec::f32_to_bf16(a[i]));
+        for (std::size_t i = 0; i < wr.size(); ++i) wr[i] = semvec::bf16_to_f32(semvec::f32_to_bf16(w[i]));
+        std::vector<double> ref, mag;
+        gemm_ref(s.m, s.n, s.k, ar, wr, b.data(), Activation::gelu_erf, ref, mag);
+        double worst = 0;
+        for (std::size_t i = 0; i < c.size(); ++i) worst = std::max(worst, std::fabs(c[i] - ref[i]) / (1.0 + mag[i]));
+        INFO("m=" << s.m << " n=" << s.n << " k=" << s.k);
+        CHECK(worst < 1e-5);
+    }
+#endif
+}

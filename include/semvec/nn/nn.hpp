@@ -4,6 +4,7 @@
 #include "activation.hpp"
 #include "attention.hpp"
 #include "gemm.hpp"
+#include "gemm_bf16.hpp"
 #include "layernorm.hpp"
 #include "pooling.hpp"
 #include "softmax.hpp"
