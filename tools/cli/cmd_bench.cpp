@@ -2,8 +2,6 @@
 //
 // Texts are made of common English words, so that a word-vector model finds them and a WordPiece model gets a
 // realistic number of tokens per word. Each configuration runs for a short fixed time; the table reports texts/s.
-// Until the encoder API (semvec/model/model.hpp) is in the tree, this command is a stub so the CLI still builds.
-#if __has_include(<semvec/model/model.hpp>)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -129,16 +127,3 @@ int cmd_bench(int argc, char** argv) {
 }
 
 }  // namespace semvec_cli
-#else
-#include <cstdio>
-
-#include "args.hpp"
-#include "commands.hpp"
-
-namespace semvec_cli {
-int cmd_bench(int, char**) {
-    std::fprintf(stderr, "semvec bench: not built yet (needs semvec/model/model.hpp)\n");
-    return kExitUsage;
-}
-}  // namespace semvec_cli
-#endif

@@ -1,6 +1,4 @@
 // tools/cli/cmd_map.cpp — `semvec map`: the main job in one command: embed a corpus, reduce to 2-D, plot.
-// Until the encoder API (semvec/model/model.hpp) is in the tree, this command is a stub so the CLI still builds.
-#if __has_include(<semvec/model/model.hpp>)
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -120,6 +118,11 @@ int cmd_map(int argc, char** argv) {
     std::fprintf(stderr, "semvec map: embedded %zu texts into %ld dimensions in %.2f s (%.0f texts/s; model load %.2f s)\n",
                  n, static_cast<long>(vectors->cols()), embed_s, static_cast<double>(n) / std::max(embed_s, 1e-9),
                  std::chrono::duration<double>(t1 - t0).count());
+    if (vectors->truncated)
+        std::fprintf(stderr, "semvec map: warning: %zu texts were longer than the model's %zu tokens and were cut\n",
+                     vectors->truncated, model->max_length());
+    if (vectors->unknown)
+        std::fprintf(stderr, "semvec map: %zu unknown words were skipped\n", vectors->unknown);
     if (args.has("--save-vectors")) {
         auto st = semvec::write_npy(args.get("--save-vectors"), *vectors);
         if (!st) return fail(st.error());
@@ -190,16 +193,3 @@ int cmd_map(int argc, char** argv) {
 }
 
 }  // namespace semvec_cli
-#else
-#include <cstdio>
-
-#include "args.hpp"
-#include "commands.hpp"
-
-namespace semvec_cli {
-int cmd_map(int, char**) {
-    std::fprintf(stderr, "semvec map: not built yet (needs semvec/model/model.hpp)\n");
-    return kExitUsage;
-}
-}  // namespace semvec_cli
-#endif

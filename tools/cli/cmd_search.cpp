@@ -1,7 +1,5 @@
 // tools/cli/cmd_search.cpp — `semvec search`: embed a corpus once (optionally cached as .npy), then print the
 // top-k texts for each query with their cosine scores.
-// Until the encoder API (semvec/model/model.hpp) is in the tree, this command is a stub so the CLI still builds.
-#if __has_include(<semvec/model/model.hpp>)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -167,16 +165,3 @@ int cmd_search(int argc, char** argv) {
 }
 
 }  // namespace semvec_cli
-#else
-#include <cstdio>
-
-#include "args.hpp"
-#include "commands.hpp"
-
-namespace semvec_cli {
-int cmd_search(int, char**) {
-    std::fprintf(stderr, "semvec search: not built yet (needs semvec/model/model.hpp)\n");
-    return kExitUsage;
-}
-}  // namespace semvec_cli
-#endif
