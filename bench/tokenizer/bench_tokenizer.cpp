@@ -17,11 +17,11 @@ std::string shared_dir() {
     return e ? e : std::string(SEMVEC_SOURCE_DIR) + "/../shared";
 }
 
-std::vector<std::string> lines_of(const std::string& path, bool tsv_sts) {
+std::vector<std::string> lines_of(const std::string& path, bool tsv_sts, bool header = true) {
     std::ifstream in(path);
     std::vector<std::string> out;
     std::string line;
-    bool first = true;
+    bool first = header;
     while (std::getline(in, line)) {
         if (tsv_sts) {  // genre file year id score s1 s2 [...]
             std::vector<std::string> cols;
@@ -31,7 +31,7 @@ std::vector<std::string> lines_of(const std::string& path, bool tsv_sts) {
             if (cols.size() >= 7) { out.push_back(cols[5]); out.push_back(cols[6]); }
         } else {
             if (first) { first = false; continue; }  // header
-            out.push_back(line);  // the whole CSV row: title and description
+            if (!line.empty()) out.push_back(line);  // the whole CSV row: title and description
         }
     }
     return out;
@@ -63,6 +63,13 @@ void BM_stsb(benchmark::State& s) {
     static auto t = lines_of(shared_dir() + "/data/datasets/stsbenchmark/sts-test.csv", true);
     run(s, t);
 }
+// One text per line from $SEMVEC_TOK_CORPUS (scripts/bench_tokenizer.sh feeds the peers the same file).
+void BM_file(benchmark::State& s) {
+    const char* f = std::getenv("SEMVEC_TOK_CORPUS");
+    static auto t = f ? lines_of(f, false, false) : std::vector<std::string>{};
+    run(s, t);
+}
+BENCHMARK(BM_file)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_agnews)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_stsb)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
