@@ -8,8 +8,14 @@ if [ "${SKIP_SETUP:-0}" != 1 ]; then
 fi
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF
 cmake --build build/release -j "$JOBS" --target semvec_cli
-SEMVEC=build/release/bin/semvec
-"$SEMVEC" --version
-for m in models/*.safetensors; do
-  [ -e "$m" ] && "$SEMVEC" info "$m"
-done
+S=build/release/bin/semvec
+M=models/glove-6B-100d-top20k-f16.safetensors
+"$S" --version
+echo "== map: embed 320 texts in 8 topics, t-SNE to 2-D, interactive HTML"
+"$S" map --model "$M" --corpus examples/data/topics.txt --labels examples/data/topics.labels.txt --method tsne build/map.html
+echo "map written to $(pwd)/build/map.html (open it in a browser; hover a point to see its text)"
+echo "== nearest-neighbour searches"
+printf 'who won the football match?\nrain and snow tomorrow\nfresh bread and cheese\n' |
+  "$S" search --model "$M" --corpus examples/data/topics.txt --queries - -k 3
+echo "== throughput"
+"$S" bench --model "$M" --seconds 0.3 --batch-sizes 32 --lengths 16 | tail -1

@@ -485,7 +485,7 @@ inline Result<KnnGraph> knn(const Matrix& data, const KnnOptions& options) {
     return knn(MatrixView(data.data(), data.rows(), data.cols()), options);
 }
 
-/// Fraction of the exact neighbours that `approx` found (recall@k); both graphs must have the same n and k.
+/// Fraction of the exact neighbours that `approx` found (recall\@k); both graphs must have the same n and k.
 inline double knn_recall(const KnnGraph& approx, const KnnGraph& exact) {
     if (approx.n != exact.n || approx.k != exact.k || approx.n == 0) return 0.0;
     std::size_t hit = 0;
