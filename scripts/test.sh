@@ -45,7 +45,9 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     [ -x "$exe" ] || continue
     if "$exe" --list-test-names-only "[concurrency]" | grep -q .; then
       echo "-- $exe [concurrency]"
-      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$exe" "[concurrency]"
+      # converted fixture models come from the Release pass (its convert_fixtures ctest)
+      SEMVEC_CONVERTED_DIR="$PWD/build/release/converted-models" \
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$exe" "[concurrency]"
       ran=$((ran + 1))
     fi
   done
