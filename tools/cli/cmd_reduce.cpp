@@ -15,19 +15,11 @@
 #include <semvec/reduce/umap.hpp>
 
 #include "args.hpp"
+#include "cmd_plot.hpp"
 #include "commands.hpp"
 
 namespace semvec_cli {
 namespace {
-
-std::string lower_extension(const std::string& path) {
-    const auto slash = path.find_last_of("/\\");
-    const auto dot = path.find_last_of('.');
-    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
-    std::string ext = path.substr(dot);
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return ext;
-}
 
 /// A progress line on stderr, redrawn in place; only when stderr is a terminal.
 semvec::ProgressCallback terminal_progress(const std::string& method) {
@@ -75,7 +67,7 @@ int cmd_reduce(int argc, char** argv) {
         args.usage_error("--method must be sne, tsne or umap, got '" + method + "'", rc);
         return rc;
     }
-    const std::string out_ext = lower_extension(out);
+    const std::string out_ext = extension_of(out);
     if (out_ext != ".npy" && out_ext != ".csv" && out_ext != ".tsv") {
         args.usage_error("OUT must end in .npy, .csv or .tsv: " + out, rc);
         return rc;
@@ -108,7 +100,7 @@ int cmd_reduce(int argc, char** argv) {
         return rc;
     }
 
-    const std::string in_ext = lower_extension(in);
+    const std::string in_ext = extension_of(in);
     semvec::Result<semvec::Matrix> X = in_ext == ".npy" ? semvec::read_npy(in) : semvec::read_text_table(in);
     if (!X) {
         std::fprintf(stderr, "semvec reduce: %s\n", X.error().with_source(in).what().c_str());
