@@ -96,6 +96,28 @@ inline int umap_neg_count(double n, double next_neg, double eps_neg) {
 
 inline float umap_clip(float v) { return v > 4.0f ? 4.0f : (v < -4.0f ? -4.0f : v); }
 
+/// Squared distance between c and o over dim coordinates.
+inline float umap_dist2(const float* c, const float* o, int dim) {
+    float d2 = 0;
+    for (int d = 0; d < dim; ++d) {
+        const float diff = c[d] - o[d];
+        d2 += diff * diff;
+    }
+    return d2;
+}
+
+/// Gradient coefficients of the low-dimensional kernel 1 / (1 + a·d²ᵇ) at a squared distance d2 > 0,
+/// as umap-learn's optimize_layout: attraction −2ab·d2^(b−1) / (1 + a·d2^b) and repulsion
+/// 2γb / ((0.001 + d2)(1 + a·d2^b)).
+inline float umap_attract_coef(float d2, float a, float b, float two_ab) {
+    const float pw = umap_fast_pow(d2, b);
+    return -two_ab * pw / (d2 * (a * pw + 1.0f));
+}
+inline float umap_repel_coef(float d2, float a, float b, float two_gb) {
+    const float pw = umap_fast_pow(d2, b);
+    return two_gb / ((0.001f + d2) * (a * pw + 1.0f));
+}
+
 #if SEMVEC_SIMD_LEVEL == 3
 /// The lane kernel below with one AVX-512 register per coordinate: 16 vertices per step, same maths as
 /// the portable loop (umap_fast_pow, clip, masks) but with gathers for the targets.
@@ -328,14 +350,9 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                 for (std::size_t e = graph.row_ptr[i]; e < graph.row_ptr[i + 1]; ++e) {
                     if (!(next[e] <= n)) continue;
                     const float* o = T + static_cast<std::size_t>(graph.col[e]) * dim;
-                    float d2 = 0;
-                    for (int d = 0; d < dim; ++d) {
-                        const float diff = c[d] - o[d];
-                        d2 += diff * diff;
-                    }
+                    const float d2 = umap_dist2(c, o, dim);
                     if (d2 > 0) {
-                        const float pw = umap_fast_pow(d2, b);
-                        const float gc = -two_ab * pw / (d2 * (a * pw + 1.0f));
+                        const float gc = umap_attract_coef(d2, a, b, two_ab);
                         for (int d = 0; d < dim; ++d) {
                             const float mv = p.attract_scale * umap_clip(gc * (c[d] - o[d])) * alpha;
                             c[d] += mv;
@@ -349,14 +366,9 @@ bool umap_sgd_impl(Matrix& head, const Matrix* tail_fixed, const UmapCsr& graph,
                             static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
                         if (p.tail_is_head && kk == i) continue;
                         const float* ot = T + static_cast<std::size_t>(kk) * dim;
-                        float dd = 0;
-                        for (int d = 0; d < dim; ++d) {
-                            const float diff = c[d] - ot[d];
-                            dd += diff * diff;
-                        }
+                        const float dd = umap_dist2(c, ot, dim);
                         if (!(dd > 0)) continue;
-                        const float pw = umap_fast_pow(dd, b);
-                        const float gc = two_gb / ((0.001f + dd) * (a * pw + 1.0f));
+                        const float gc = umap_repel_coef(dd, a, b, two_gb);
                         for (int d = 0; d < dim; ++d) c[d] += umap_clip(gc * (c[d] - ot[d])) * alpha;
                     }
                     if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
@@ -408,6 +420,34 @@ inline __m512 umap_fast_pow16(__m512 x, __m512 y) {
     q = _mm512_fmadd_ps(f, q, one);
     return _mm512_mul_ps(q, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(fl), bias), 23)));
 }
+
+/// What both 16-lane update paths share: for the targets kk[0..15] under mask m, gathers their positions,
+/// forms diff = c - target per dimension, the squared distance (lanes with distance 0 are not live and get
+/// 1 in dds so no lane divides by zero), pw = dds^b and den = a·pw + 1.
+template <int kDim>
+struct UmapLanes16 {
+    __m512 diff[kDim];
+    __mmask16 live;
+    __m512 dds, pw, den;
+};
+
+template <int kDim>
+inline void umap_lanes16(const float* c, const std::uint32_t* kk, __mmask16 m, const float* Yd, float a, float b,
+                         UmapLanes16<kDim>& L) {
+    const __m512i idx =
+        _mm512_mullo_epi32(_mm512_maskz_loadu_epi32(m, reinterpret_cast<const int*>(kk)), _mm512_set1_epi32(kDim));
+    __m512 dd = _mm512_setzero_ps();
+    for (int d = 0; d < kDim; ++d) {
+        const __m512 ot =
+            _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, _mm512_add_epi32(idx, _mm512_set1_epi32(d)), Yd, 4);
+        L.diff[d] = _mm512_sub_ps(_mm512_set1_ps(c[d]), ot);
+        dd = _mm512_fmadd_ps(L.diff[d], L.diff[d], dd);
+    }
+    L.live = _mm512_mask_cmp_ps_mask(m, dd, _mm512_setzero_ps(), _CMP_GT_OQ);
+    L.dds = _mm512_mask_blend_ps(L.live, _mm512_set1_ps(1.0f), dd);
+    L.pw = umap_fast_pow16(L.dds, _mm512_set1_ps(b));
+    L.den = _mm512_fmadd_ps(_mm512_set1_ps(a), L.pw, _mm512_set1_ps(1.0f));
+}
 #endif
 
 /// umap-learn's own update rule, in place and in edge order: both ends of a sampled edge move at once and
@@ -457,28 +497,17 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                     for (int q = 0; q < first; ++q)
                         kk[q + 1] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
                     const __mmask16 m = static_cast<__mmask16>((1u << (first + 1)) - 1u);
-                    const __m512i idx = _mm512_mullo_epi32(
-                        _mm512_maskz_loadu_epi32(m, reinterpret_cast<const int*>(kk)), _mm512_set1_epi32(kDim));
-                    __m512 diff[kDim];
-                    __m512 dd = _mm512_setzero_ps();
-                    for (int d = 0; d < kDim; ++d) {
-                        const __m512 ot = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m,
-                                                                   _mm512_add_epi32(idx, _mm512_set1_epi32(d)), Yd, 4);
-                        diff[d] = _mm512_sub_ps(_mm512_set1_ps(c[d]), ot);
-                        dd = _mm512_fmadd_ps(diff[d], diff[d], dd);
-                    }
-                    const __mmask16 live = _mm512_mask_cmp_ps_mask(m, dd, _mm512_setzero_ps(), _CMP_GT_OQ);
-                    const __m512 dds = _mm512_mask_blend_ps(live, _mm512_set1_ps(1.0f), dd);
-                    const __m512 pw = umap_fast_pow16(dds, _mm512_set1_ps(b));
-                    const __m512 den = _mm512_fmadd_ps(_mm512_set1_ps(a), pw, _mm512_set1_ps(1.0f));
+                    UmapLanes16<kDim> L;
+                    umap_lanes16<kDim>(c, kk, m, Yd, a, b, L);
                     const __m512 g_rep = _mm512_div_ps(_mm512_set1_ps(two_gb),
-                                                       _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(0.001f), dds), den));
-                    const __m512 g_att = _mm512_div_ps(_mm512_mul_ps(_mm512_set1_ps(-two_ab), pw), _mm512_mul_ps(dds, den));
+                                                       _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(0.001f), L.dds), L.den));
+                    const __m512 g_att =
+                        _mm512_div_ps(_mm512_mul_ps(_mm512_set1_ps(-two_ab), L.pw), _mm512_mul_ps(L.dds, L.den));
                     const __m512 gc = _mm512_mask_blend_ps(static_cast<__mmask16>(1), g_rep, g_att);
                     for (int d = 0; d < kDim; ++d) {
                         const __m512 g = _mm512_maskz_mul_ps(
-                            live, _mm512_set1_ps(alpha),
-                            _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, diff[d]), _mm512_set1_ps(-4.0f)),
+                            L.live, _mm512_set1_ps(alpha),
+                            _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, L.diff[d]), _mm512_set1_ps(-4.0f)),
                                           _mm512_set1_ps(4.0f)));
                         const float pull = _mm512_cvtss_f32(g);
                         c[d] += _mm512_reduce_add_ps(g);
@@ -488,11 +517,9 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                         const std::uint32_t k2 =
                             static_cast<std::uint32_t>((static_cast<std::uint64_t>(umap_next(rs)) * n_tail) >> 32);
                         const float* ot = Yd + static_cast<std::size_t>(k2) * kDim;
-                        float d2n = 0;
-                        for (int d = 0; d < kDim; ++d) d2n += (c[d] - ot[d]) * (c[d] - ot[d]);
+                        const float d2n = umap_dist2(c, ot, kDim);
                         if (!(d2n > 0)) continue;
-                        const float pwn = umap_fast_pow(d2n, b);
-                        const float gcn = two_gb / ((0.001f + d2n) * (a * pwn + 1.0f));
+                        const float gcn = umap_repel_coef(d2n, a, b, two_gb);
                         for (int d = 0; d < kDim; ++d) c[d] += umap_clip(gcn * (c[d] - ot[d])) * alpha;
                     }
                     if (n_neg > 0) next_neg[e] += n_neg * eps_neg[e];
@@ -500,14 +527,9 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                 }
 #endif
                 float* o = Yd + static_cast<std::size_t>(graph.col[e]) * dim;
-                float d2 = 0;
-                for (int d = 0; d < dim; ++d) {
-                    const float diff = c[d] - o[d];
-                    d2 += diff * diff;
-                }
+                const float d2 = umap_dist2(c, o, dim);
                 if (d2 > 0) {
-                    const float pw = umap_fast_pow(d2, b);
-                    const float gc = -two_ab * pw / (d2 * (a * pw + 1.0f));
+                    const float gc = umap_attract_coef(d2, a, b, two_ab);
                     for (int d = 0; d < dim; ++d) {
                         const float mv = umap_clip(gc * (c[d] - o[d])) * alpha;
                         c[d] += mv;
@@ -526,26 +548,14 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                     if constexpr (kDim > 0) {
                         // The batch in one register: gather the targets, one vector pow, sum the steps.
                         const __mmask16 m = static_cast<__mmask16>((1u << cnt) - 1u);
-                        const __m512i idx = _mm512_mullo_epi32(
-                            _mm512_maskz_loadu_epi32(m, reinterpret_cast<const int*>(kk)), _mm512_set1_epi32(kDim));
-                        __m512 diff[kDim > 0 ? kDim : 1];
-                        __m512 dd = _mm512_setzero_ps();
-                        for (int d = 0; d < kDim; ++d) {
-                            const __m512 ot = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m,
-                                                                       _mm512_add_epi32(idx, _mm512_set1_epi32(d)), Yd, 4);
-                            diff[d] = _mm512_sub_ps(_mm512_set1_ps(c[d]), ot);
-                            dd = _mm512_fmadd_ps(diff[d], diff[d], dd);
-                        }
-                        const __mmask16 live = _mm512_mask_cmp_ps_mask(m, dd, _mm512_setzero_ps(), _CMP_GT_OQ);
-                        const __m512 dds = _mm512_mask_blend_ps(live, _mm512_set1_ps(1.0f), dd);
-                        const __m512 pw = umap_fast_pow16(dds, _mm512_set1_ps(b));
-                        const __m512 den = _mm512_fmadd_ps(_mm512_set1_ps(a), pw, _mm512_set1_ps(1.0f));
+                        UmapLanes16<(kDim > 0 ? kDim : 1)> L;
+                        umap_lanes16<(kDim > 0 ? kDim : 1)>(c, kk, m, Yd, a, b, L);
                         const __m512 gc = _mm512_div_ps(_mm512_set1_ps(two_gb),
-                                                        _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(0.001f), dds), den));
+                                                        _mm512_mul_ps(_mm512_add_ps(_mm512_set1_ps(0.001f), L.dds), L.den));
                         for (int d = 0; d < kDim; ++d) {
-                            const __m512 g = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, diff[d]), _mm512_set1_ps(-4.0f)),
+                            const __m512 g = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(gc, L.diff[d]), _mm512_set1_ps(-4.0f)),
                                                            _mm512_set1_ps(4.0f));
-                            c[d] += _mm512_mask_reduce_add_ps(live, _mm512_mul_ps(_mm512_set1_ps(alpha), g));
+                            c[d] += _mm512_mask_reduce_add_ps(L.live, _mm512_mul_ps(_mm512_set1_ps(alpha), g));
                         }
                     } else
 #endif
@@ -569,14 +579,9 @@ bool umap_sgd_sequential(Matrix& Y, const UmapCsr& graph, const UmapSgdParams& p
                     } else {  // any dimension: plain sequential loop
                         for (int q = 0; q < cnt; ++q) {
                             const float* ot = Yd + static_cast<std::size_t>(kk[q]) * dim;
-                            float dd = 0;
-                            for (int d = 0; d < dim; ++d) {
-                                const float diff = c[d] - ot[d];
-                                dd += diff * diff;
-                            }
+                            const float dd = umap_dist2(c, ot, dim);
                             if (!(dd > 0)) continue;
-                            const float pw = umap_fast_pow(dd, b);
-                            const float gc = two_gb / ((0.001f + dd) * (a * pw + 1.0f));
+                            const float gc = umap_repel_coef(dd, a, b, two_gb);
                             for (int d = 0; d < dim; ++d) c[d] += umap_clip(gc * (c[d] - ot[d])) * alpha;
                         }
                     }
