@@ -1,26 +1,39 @@
-// semvec/model/bert.hpp — BERT and DistilBERT encoder forward pass (Hugging Face parity, fp32 Eigen).
+// semvec/model/bert.hpp — BERT and DistilBERT encoder forward pass (Hugging Face parity) on the SIMD
+// kernels of semvec/nn and semvec/quant.
 //
-// One sequence at a time: every GEMM sees exactly one sequence's rows, so a text's output never depends on
-// what else is in its batch (Eigen's GEMM blocking depends on the matrix size), and padding never enters
-// the computation. Callers parallelize over sequences. The per-call state lives in a Workspace that grows
-// once to the longest sequence and is reused across layers and sequences: no allocation per layer or token.
-// Fused QKV ([3H, H], rows Q then K then V) as in the file format, so SIMD kernels can slot in per step
-// (linear, attention, bias+activation, residual+LayerNorm) without changing the layout.
+// One sequence at a time: every GEMM sees exactly one sequence's rows, and every kernel's result for a row
+// depends only on that row (fixed-order dot products, per-row LayerNorm / softmax / quantization), so a
+// text's output never depends on what else is in its batch, on the thread that runs it, or on the order.
+// Padding never enters the computation. Callers parallelize over sequences. The per-call state lives in
+// a Workspace that grows once to the longest sequence and is reused across layers and sequences.
+//
+// Weights are used in the precision of the file (decided per tensor at load):
+//   f32   packed once into GEMM panels (gemm_packed; a copy of the matrices, see kPackF32);
+//   f16   packed as f16, widened to f32 in the micro-kernel's loads;
+//   bf16  with AVX512_BF16: packed for vdpbf16ps, activations rounded to bf16 per GEMM (gemm_bf16_dot);
+//         elsewhere packed as bf16 and widened in the loads (gemm_packed<bf16_t>);
+//   int8  per-output-channel int8 weights, activations quantized per token (gemm_int8: exact integer
+//         dot products, so the same result on every CPU at a given level).
+// Embeddings, biases, LayerNorm, softmax and the pooler stay in f32 for every precision.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include "../io/safetensors.hpp"
 #include "../matrix.hpp"
+#include "../nn/nn.hpp"
+#include "../quant/int8.hpp"
 #include "../result.hpp"
 #include "model_file.hpp"
 
@@ -30,102 +43,143 @@ namespace detail {
 
 using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Weights of one encoder layer; matrices are [out, in] row-major (PyTorch Linear layout).
-template <class T>
+/// Scratch of one linear layer's input conversion (bf16 rounding or int8 quantization of activations).
+struct LinearScratch {
+    std::vector<simd::bf16_t> ab;  // activations as bf16 (gemm_bf16_dot)
+    std::vector<std::uint8_t> qa;  // activations as u8 = q + 128 (gemm_int8)
+    std::vector<float> sa;         // their per-token scales
+};
+
+/// One projection y = act(x·Wᵀ + b), W [n, k] in whichever form the file's tensor takes.
+struct LinearWeights {
+    enum class Kind { F32Rows, F32Packed, F16Packed, BF16Packed, BF16Dot, Int8 };
+    Kind kind = Kind::F32Packed;
+    std::size_t n = 0, k = 0;
+    const float* bias = nullptr;
+    const float* rows = nullptr;         // F32Rows: the [n, k] matrix in the mapped file
+    std::vector<float> pf;               // F32Packed
+    std::vector<simd::f16_t> ph;         // F16Packed
+    std::vector<simd::bf16_t> pb;        // BF16Packed, BF16Dot
+    std::vector<std::int8_t> pq;         // Int8
+    std::vector<std::int32_t> col_sums;  // Int8
+    const float* w_scales = nullptr;     // Int8: per output row
+
+    std::size_t bytes() const {
+        return pf.size() * 4 + ph.size() * 2 + pb.size() * 2 + pq.size() + col_sums.size() * 4;
+    }
+
+    /// c[m, n] (row stride ldc) = act(a[m, k] (row stride lda) · Wᵀ + bias).
+    void apply(std::size_t m, const float* a, std::size_t lda, float* c, std::size_t ldc, nn::Activation act,
+               LinearScratch& s) const {
+        switch (kind) {
+            case Kind::F32Rows: nn::gemm_nt<float>(m, n, k, a, lda, rows, k, bias, c, ldc, act); return;
+            case Kind::F32Packed: nn::gemm_packed<float>(m, n, k, a, lda, pf.data(), bias, c, ldc, act); return;
+            case Kind::F16Packed: nn::gemm_packed<simd::f16_t>(m, n, k, a, lda, ph.data(), bias, c, ldc, act); return;
+            case Kind::BF16Packed: nn::gemm_packed<simd::bf16_t>(m, n, k, a, lda, pb.data(), bias, c, ldc, act); return;
+            case Kind::BF16Dot: {
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+                const std::size_t kp = nn::bf16_dot_padded_k(k);
+                if (s.ab.size() < m * kp) s.ab.resize(m * kp);
+                nn::to_bf16_rows(a, m, k, lda, s.ab.data(), kp);
+                nn::gemm_bf16_dot(m, n, k, s.ab.data(), kp, pb.data(), bias, c, ldc, act);
+#endif
+                return;
+            }
+            case Kind::Int8: {
+                const std::size_t kp = quant::int8_padded_k(k);
+                if (s.qa.size() < m * kp) s.qa.resize(m * kp);
+                if (s.sa.size() < m) s.sa.resize(m);
+                quant::quantize_rows(a, m, k, lda, s.qa.data(), kp, s.sa.data());
+                quant::gemm_int8(m, n, k, s.qa.data(), kp, s.sa.data(), pq.data(), col_sums.data(), w_scales, bias, c,
+                                 ldc, act);
+                return;
+            }
+        }
+    }
+};
+
+/// Weights of one encoder layer.
 struct EncoderLayer {
-    const T* qkv_w = nullptr;   // [3H, H]
-    const float* qkv_b = nullptr;
-    const T* out_w = nullptr;   // [H, H]
-    const float* out_b = nullptr;
+    LinearWeights qkv;   // [3H, H], rows Q then K then V
+    LinearWeights out;   // [H, H]
+    LinearWeights up;    // [I, H]
+    LinearWeights down;  // [H, I]
     const float* attn_norm_w = nullptr;
     const float* attn_norm_b = nullptr;
-    const T* up_w = nullptr;    // [I, H]
-    const float* up_b = nullptr;
-    const T* down_w = nullptr;  // [H, I]
-    const float* down_b = nullptr;
     const float* ffn_norm_w = nullptr;
     const float* ffn_norm_b = nullptr;
 };
 
-/// y[L, out] = x[L, in] * W^T + b.
-template <class T, class X, class Y>
-inline void linear(const X& x, const T* w, const float* b, std::size_t out, std::size_t in, Y& y) {
-    using WMap = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
-    const WMap W(w, static_cast<Eigen::Index>(out), static_cast<Eigen::Index>(in));
-    y.noalias() = x * W.transpose();
-    const Eigen::Map<const Eigen::RowVectorXf> bias(b, static_cast<Eigen::Index>(out));
-    y.rowwise() += bias;
-}
-
-/// In place: x = LayerNorm(x) per row (biased variance, as torch.nn.LayerNorm), accumulated in double.
-template <class X>
-inline void layer_norm_rows(X& x, const float* w, const float* b, double eps) {
-    const Eigen::Index L = x.rows(), H = x.cols();
-    for (Eigen::Index i = 0; i < L; ++i) {
-        float* r = &x(i, 0);
-        double mean = 0.0;
-        for (Eigen::Index j = 0; j < H; ++j) mean += r[j];
-        mean /= static_cast<double>(H);
-        double var = 0.0;
-        for (Eigen::Index j = 0; j < H; ++j) {
-            const double d = r[j] - mean;
-            var += d * d;
-        }
-        var /= static_cast<double>(H);
-        const double inv = 1.0 / std::sqrt(var + eps);
-        for (Eigen::Index j = 0; j < H; ++j)
-            r[j] = static_cast<float>((r[j] - mean) * inv) * w[j] + b[j];
-    }
-}
-
-inline float activate(float x, Activation a) {
+inline nn::Activation nn_activation(Activation a) {
     switch (a) {
-        case Activation::Gelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
-        case Activation::GeluNew: {
-            const float k = 0.7978845608028654f;  // sqrt(2/pi)
-            return 0.5f * x * (1.0f + std::tanh(k * (x + 0.044715f * x * x * x)));
-        }
-        case Activation::Relu: return x > 0.0f ? x : 0.0f;
-        case Activation::Silu: return x / (1.0f + std::exp(-x));
+        case Activation::Gelu: return nn::Activation::gelu_erf;
+        case Activation::GeluNew: return nn::Activation::gelu_tanh;
+        case Activation::Relu: return nn::Activation::relu;
+        case Activation::Silu: return nn::Activation::silu;
     }
-    return x;
+    return nn::Activation::none;
 }
+
+/// f32 matrices: packing (a copy of the weights in GEMM panel order) measured faster than gemm_nt on the
+/// mapped rows, which re-packs every panel for every sequence. Define SEMVEC_ENCODER_F32_IN_PLACE to use the
+/// mapped weights without a copy (less memory).
+#if defined(SEMVEC_ENCODER_F32_IN_PLACE)
+constexpr bool kPackF32 = false;
+#else
+constexpr bool kPackF32 = true;
+#endif
 
 }  // namespace detail
 
 /// Scratch memory for one forward pass at a time. Not shared between threads: each thread (or call) owns
 /// one. It grows to the longest sequence seen and is then reused without allocating.
 struct EncoderWorkspace {
-    detail::RowMatrixF x;       // [L, H] hidden state
+    detail::RowMatrixF x;       // [L, H] hidden state (row-major, stride H)
     detail::RowMatrixF qkv;     // [L, 3H]
     detail::RowMatrixF ctx;     // [L, H] attention context
     detail::RowMatrixF tmp;     // [L, H]
     detail::RowMatrixF inter;   // [L, I]
-    detail::RowMatrixF scores;  // [L, L] one head at a time
+    std::vector<float> kv;      // [nk, 2H] K and V rows of the unmasked keys (masked inputs only)
+    std::vector<float> scores;  // [L, nk] one head at a time
     std::vector<std::int32_t> keys;  // unmasked key positions
+    detail::LinearScratch lin;
 };
 
-/// BERT / DistilBERT encoder over weights of type T (float: used in place from the mapped file).
-/// Immutable after load: one instance serves any number of threads, each with its own EncoderWorkspace.
+/// Precision the encoder's GEMMs run in (from the file's dtype and the compiled SIMD level).
+enum class EncoderPrecision { F32, F16, BF16, BF16Dot, Int8 };
+
+inline const char* precision_name(EncoderPrecision p) {
+    switch (p) {
+        case EncoderPrecision::F32: return "f32";
+        case EncoderPrecision::F16: return "f16 (widening loads)";
+        case EncoderPrecision::BF16: return "bf16 (widening loads)";
+        case EncoderPrecision::BF16Dot: return "bf16 (avx512-bf16 dot)";
+        case EncoderPrecision::Int8: return "int8";
+    }
+    return "?";
+}
+
+/// BERT / DistilBERT encoder. The template parameter is the activation type (float only); the weight
+/// precision is the file's (see the header comment). Immutable after load: one instance serves any number
+/// of threads, each with its own EncoderWorkspace.
 template <class T = float>
 class TransformerEncoder {
+    static_assert(std::is_same<T, float>::value, "activations are float; the weight precision comes from the file");
+
 public:
-    /// Binds the weights of a checked file (read_model_info first). f32 tensors are used in place; f16/bf16
-    /// ones are widened once into owned storage. int8 files are refused (they need the int8 kernels).
+    /// Binds the weights of a checked file (read_model_info first): matrices are packed for the kernels
+    /// in the file's precision (f32, f16, bf16, int8); embeddings and vectors are used in place when f32
+    /// and aligned, else widened once into owned storage.
     static Result<std::shared_ptr<TransformerEncoder>> load(const SafetensorsFile& file, const ModelFileInfo& info) {
-        static_assert(std::is_same<T, float>::value, "only float weights are implemented");
         if (!info.is_transformer())
             return make_error("not a transformer model", file.source(), "metadata 'semvec.architecture'");
-        if (info.weight_type == WeightType::Int8)
-            return make_error("int8 weights need the int8 kernels, which this build does not have; convert with --dtype f32, f16 or bf16",
-                              file.source(), "metadata 'semvec.dtype'");
         auto enc = std::shared_ptr<TransformerEncoder>(new TransformerEncoder());
         enc->file_ = file;
         enc->cfg_ = info.transformer;
         enc->distil_ = info.architecture == Architecture::DistilBert;
         const auto& c = enc->cfg_;
         std::string err;
-        auto get = [&](const std::string& name, std::size_t numel) -> const float* {
+        auto find = [&](const std::string& name, std::size_t numel) -> const TensorView* {
             if (!err.empty()) return nullptr;
             const TensorView* t = file.find(name);
             if (!t) {
@@ -136,7 +190,23 @@ public:
                 err = "tensor '" + name + "': has " + std::to_string(t->numel()) + " values, expected " + std::to_string(numel);
                 return nullptr;
             }
-            if (const float* p = t->data_as<float>()) return p;
+            return t;
+        };
+        auto get = [&](const std::string& name, std::size_t numel) -> const float* {
+            const TensorView* t = find(name, numel);
+            if (!t) return nullptr;
+            if (t->dtype == Dtype::F32)
+                if (const float* p = t->data_as<float>()) return p;
+            if (t->dtype == Dtype::I8) {  // an int8 matrix (the pooler): dequantize with its row scales
+                const float* s = get_scales(enc.get(), file, name, numel, err);
+                if (!s) return nullptr;
+                const std::size_t cols = numel / static_cast<std::size_t>(t->shape[0]);  // rows checked by get_scales
+                std::vector<float> w(numel);
+                const auto* q = reinterpret_cast<const std::int8_t*>(t->data);
+                for (std::size_t i = 0; i < numel; ++i) w[i] = static_cast<float>(q[i]) * s[i / cols];
+                enc->owned_.push_back(std::move(w));
+                return enc->owned_.back().data();
+            }
             auto wide = t->to_f32();
             if (!wide) {
                 err = wide.error().what();
@@ -145,8 +215,20 @@ public:
             enc->owned_.push_back(std::move(*wide));
             return enc->owned_.back().data();
         };
+        auto linear = [&](detail::LinearWeights& l, const std::string& wname, const std::string& bname, std::size_t n,
+                          std::size_t k) {
+            l.n = n;
+            l.k = k;
+            l.bias = get(bname, n);
+            const TensorView* t = find(wname, n * k);
+            if (!t) return;
+            if (!enc->pack_matrix(l, *t, file, wname, err)) return;
+            enc->weight_bytes_ += l.bytes();
+        };
         namespace tn = tensor_names;
         const std::size_t H = c.hidden_size, I = c.intermediate_size;
+        if (c.num_heads == 0 || H % c.num_heads != 0)
+            return make_error("hidden_size is not a multiple of num_heads", file.source());
         enc->word_ = get(tn::kWordEmbeddings, c.vocab_size * H);
         enc->pos_ = get(tn::kPositionEmbeddings, c.max_position_embeddings * H);
         if (!enc->distil_) enc->type_ = get(tn::kTokenTypeEmbeddings, c.type_vocab_size * H);
@@ -155,16 +237,12 @@ public:
         enc->layers_.resize(c.num_layers);
         for (std::size_t i = 0; i < c.num_layers; ++i) {
             auto& l = enc->layers_[i];
-            l.qkv_w = get(tn::layer(i, tn::kLayerAttnQkvWeight), 3 * H * H);
-            l.qkv_b = get(tn::layer(i, tn::kLayerAttnQkvBias), 3 * H);
-            l.out_w = get(tn::layer(i, tn::kLayerAttnOutWeight), H * H);
-            l.out_b = get(tn::layer(i, tn::kLayerAttnOutBias), H);
+            linear(l.qkv, tn::layer(i, tn::kLayerAttnQkvWeight), tn::layer(i, tn::kLayerAttnQkvBias), 3 * H, H);
+            linear(l.out, tn::layer(i, tn::kLayerAttnOutWeight), tn::layer(i, tn::kLayerAttnOutBias), H, H);
             l.attn_norm_w = get(tn::layer(i, tn::kLayerAttnNormWeight), H);
             l.attn_norm_b = get(tn::layer(i, tn::kLayerAttnNormBias), H);
-            l.up_w = get(tn::layer(i, tn::kLayerFfnUpWeight), I * H);
-            l.up_b = get(tn::layer(i, tn::kLayerFfnUpBias), I);
-            l.down_w = get(tn::layer(i, tn::kLayerFfnDownWeight), H * I);
-            l.down_b = get(tn::layer(i, tn::kLayerFfnDownBias), H);
+            linear(l.up, tn::layer(i, tn::kLayerFfnUpWeight), tn::layer(i, tn::kLayerFfnUpBias), I, H);
+            linear(l.down, tn::layer(i, tn::kLayerFfnDownWeight), tn::layer(i, tn::kLayerFfnDownBias), H, I);
             l.ffn_norm_w = get(tn::layer(i, tn::kLayerFfnNormWeight), H);
             l.ffn_norm_b = get(tn::layer(i, tn::kLayerFfnNormBias), H);
         }
@@ -180,6 +258,10 @@ public:
     bool is_distilbert() const { return distil_; }
     bool has_pooler() const { return pooler_w_ != nullptr; }
     std::size_t hidden_size() const { return cfg_.hidden_size; }
+    /// Precision of the layer GEMMs (that of the first layer's QKV matrix; all matrices share the file's dtype).
+    EncoderPrecision precision() const { return precision_; }
+    /// Bytes of packed weight matrices owned by the encoder (beyond the mapped file).
+    std::size_t packed_weight_bytes() const { return weight_bytes_; }
 
     /// Checks one sequence's inputs: ids < vocab, types < type vocab, length within the position table.
     Status check_inputs(const std::int32_t* ids, const std::int32_t* types, std::size_t L) const {
@@ -200,101 +282,85 @@ public:
 
     /// Runs one sequence of L tokens (inputs checked by check_inputs). `mask` may be null (all ones);
     /// keys where mask is 0 get no attention, as HF's additive mask does. `types` may be null (all 0).
-    /// The last hidden state ([L, H]) is left in ws.x.
+    /// The last hidden state ([L, H], row-major, stride H) is left in the top rows of ws.x.
     void forward(const std::int32_t* ids, const std::int32_t* mask, const std::int32_t* types, std::size_t L,
                  EncoderWorkspace& ws) const {
-        const Eigen::Index H = static_cast<Eigen::Index>(cfg_.hidden_size);
-        const Eigen::Index I = static_cast<Eigen::Index>(cfg_.intermediate_size);
-        const Eigen::Index n = static_cast<Eigen::Index>(L);
-        const Eigen::Index nh = static_cast<Eigen::Index>(cfg_.num_heads), d = H / nh;
-        // Views of exactly [n, ...] rows inside the workspace buffers, which only grow.
-        auto grow = [](detail::RowMatrixF& m, Eigen::Index r, Eigen::Index c) {
-            if (m.cols() != c) m.resize(r, c);
-            else if (m.rows() < r) m.resize(r, c);
+        const std::size_t H = cfg_.hidden_size, I = cfg_.intermediate_size, n = L;
+        const std::size_t nh = cfg_.num_heads, d = H / nh;
+        const float eps = static_cast<float>(cfg_.layer_norm_eps);
+        // Buffers only grow; their top n rows are contiguous with stride = their column count.
+        auto grow = [](detail::RowMatrixF& m, std::size_t r, std::size_t c) {
+            const auto R = static_cast<Eigen::Index>(r), C = static_cast<Eigen::Index>(c);
+            if (m.cols() != C || m.rows() < R) m.resize(std::max(R, m.cols() == C ? m.rows() : Eigen::Index{0}), C);
         };
         grow(ws.x, n, H);
         grow(ws.qkv, n, 3 * H);
         grow(ws.ctx, n, H);
         grow(ws.tmp, n, H);
         grow(ws.inter, n, I);
-        auto x = ws.x.topRows(n);
-        auto qkv = ws.qkv.topRows(n);
-        auto ctx = ws.ctx.topRows(n);
-        auto tmp = ws.tmp.topRows(n);
-        auto inter = ws.inter.topRows(n);
+        float* x = ws.x.data();
+        float* qkv = ws.qkv.data();
+        float* ctx = ws.ctx.data();
+        float* tmp = ws.tmp.data();
+        float* inter = ws.inter.data();
 
-        // Embeddings.
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const float* w = word_ + static_cast<std::size_t>(ids[i]) * cfg_.hidden_size;
-            const float* p = pos_ + static_cast<std::size_t>(i) * cfg_.hidden_size;
-            float* r = &x(i, 0);
+        // Embeddings, then LayerNorm in place.
+        for (std::size_t i = 0; i < n; ++i) {
+            const float* w = word_ + static_cast<std::size_t>(ids[i]) * H;
+            const float* p = pos_ + i * H;
+            float* r = x + i * H;
             if (distil_) {
-                for (Eigen::Index j = 0; j < H; ++j) r[j] = w[j] + p[j];
+                for (std::size_t j = 0; j < H; ++j) r[j] = w[j] + p[j];
             } else {
-                const float* t = type_ + static_cast<std::size_t>(types ? types[i] : 0) * cfg_.hidden_size;
-                for (Eigen::Index j = 0; j < H; ++j) r[j] = (w[j] + t[j]) + p[j];  // HF's order of additions
+                const float* t = type_ + static_cast<std::size_t>(types ? types[i] : 0) * H;
+                for (std::size_t j = 0; j < H; ++j) r[j] = (w[j] + t[j]) + p[j];  // HF's order of additions
             }
         }
-        detail::layer_norm_rows(x, emb_norm_w_, emb_norm_b_, cfg_.layer_norm_eps);
+        nn::residual_layernorm(x, H, nullptr, 0, emb_norm_w_, emb_norm_b_, eps, x, H, n, H);
 
         ws.keys.clear();
-        for (Eigen::Index i = 0; i < n; ++i)
+        for (std::size_t i = 0; i < n; ++i)
             if (!mask || mask[i]) ws.keys.push_back(static_cast<std::int32_t>(i));
-        const Eigen::Index nk = static_cast<Eigen::Index>(ws.keys.size());
+        const std::size_t nk = ws.keys.size();
         const bool all_keys = nk == n;
-        if (ws.scores.rows() < n || ws.scores.cols() < std::max<Eigen::Index>(nk, 1))
-            ws.scores.resize(std::max(n, ws.scores.rows()), std::max(std::max<Eigen::Index>(nk, 1), ws.scores.cols()));
+        if (ws.scores.size() < n * std::max<std::size_t>(nk, 1)) ws.scores.resize(n * std::max<std::size_t>(nk, 1));
+        if (!all_keys && ws.kv.size() < nk * 2 * H) ws.kv.resize(nk * 2 * H);
         const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+        const nn::Activation act = detail::nn_activation(cfg_.hidden_act);
 
         for (const auto& l : layers_) {
-            detail::linear(x, l.qkv_w, l.qkv_b, static_cast<std::size_t>(3 * H), static_cast<std::size_t>(H), qkv);
-            for (Eigen::Index h = 0; h < nh; ++h) {
-                auto s = ws.scores.topLeftCorner(n, std::max<Eigen::Index>(nk, 1));
-                auto q = qkv.middleCols(h * d, d);
-                if (all_keys) {
-                    s.noalias() = q * qkv.middleCols(H + h * d, d).transpose();
-                } else if (nk > 0) {
-                    for (Eigen::Index k = 0; k < nk; ++k)
-                        s.col(k).noalias() = q * qkv.row(ws.keys[static_cast<std::size_t>(k)]).segment(H + h * d, d).transpose();
-                }
+            l.qkv.apply(n, x, H, qkv, 3 * H, nn::Activation::none, ws.lin);
+            // K and V of the attended keys: in place in the QKV buffer, or gathered when some are masked.
+            const float* kbase = qkv + H;
+            const float* vbase = qkv + 2 * H;
+            std::size_t ldkv = 3 * H;
+            if (!all_keys && nk > 0) {
+                for (std::size_t k = 0; k < nk; ++k)
+                    std::memcpy(ws.kv.data() + k * 2 * H, qkv + static_cast<std::size_t>(ws.keys[k]) * 3 * H + H,
+                                sizeof(float) * 2 * H);
+                kbase = ws.kv.data();
+                vbase = ws.kv.data() + H;
+                ldkv = 2 * H;
+            }
+            for (std::size_t h = 0; h < nh; ++h) {
                 if (nk == 0) {
                     // HF with every key masked: uniform weights over all positions.
-                    ctx.middleCols(h * d, d) = qkv.middleCols(2 * H + h * d, d).colwise().mean().replicate(n, 1);
+                    for (std::size_t j = 0; j < d; ++j) {
+                        float s = 0.0f;
+                        for (std::size_t i = 0; i < n; ++i) s += qkv[i * 3 * H + 2 * H + h * d + j];
+                        s /= static_cast<float>(n);
+                        for (std::size_t i = 0; i < n; ++i) ctx[i * H + h * d + j] = s;
+                    }
                     continue;
                 }
-                for (Eigen::Index i = 0; i < n; ++i) {
-                    float* r = &s(i, 0);
-                    float mx = -std::numeric_limits<float>::infinity();
-                    for (Eigen::Index k = 0; k < nk; ++k) {
-                        r[k] *= scale;
-                        mx = std::max(mx, r[k]);
-                    }
-                    float sum = 0.0f;
-                    for (Eigen::Index k = 0; k < nk; ++k) {
-                        r[k] = std::exp(r[k] - mx);
-                        sum += r[k];
-                    }
-                    const float inv = 1.0f / sum;
-                    for (Eigen::Index k = 0; k < nk; ++k) r[k] *= inv;
-                }
-                if (all_keys) {
-                    ctx.middleCols(h * d, d).noalias() = s * qkv.middleCols(2 * H + h * d, d);
-                } else {
-                    auto c = ctx.middleCols(h * d, d);
-                    c.setZero();
-                    for (Eigen::Index k = 0; k < nk; ++k)
-                        c.noalias() += s.col(k) * qkv.row(ws.keys[static_cast<std::size_t>(k)]).segment(2 * H + h * d, d);
-                }
+                nn::attention_head(n, nk, d, qkv + h * d, 3 * H, kbase + h * d, ldkv, vbase + h * d, ldkv, scale, nullptr,
+                                   ctx + h * d, H, ws.scores.data());
             }
-            detail::linear(ctx, l.out_w, l.out_b, static_cast<std::size_t>(H), static_cast<std::size_t>(H), tmp);
-            x += tmp;
-            detail::layer_norm_rows(x, l.attn_norm_w, l.attn_norm_b, cfg_.layer_norm_eps);
-            detail::linear(x, l.up_w, l.up_b, static_cast<std::size_t>(I), static_cast<std::size_t>(H), inter);
-            const Activation act = cfg_.hidden_act;
-            inter = inter.unaryExpr([act](float v) { return detail::activate(v, act); });
-            detail::linear(inter, l.down_w, l.down_b, static_cast<std::size_t>(H), static_cast<std::size_t>(I), tmp);
-            x += tmp;
-            detail::layer_norm_rows(x, l.ffn_norm_w, l.ffn_norm_b, cfg_.layer_norm_eps);
+            l.out.apply(n, ctx, H, tmp, H, nn::Activation::none, ws.lin);
+            nn::residual_layernorm(tmp, H, x, H, l.attn_norm_w, l.attn_norm_b, eps, x, H, n, H);
+            l.up.apply(n, x, H, inter, I, act, ws.lin);
+            l.down.apply(n, inter, I, tmp, H, nn::Activation::none, ws.lin);
+            nn::residual_layernorm(tmp, H, x, H, l.ffn_norm_w, l.ffn_norm_b, eps, x, H, n, H);
         }
     }
 
@@ -312,10 +378,108 @@ public:
 private:
     TransformerEncoder() = default;
 
+    // The per-row scales of int8 matrix `name` ("X.weight_scale", F32 [rows]).
+    static const float* get_scales(TransformerEncoder* enc, const SafetensorsFile& file, const std::string& name,
+                                   std::size_t numel, std::string& err) {
+        const std::string sname = name + tensor_names::kScaleSuffix;
+        const TensorView* s = file.find(sname);
+        const TensorView* t = file.find(name);
+        const std::size_t rows = t && !t->shape.empty() ? static_cast<std::size_t>(t->shape[0]) : 0;
+        if (!s || rows == 0 || s->numel() != rows || numel % rows != 0) {
+            err = "tensor '" + sname + "': missing or not one scale per row of '" + name + "'";
+            return nullptr;
+        }
+        if (s->dtype == Dtype::F32)
+            if (const float* p = s->data_as<float>()) return p;
+        auto wide = s->to_f32();
+        if (!wide) {
+            err = wide.error().what();
+            return nullptr;
+        }
+        enc->owned_.push_back(std::move(*wide));
+        return enc->owned_.back().data();
+    }
+
+    // Packs matrix t ([n, k]) into l for the kernels of its dtype.
+    bool pack_matrix(detail::LinearWeights& l, const TensorView& t, const SafetensorsFile& file, const std::string& name,
+                     std::string& err) {
+        using K = detail::LinearWeights::Kind;
+        const std::size_t n = l.n, k = l.k;
+        auto halves = [&t]() {  // 16-bit values, copied when the mapping is not 2-byte aligned
+            std::vector<std::uint16_t> v(t.numel());
+            if (!v.empty()) std::memcpy(v.data(), t.data, t.nbytes);
+            return v;
+        };
+        EncoderPrecision p = EncoderPrecision::F32;
+        switch (t.dtype) {
+            case Dtype::F32: {
+                const float* w = t.data_as<float>();
+                if (!detail::kPackF32 && w) {
+                    l.kind = K::F32Rows;
+                    l.rows = w;
+                    break;
+                }
+                std::vector<float> copy;
+                if (!w) {
+                    auto wide = t.to_f32();
+                    if (!wide) { err = wide.error().what(); return false; }
+                    copy = std::move(*wide);
+                    w = copy.data();
+                }
+                l.kind = K::F32Packed;
+                l.pf.resize(nn::packed_weights_size(n, k));
+                nn::pack_weights<float>(w, k, n, k, l.pf.data());
+                break;
+            }
+            case Dtype::F16: {
+                const auto v = halves();
+                l.kind = K::F16Packed;
+                l.ph.resize(nn::packed_weights_size(n, k));
+                nn::pack_weights<simd::f16_t>(reinterpret_cast<const simd::f16_t*>(v.data()), k, n, k, l.ph.data());
+                p = EncoderPrecision::F16;
+                break;
+            }
+            case Dtype::BF16: {
+                const auto v = halves();
+                const auto* w = reinterpret_cast<const simd::bf16_t*>(v.data());
+                if (nn::has_bf16_dot()) {
+                    l.kind = K::BF16Dot;
+                    l.pb.resize(nn::packed_bf16_dot_size(n, k));
+                    nn::pack_weights_bf16_dot<simd::bf16_t>(w, k, n, k, l.pb.data());
+                    p = EncoderPrecision::BF16Dot;
+                } else {
+                    l.kind = K::BF16Packed;
+                    l.pb.resize(nn::packed_weights_size(n, k));
+                    nn::pack_weights<simd::bf16_t>(w, k, n, k, l.pb.data());
+                    p = EncoderPrecision::BF16;
+                }
+                break;
+            }
+            case Dtype::I8: {
+                l.kind = K::Int8;
+                l.w_scales = get_scales(this, file, name, n * k, err);
+                if (!l.w_scales) return false;
+                l.pq.resize(quant::packed_int8_size(n, k));
+                l.col_sums.resize(n);
+                quant::pack_int8_weights(reinterpret_cast<const std::int8_t*>(t.data), k, n, k, l.pq.data(),
+                                         l.col_sums.data());
+                p = EncoderPrecision::Int8;
+                break;
+            }
+            default:
+                err = "tensor '" + name + "': dtype " + dtype_name(t.dtype) + " is not a weight type (F32, F16, BF16, I8)";
+                return false;
+        }
+        precision_ = p;
+        return true;
+    }
+
     SafetensorsFile file_;  // keeps the mapping alive
-    std::vector<std::vector<float>> owned_;  // widened f16/bf16 tensors
+    std::vector<std::vector<float>> owned_;  // widened tensors, dequantized pooler
     TransformerConfig cfg_;
     bool distil_ = false;
+    EncoderPrecision precision_ = EncoderPrecision::F32;
+    std::size_t weight_bytes_ = 0;
     const float* word_ = nullptr;
     const float* pos_ = nullptr;
     const float* type_ = nullptr;
@@ -323,7 +487,7 @@ private:
     const float* emb_norm_b_ = nullptr;
     const float* pooler_w_ = nullptr;
     const float* pooler_b_ = nullptr;
-    std::vector<detail::EncoderLayer<float>> layers_;
+    std::vector<detail::EncoderLayer> layers_;
 };
 
 }  // namespace semvec
