@@ -4,6 +4,7 @@
 
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/io/safetensors.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -266,6 +267,13 @@ TEST_CASE("encode gives bit-identical rows for any batch size, input order and t
     auto small = model->encode(texts, o);
     REQUIRE(small.ok());
     CHECK(bit_equal(*small, *ref));
+    for (std::size_t block : {1u, 3u, 5u}) {  // tokenized and run block by block
+        o.block_size = block;
+        auto e = model->encode(texts, o);
+        REQUIRE(e.ok());
+        CHECK(bit_equal(*e, *ref));
+    }
+    o.block_size = 4096;
     // Reversed input: reversed rows.
     std::vector<std::string> rev(texts.rbegin(), texts.rend());
     auto r = model->encode(rev, o);
@@ -340,6 +348,7 @@ TEST_CASE("encode reports truncation, options and errors", "[model]") {
     CHECK_FALSE(model->forward({}).ok());
     semvec::EncodeOptions c;
     c.chunk = true;
+    c.max_length = 2;  // no room for a window
     CHECK_FALSE(model->encode({"x"}, c).ok());
     CHECK_FALSE(semvec::load_model(semvec_test::data_path("models/bert-tiny/model.safetensors")).ok());
 }
@@ -358,4 +367,256 @@ TEST_CASE("the bundled static GloVe model encodes through the same API", "[model
     o.pooling = semvec::PoolingMode::Cls;
     CHECK_FALSE(model->encode({"x"}, o).ok());
     CHECK_FALSE(model->forward({1, 2}).ok());
+}
+
+TEST_CASE("encode_pairs matches Hugging Face on the pair goldens", "[model][pairs]") {
+    for (const char* fx : {"bert-tiny", "distilbert-tiny", "bert-realvocab-small"}) {
+        INFO(fx);
+        auto model = semvec::load_model(converted(std::string(fx) + "-f32"));
+        REQUIRE(model.ok());
+        const std::size_t H = model->dim();
+        Golden g = load_golden(fx, "pairs");
+        const std::size_t B = static_cast<std::size_t>(g.shape_ids[0]), L = static_cast<std::size_t>(g.shape_ids[1]);
+        std::vector<std::pair<std::string, std::string>> pairs;
+        for (std::size_t b = 0; b < B; ++b) {
+            const auto& t = g.json["texts"][b];
+            REQUIRE(t.is_array());
+            pairs.emplace_back(t[0].get<std::string>(), t[1].get<std::string>());
+            // Ids and token types as HF's tokenizer gives them.
+            auto tt = model->tokenize_pair_for_encoder(pairs.back().first, pairs.back().second);
+            std::size_t n = 0;
+            while (n < L && g.mask[b * L + n]) ++n;
+            CHECK(tt.ids == std::vector<std::int32_t>(g.ids.begin() + b * L, g.ids.begin() + b * L + n));
+            CHECK(tt.type_ids == std::vector<std::int32_t>(g.types.begin() + b * L, g.types.begin() + b * L + n));
+            if (std::string(fx) != "distilbert-tiny") CHECK(tt.type_ids.back() == 1);
+            CHECK_FALSE(tt.truncated);
+        }
+        Diff d;
+        for (auto mode : {semvec::PoolingMode::Cls, semvec::PoolingMode::Mean, semvec::PoolingMode::Max})
+            for (bool norm : {false, true}) {
+                semvec::EncodeOptions o;
+                o.pooling = mode;
+                o.normalize = norm;
+                o.threads = 2;
+                o.batch_size = 2;
+                auto e = model->encode_pairs(pairs, o);
+                REQUIRE(e.ok());
+                REQUIRE(static_cast<std::size_t>(e->rows()) == B);
+                CHECK(e->truncated == 0);
+                const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
+                for (std::size_t b = 0; b < B; ++b) d.add(e->row(static_cast<Eigen::Index>(b)).data(), f32(g.pooled[key]) + b * H, H);
+            }
+        std::printf("pairs %-22s encode_pairs %.2e/%.7f (max abs / min cos)\n", fx, d.max_abs, d.min_cos);
+        CHECK(d.max_abs <= 1e-4);
+        CHECK(d.min_cos >= 0.99999);
+    }
+}
+
+TEST_CASE("encode_pairs truncates longest_first as the Tokenizer does and runs types 0/1", "[model][pairs]") {
+    auto model = semvec::load_model(converted("bert-realvocab-small-f32"));
+    REQUIRE(model.ok());
+    const std::string a = "a fairly long first sentence that goes on and on about nothing in particular";
+    const std::string b = "short second one";
+    for (std::size_t ml : {8u, 12u, 16u}) {
+        INFO(ml);
+        auto tt = model->tokenize_pair_for_encoder(a, b, ml);
+        auto ref = model->tokenizer()->encode_pair(a, b, ml, semvec::TruncationStrategy::longest_first);
+        CHECK(tt.ids == ref.ids);
+        CHECK(tt.type_ids == ref.type_ids);
+        CHECK(tt.truncated);
+        CHECK(tt.ids.size() == ml);
+        semvec::EncodeOptions o;
+        o.max_length = ml;
+        o.pooling = semvec::PoolingMode::Mean;
+        o.normalize = false;
+        auto e = model->encode_pairs({{a, b}, {"x", "y"}}, o);
+        REQUIRE(e.ok());
+        CHECK(e->truncated == 1);
+        auto h = model->forward(tt.ids, {}, tt.type_ids);
+        REQUIRE(h.ok());
+        std::vector<float> v(model->dim());
+        semvec::pool_tokens(h->data(), tt.ids.size(), model->dim(), nullptr, semvec::PoolingMode::Mean, v.data());
+        CHECK(std::memcmp(v.data(), e->row(0).data(), sizeof(float) * v.size()) == 0);
+    }
+    semvec::EncodeOptions c;
+    c.chunk = true;
+    CHECK_FALSE(model->encode_pairs({{a, b}}, c).ok());
+    auto glove = semvec::load_model(std::string(SEMVEC_SOURCE_DIR) + "/models/glove-6B-100d-top20k-f16.safetensors");
+    REQUIRE(glove.ok());
+    CHECK_FALSE(glove->encode_pairs({{a, b}}).ok());
+}
+
+namespace {
+// The chunk vector by hand: windows [CLS] tokens[s, s+W) [SEP] with stride W - overlap, each run through
+// forward() and pooled, then the float64 mean of the window vectors.
+std::vector<float> chunk_by_hand(const semvec::Model& m, const std::string& text, std::size_t max_length,
+                                 std::size_t overlap, semvec::PoolingMode mode, bool normalize, std::size_t& windows) {
+    const semvec::Tokenizer& tk = *m.tokenizer();
+    std::vector<std::int32_t> ids;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> offs;
+    tk.tokenize_into(text, ids, offs);
+    const std::size_t W = max_length - 2, D = m.dim();
+    std::vector<double> acc(D, 0.0);
+    windows = 0;
+    for (std::size_t s = 0;; s += W - overlap) {
+        const std::size_t e = std::min(s + W, ids.size());
+        std::vector<std::int32_t> w{tk.cls_id()};
+        w.insert(w.end(), ids.begin() + static_cast<std::ptrdiff_t>(s), ids.begin() + static_cast<std::ptrdiff_t>(e));
+        w.push_back(tk.sep_id());
+        auto h = m.forward(w);
+        REQUIRE(h.ok());
+        std::vector<float> v(D);
+        semvec::pool_tokens(h->data(), w.size(), D, nullptr, mode, v.data());
+        for (std::size_t d = 0; d < D; ++d) acc[d] += v[d];
+        ++windows;
+        if (e == ids.size()) break;
+    }
+    std::vector<float> out(D);
+    for (std::size_t d = 0; d < D; ++d) out[d] = static_cast<float>(acc[d] / static_cast<double>(windows));
+    if (normalize) semvec::l2_normalize(out.data(), D);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("chunk mode: short texts unchanged, long texts are the mean of their windows", "[model][chunk]") {
+    auto model = semvec::load_model(converted("bert-realvocab-small-f32"));
+    REQUIRE(model.ok());
+    const auto texts = sample_texts();
+    semvec::EncodeOptions o;
+    o.threads = 2;
+    auto plain = model->encode(texts, o);
+    REQUIRE(plain.ok());
+    CHECK(plain->truncated == 0);
+    o.chunk = true;
+    auto chunked = model->encode(texts, o);
+    REQUIRE(chunked.ok());
+    CHECK(bit_equal(*plain, *chunked));  // everything fits in 128 positions
+    CHECK(chunked->chunked == 0);
+
+    std::string longtext;
+    for (int i = 0; i < 6; ++i) longtext += texts[static_cast<std::size_t>(i)] + " ";
+    for (std::size_t ml : {16u, 40u})
+        for (auto mode : {semvec::PoolingMode::Mean, semvec::PoolingMode::Cls})
+            for (bool norm : {false, true}) {
+                INFO(ml << " " << semvec::pooling_name(mode) << " " << norm);
+                semvec::EncodeOptions c;
+                c.chunk = true;
+                c.max_length = ml;
+                c.pooling = mode;
+                c.normalize = norm;
+                c.threads = 2;
+                c.batch_size = 3;
+                auto e = model->encode({"short", longtext, "x"}, c);
+                REQUIRE(e.ok());
+                CHECK(e->truncated == 0);
+                CHECK(e->chunked == 1);
+                std::size_t windows = 0;
+                const auto want = chunk_by_hand(*model, longtext, ml, (ml - 2) / 2, mode, norm, windows);
+                CHECK(windows >= 2);
+                CHECK(std::memcmp(want.data(), e->row(1).data(), sizeof(float) * want.size()) == 0);
+                // Without chunk mode the same text is truncated.
+                c.chunk = false;
+                auto t = model->encode({"short", longtext, "x"}, c);
+                REQUIRE(t.ok());
+                CHECK(t->truncated == 1);
+            }
+    // Overlap option, and bit-identical whatever the block / batch / thread settings.
+    semvec::EncodeOptions c;
+    c.chunk = true;
+    c.max_length = 20;
+    c.chunk_overlap = 0;
+    c.normalize = false;
+    c.pooling = semvec::PoolingMode::Mean;
+    c.threads = 1;
+    std::vector<std::string> many(texts);
+    many.push_back(longtext);
+    many.insert(many.begin(), longtext + longtext);
+    auto ref = model->encode(many, c);
+    REQUIRE(ref.ok());
+    std::size_t windows = 0;
+    const auto want = chunk_by_hand(*model, longtext, 20, 0, semvec::PoolingMode::Mean, false, windows);
+    CHECK(std::memcmp(want.data(), ref->row(static_cast<Eigen::Index>(many.size() - 1)).data(), sizeof(float) * want.size()) == 0);
+    for (std::size_t block : {1u, 4u})
+        for (unsigned th : {1u, 3u}) {
+            c.block_size = block;
+            c.threads = th;
+            c.batch_size = 2;
+            c.token_budget = 50;
+            auto e = model->encode(many, c);
+            REQUIRE(e.ok());
+            CHECK(bit_equal(*e, *ref));
+        }
+    // A prefix starts every window: still one vector per text, nothing truncated.
+    c.prefix = "query: ";
+    auto p = model->encode({longtext}, c);
+    REQUIRE(p.ok());
+    CHECK(p->truncated == 0);
+    CHECK(p->chunked == 1);
+}
+
+TEST_CASE("a huge text is cut at max_length without tokenizing all of it", "[model]") {
+    auto model = semvec::load_model(converted("bert-realvocab-small-f32"));
+    REQUIRE(model.ok());
+    std::string big;
+    big.reserve(10u << 20);
+    const std::string words = "semantic search maps every sentence to a vector and compares them ";
+    while (big.size() < (10u << 20)) big += words;
+    const std::string head = big.substr(0, 4000);
+    auto t = model->tokenize_for_encoder(big, 32);
+    auto h = model->tokenize_for_encoder(head, 32);
+    CHECK(t.truncated);
+    CHECK(t.ids.size() == 32);
+    CHECK(t.ids == h.ids);
+    semvec::EncodeOptions o;
+    o.max_length = 32;
+    auto e = model->encode({big, head}, o);
+    REQUIRE(e.ok());
+    CHECK(e->truncated == 2);
+    CHECK(std::memcmp(e->row(0).data(), e->row(1).data(), sizeof(float) * model->dim()) == 0);
+}
+
+namespace {
+// A copy of a converted file with one value of `tensor` replaced by `bits` (little-endian, the tensor's dtype).
+std::string patched_copy(const std::string& src, const std::string& dst, const std::string& tensor, std::size_t index,
+                         std::uint32_t bits) {
+    std::string bytes = semvec_test::read_file(src);
+    REQUIRE(bytes.size() > 8);
+    std::uint64_t n = 0;
+    std::memcpy(&n, bytes.data(), 8);
+    const auto header = nlohmann::json::parse(bytes.substr(8, n));
+    REQUIRE(header.contains(tensor));
+    const auto& t = header[tensor];
+    const std::string dt = t["dtype"].get<std::string>();
+    const std::size_t esize = dt == "F32" ? 4 : 2;
+    const std::size_t at = 8 + n + t["data_offsets"][0].get<std::size_t>() + index * esize;
+    std::memcpy(&bytes[at], &bits, esize);
+    std::ofstream(dst, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return dst;
+}
+}  // namespace
+
+TEST_CASE("load_model refuses NaN / Inf weights unless LoadOptions::allow_non_finite", "[model][load]") {
+    const std::string f32 = patched_copy(converted("bert-tiny-f32"), "nan-bert-tiny-f32.safetensors",
+                                         "layers.1.attn.out.weight", 37, 0x7FC00000u);
+    auto bad = semvec::load_model(f32);
+    REQUIRE_FALSE(bad.ok());
+    INFO(bad.error().what());
+    CHECK_THAT(bad.error().what(), Catch::Contains("layers.1.attn.out.weight"));
+    CHECK_THAT(bad.error().what(), Catch::Contains("NaN at flat index 37"));
+    semvec::LoadOptions lo;
+    lo.allow_non_finite = true;
+    auto ok = semvec::load_model(f32, lo);
+    REQUIRE(ok.ok());
+    // f16: +Inf in the word embeddings.
+    const std::string f16 = patched_copy(converted("bert-tiny-f16"), "inf-bert-tiny-f16.safetensors",
+                                         "embeddings.word", 5, 0x7C00u);
+    auto bad16 = semvec::load_model(f16);
+    REQUIRE_FALSE(bad16.ok());
+    CHECK_THAT(bad16.error().what(), Catch::Contains("embeddings.word"));
+    CHECK_THAT(bad16.error().what(), Catch::Contains("infinity at flat index 5"));
+    CHECK(semvec::load_model(f16, lo).ok());
+    // The untouched files load.
+    CHECK(semvec::load_model(converted("bert-tiny-f32")).ok());
+    std::remove(f32.c_str());
+    std::remove(f16.c_str());
 }

@@ -251,17 +251,18 @@ TEST_CASE("static tokenization matches HF BertTokenizer on the uncased goldens",
     }
 }
 
-TEST_CASE("load_tokenizer gives the WordPiece of a transformer file without its vectors", "[static]") {
-    auto l = wordpiece_model();  // its vocab and tokenizer, relabelled as a transformer's
-    semvec::ModelFileInfo info = l.info;
-    info.architecture = semvec::Architecture::Bert;
-    auto tok = semvec::StaticVectors::load_tokenizer(info);
-    REQUIRE(tok.ok());
-    CHECK(tok->dim() == 0);
-    CHECK(tok->tokenize("Hello worlds") == std::vector<std::string>{"hello", "world", "##s"});
-    CHECK(tok->word_id("##s") == std::optional<std::size_t>(4));
-    float dummy = 0.0f;
-    auto st = tok->embed("hello zzz", &dummy, false);
-    CHECK(st.known == 1);
-    CHECK(st.unknown == 1);
+TEST_CASE("static tokens stream through the library tokenizer: specials split out, unknowns marked", "[static]") {
+    auto l = wordpiece_model();
+    const auto& m = l.model;
+    std::vector<std::pair<std::int32_t, std::string>> got;
+    m.for_each_token("hello[UNK]worlds zzz", [&](std::int32_t id, std::string_view t) { got.emplace_back(id, std::string(t)); });
+    const std::vector<std::pair<std::int32_t, std::string>> want{{2, "hello"}, {-1, "[UNK]"}, {3, "world"}, {4, "##s"}, {-1, "[UNK]"}};
+    CHECK(got == want);
+    // A long text is read token by token; max_length 0 means no limit, so nothing is truncated.
+    std::string big;
+    for (int i = 0; i < 20000; ++i) big += "hello ";
+    std::vector<float> out(2);
+    auto st = m.embed(big, out.data(), false);
+    CHECK(st.tokens == 20000);
+    CHECK_FALSE(st.truncated);
 }

@@ -8,14 +8,21 @@
 // weights) may be used from many threads at once; every encode() call owns its scratch memory.
 //
 // Determinism: each text is run as its own sequence (no padding, GEMMs over that sequence only), so its
-// vector is bit-identical whatever the batch size, the input order or the thread count. Batching (sorted by
-// length, cut by a token budget) only bounds the workspace and paces the progress callback.
+// vector is bit-identical whatever the block size, the batch size, the input order or the thread count.
+// Memory: the input is taken in blocks (EncodeOptions::block_size texts): a block is tokenized, sorted by
+// length, cut into batches by a token budget and run; only one block's tokens are alive at a time, and a
+// text is tokenized no further than max_length needs (chunk mode excepted).
+//
+// Loading checks every float tensor for NaN and Inf (LoadOptions::allow_non_finite turns this off): a
+// corrupt or badly converted file fails at load with the tensor's name, not later as NaN vectors.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -26,6 +33,7 @@
 #include "../io/safetensors.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../text/tokenizer.hpp"
 #include "../util/parallel.hpp"
 #include "bert.hpp"
 #include "model_file.hpp"
@@ -34,28 +42,45 @@
 
 namespace semvec {
 
-/// Options of Model::encode().
+/// Options of Model::encode() and Model::encode_pairs().
 struct EncodeOptions {
     /// Pooling of token vectors. Default (nullopt): the file's `semvec.pooling` mode. Static models: mean only.
     std::optional<PoolingMode> pooling;
     /// L2-normalize each output row. Default (nullopt): the file's `semvec.pooling.normalize`.
     std::optional<bool> normalize;
-    /// Text prepended to every input (e.g. "query: "). Default (nullopt): the file's tokenizer `prefix`.
+    /// Text prepended to every input (e.g. "query: "; pairs: to the first text). Default (nullopt): the
+    /// file's tokenizer `prefix`.
     std::optional<std::string> prefix;
-    /// Longest input in tokens, special tokens included; longer texts are truncated and counted.
-    /// Default 0: the file's `max_length` (capped by the position table).
+    /// Longest input in tokens, special tokens included; longer texts are truncated and counted (or cut into
+    /// windows in chunk mode). Default 0: the file's `max_length` (capped by the position table).
     std::size_t max_length = 0;
     /// Most texts per batch. Default 32.
     std::size_t batch_size = 32;
     /// Most tokens per batch (texts × longest length in it; one text always fits). Default 16384.
     std::size_t token_budget = 16384;
+    /// Texts tokenized at a time: bounds the memory held by token ids. Default 4096. Output does not depend on it.
+    std::size_t block_size = 4096;
     /// Worker threads; 0 = all cores. Default 0. Output does not depend on it.
     unsigned threads = 0;
     /// Called after each batch with (texts done, total). Default: none. Called from the calling thread.
     std::function<void(std::size_t, std::size_t)> progress;
-    /// Embed overlapping windows of long texts and average them. Default false. NOT IMPLEMENTED YET:
-    /// encode() returns an error when it is set.
+    /// Chunk mode (single texts): a text longer than max_length is cut into overlapping windows
+    /// ([CLS] prefix window [SEP], each max_length tokens at most), every window is pooled as usual and the
+    /// window vectors are averaged (then L2-normalized if asked). Nothing is truncated. A text that fits gives
+    /// exactly the vector of the normal path. Static models: every token of the text is averaged (no
+    /// max_length). Default false.
     bool chunk = false;
+    /// Chunk mode: tokens shared by consecutive windows (at most window − 1). Default (nullopt): half a window.
+    std::optional<std::size_t> chunk_overlap;
+    /// Pairs: how a pair longer than max_length is cut (HF's names). Default longest_first.
+    TruncationStrategy truncation = TruncationStrategy::longest_first;
+};
+
+/// Options of load_model().
+struct LoadOptions {
+    /// Accept NaN and Inf in float tensors. Default false: load_model() fails, naming the tensor and the
+    /// first bad index (a model with such weights gives NaN vectors, usually without any other sign).
+    bool allow_non_finite = false;
 };
 
 /// encode()'s result: one row per input text (N×D), plus what was lost on the way.
@@ -63,22 +88,69 @@ struct Embeddings : public Matrix {
     using Matrix::Matrix;
     Embeddings() = default;
     Embeddings(const Matrix& m) : Matrix(m) {}  // NOLINT(google-explicit-constructor)
-    /// Texts cut at max_length.
+    /// Texts cut at max_length (always 0 in chunk mode).
     std::size_t truncated = 0;
     /// Unknown words skipped (static models) or [UNK] tokens fed to the encoder (transformers).
     std::size_t unknown = 0;
+    /// Chunk mode: texts that took more than one window.
+    std::size_t chunked = 0;
 };
 
-/// One text as encoder input.
+/// One text (or pair) as encoder input.
 struct TokenizedText {
-    std::vector<std::int32_t> ids;        ///< with [CLS] ... [SEP]
-    std::vector<std::int32_t> type_ids;   ///< all 0 for a single text
+    std::vector<std::int32_t> ids;        ///< with [CLS] ... [SEP] (pairs: [CLS] a [SEP] b [SEP])
+    std::vector<std::int32_t> type_ids;   ///< 0 for a single text; 0…0 1…1 for a pair
     bool truncated = false;
     std::size_t unknown = 0;              ///< [UNK] ids
 };
 
 class Model;
-Result<Model> load_model(const std::string& path);
+Result<Model> load_model(const std::string& path, const LoadOptions& options = {});
+
+namespace detail {
+
+/// The first NaN or Inf of a float tensor (F64/F32/F16/BF16; other dtypes have none): its index, or -1.
+inline std::int64_t first_non_finite(const TensorView& t) {
+    const std::size_t n = t.numel();
+    const unsigned char* p = t.data;
+    switch (t.dtype) {
+        case Dtype::F64:
+            for (std::size_t i = 0; i < n; ++i) {
+                std::uint64_t b;
+                std::memcpy(&b, p + 8 * i, 8);
+                if ((b & 0x7FF0000000000000ULL) == 0x7FF0000000000000ULL) return static_cast<std::int64_t>(i);
+            }
+            return -1;
+        case Dtype::F32:
+            for (std::size_t i = 0; i < n; ++i) {
+                std::uint32_t b;
+                std::memcpy(&b, p + 4 * i, 4);
+                if ((b & 0x7F800000u) == 0x7F800000u) return static_cast<std::int64_t>(i);
+            }
+            return -1;
+        case Dtype::F16:
+        case Dtype::BF16: {
+            const std::uint16_t exp = t.dtype == Dtype::F16 ? 0x7C00 : 0x7F80;
+            for (std::size_t i = 0; i < n; ++i) {
+                std::uint16_t b;
+                std::memcpy(&b, p + 2 * i, 2);
+                if ((b & exp) == exp) return static_cast<std::int64_t>(i);
+            }
+            return -1;
+        }
+        default:
+            return -1;
+    }
+}
+
+/// Whether the value at `index` of float tensor t is a NaN (else it is an infinity).
+inline bool is_nan_at(const TensorView& t, std::size_t index) {
+    auto w = t.to_f32();  // small tensors only are ever asked twice; fine for an error message
+    if (!w) return true;
+    return (*w)[index] != (*w)[index];
+}
+
+}  // namespace detail
 
 class Model {
 public:
@@ -92,31 +164,32 @@ public:
     const TransformerEncoder<float>* encoder() const { return impl_->encoder.get(); }
     /// The static vectors (nullptr for transformers).
     const StaticVectors* static_vectors() const { return impl_->is_static ? &impl_->words : nullptr; }
+    /// The transformer's tokenizer (nullptr for static models, which split words with static_vectors()).
+    const Tokenizer* tokenizer() const { return impl_->is_static ? nullptr : &impl_->tokenizer; }
     /// The longest input in tokens that the model takes by default.
     std::size_t max_length() const { return impl_->max_length; }
 
-    /// WordPiece tokens of a text (no special tokens), HF BertTokenizer semantics.
-    std::vector<std::string> tokenize(std::string_view text) const { return impl_->words.tokenize(text); }
+    /// Tokens of a text (no special tokens), HF BertTokenizer semantics: WordPiece pieces (transformers) or
+    /// the words a static model looks up.
+    std::vector<std::string> tokenize(std::string_view text) const {
+        return impl_->is_static ? impl_->words.tokenize(text) : impl_->tokenizer.tokenize(text);
+    }
 
     /// Token ids of one text as the transformer takes them: [CLS] tokens [SEP], cut to `max_length`
     /// (0: the model's). `prefix` is not added here. Transformers only.
     TokenizedText tokenize_for_encoder(std::string_view text, std::size_t max_length = 0) const {
-        TokenizedText t;
-        const auto& im = *impl_;
         const std::size_t cap = effective_max_length(max_length);
-        auto toks = im.words.tokenize(text);
-        const std::size_t keep = std::min(toks.size(), cap >= 2 ? cap - 2 : 0);
-        t.truncated = keep < toks.size();
-        t.ids.reserve(keep + 2);
-        t.ids.push_back(im.cls_id);
-        for (std::size_t i = 0; i < keep; ++i) {
-            auto id = im.words.word_id(toks[i]);
-            const std::int32_t v = id ? static_cast<std::int32_t>(*id) : im.unk_id;
-            if (v == im.unk_id) ++t.unknown;
-            t.ids.push_back(v);
-        }
-        t.ids.push_back(im.sep_id);
-        t.type_ids.assign(t.ids.size(), 0);
+        return from_encoding(impl_->tokenizer.encode(text, cap), cap);
+    }
+
+    /// Token ids of a pair: [CLS] a [SEP] b [SEP], token types 0 then 1 (DistilBERT: all 0), cut to
+    /// `max_length` (0: the model's) by `strategy` as HF's tokenizers do. Transformers only.
+    TokenizedText tokenize_pair_for_encoder(std::string_view a, std::string_view b, std::size_t max_length = 0,
+                                            TruncationStrategy strategy = TruncationStrategy::longest_first) const {
+        const std::size_t cap = std::max<std::size_t>(effective_max_length(max_length), 3);
+        TokenizedText t = from_encoding(impl_->tokenizer.encode_pair(a, b, cap, strategy), cap);
+        // DistilBERT has no token types (HF's DistilBertTokenizer gives none): all 0.
+        if (impl_->info.transformer.type_vocab_size == 0) std::fill(t.type_ids.begin(), t.type_ids.end(), 0);
         return t;
     }
 
@@ -150,26 +223,26 @@ public:
     /// Embeds every text (see EncodeOptions). Thread-safe on a const Model.
     Result<Embeddings> encode(const std::vector<std::string>& texts, const EncodeOptions& opt = {}) const {
         const auto& im = *impl_;
-        if (opt.chunk) return make_error("EncodeOptions::chunk is not implemented yet", im.path);
         const PoolingMode mode = opt.pooling.value_or(im.info.pooling.mode);
         const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
         const std::string& prefix = opt.prefix ? *opt.prefix : im.prefix;
         const std::size_t N = texts.size(), D = dim();
-        Embeddings out;
-        out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(D));
-        if (N == 0) return out;
         const unsigned threads = resolve_threads(opt.threads);
-        auto with_prefix = [&prefix](const std::string& t) { return prefix.empty() ? t : prefix + t; };
 
         if (im.is_static) {
             if (mode != PoolingMode::Mean) return make_error("static word-vector models pool by mean only", im.path);
+            Embeddings out;
+            out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(D));
             std::vector<StaticEmbedStats> stats(N);
             const std::size_t step = std::max<std::size_t>(opt.batch_size, 1) * 8;
             for (std::size_t b = 0; b < N; b += step) {
                 const std::size_t e = std::min(N, b + step);
                 parallel_for(e - b, threads, [&](std::size_t lo, std::size_t hi, unsigned) {
-                    for (std::size_t i = b + lo; i < b + hi; ++i)
-                        stats[i] = im.words.embed(with_prefix(texts[i]), out.row(static_cast<Eigen::Index>(i)).data(), normalize);
+                    for (std::size_t i = b + lo; i < b + hi; ++i) {
+                        float* row = out.row(static_cast<Eigen::Index>(i)).data();
+                        stats[i] = prefix.empty() ? im.words.embed(texts[i], row, normalize, !opt.chunk)
+                                                  : im.words.embed(prefix + texts[i], row, normalize, !opt.chunk);
+                    }
                 });
                 if (opt.progress) opt.progress(e, N);
             }
@@ -180,42 +253,39 @@ public:
             return out;
         }
 
-        // Transformers: tokenize (parallel, per text), sort by length, batch by budget, run, write rows in place.
-        const auto* enc = im.encoder.get();
-        std::vector<TokenizedText> tok(N);
-        parallel_for(N, threads, [&](std::size_t lo, std::size_t hi, unsigned) {
-            for (std::size_t i = lo; i < hi; ++i) tok[i] = tokenize_for_encoder(with_prefix(texts[i]), opt.max_length);
+        const std::size_t cap = effective_max_length(opt.max_length);
+        if (opt.chunk && cap < 3) return make_error("chunk mode needs max_length >= 3", im.path);
+        return run_transformer(N, opt, mode, normalize, [&](std::size_t i, TextWork& w) {
+            if (opt.chunk) {
+                chunk_windows(texts[i], prefix, cap, opt.chunk_overlap, w);
+                return;
+            }
+            TokenizedText t = prefix.empty() ? tokenize_for_encoder(texts[i], cap) : tokenize_for_encoder(prefix + texts[i], cap);
+            w.truncated = t.truncated;
+            w.unknown = t.unknown;
+            w.seqs.push_back({std::move(t.ids), std::move(t.type_ids)});
         });
-        for (const auto& t : tok) {
-            out.truncated += t.truncated ? 1 : 0;
-            out.unknown += t.unknown;
-        }
-        std::vector<std::size_t> order(N);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(),
-                         [&tok](std::size_t a, std::size_t b) { return tok[a].ids.size() < tok[b].ids.size(); });
-        std::vector<EncoderWorkspace> ws(threads);
-        const std::size_t max_batch = std::max<std::size_t>(opt.batch_size, 1);
-        std::size_t done = 0;
-        for (std::size_t b = 0; b < N;) {
-            // Grow the batch while it fits the budget (sorted ascending, so the last text is the longest).
-            std::size_t e = b + 1;
-            while (e < N && e - b < max_batch && (e - b + 1) * tok[order[e]].ids.size() <= opt.token_budget) ++e;
-            parallel_for(e - b, threads, [&](std::size_t lo, std::size_t hi, unsigned w) {
-                for (std::size_t k = b + lo; k < b + hi; ++k) {
-                    const std::size_t i = order[k];
-                    const auto& t = tok[i];
-                    enc->forward(t.ids.data(), nullptr, t.type_ids.data(), t.ids.size(), ws[w]);
-                    float* row = out.row(static_cast<Eigen::Index>(i)).data();
-                    pool_tokens(ws[w].x.data(), t.ids.size(), D, nullptr, mode, row);
-                    if (normalize) l2_normalize(row, D);
-                }
-            });
-            done += e - b;
-            b = e;
-            if (opt.progress) opt.progress(done, N);
-        }
-        return out;
+    }
+
+    /// Embeds sentence pairs as one sequence each ([CLS] a [SEP] b [SEP], token types 0/1 as HF), cut to
+    /// max_length by EncodeOptions::truncation. The prefix goes before the first text. Transformers only;
+    /// no chunk mode. Thread-safe on a const Model.
+    Result<Embeddings> encode_pairs(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                    const EncodeOptions& opt = {}) const {
+        const auto& im = *impl_;
+        if (im.is_static) return make_error("sentence pairs need a transformer model; this one is static word vectors", im.path);
+        if (opt.chunk) return make_error("chunk mode is for single texts, not pairs", im.path);
+        const PoolingMode mode = opt.pooling.value_or(im.info.pooling.mode);
+        const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
+        const std::string& prefix = opt.prefix ? *opt.prefix : im.prefix;
+        return run_transformer(pairs.size(), opt, mode, normalize, [&](std::size_t i, TextWork& w) {
+            const auto& p = pairs[i];
+            TokenizedText t = prefix.empty() ? tokenize_pair_for_encoder(p.first, p.second, opt.max_length, opt.truncation)
+                                             : tokenize_pair_for_encoder(prefix + p.first, p.second, opt.max_length, opt.truncation);
+            w.truncated = t.truncated;
+            w.unknown = t.unknown;
+            w.seqs.push_back({std::move(t.ids), std::move(t.type_ids)});
+        });
     }
 
 private:
@@ -224,10 +294,22 @@ private:
         ModelFileInfo info;
         bool is_static = false;
         std::shared_ptr<TransformerEncoder<float>> encoder;
-        StaticVectors words;  // static models: the vectors; transformers: the WordPiece tokenizer
+        StaticVectors words;  // static models
+        Tokenizer tokenizer;  // transformers
         std::string prefix;
         std::size_t max_length = 0;
-        std::int32_t cls_id = 0, sep_id = 0, unk_id = 0;
+    };
+
+    /// One sequence for the encoder.
+    struct Seq {
+        std::vector<std::int32_t> ids, types;
+    };
+    /// What one input turns into: one sequence, or several windows in chunk mode.
+    struct TextWork {
+        std::vector<Seq> seqs;
+        bool truncated = false;
+        std::size_t unknown = 0;
+        Status status;
     };
 
     std::size_t effective_max_length(std::size_t requested) const {
@@ -236,16 +318,176 @@ private:
         return std::max<std::size_t>(m, 2);
     }
 
+    TokenizedText from_encoding(Encoding e, std::size_t cap) const {
+        TokenizedText t;
+        t.truncated = e.truncated;
+        if (e.ids.size() > cap && cap >= 2) {  // HF leaves an uncuttable text whole; the encoder cannot take it
+            e.ids.erase(e.ids.begin() + static_cast<std::ptrdiff_t>(cap - 1), e.ids.end() - 1);
+            e.type_ids.erase(e.type_ids.begin() + static_cast<std::ptrdiff_t>(cap - 1), e.type_ids.end() - 1);
+            t.truncated = true;
+        }
+        const std::int32_t unk = impl_->tokenizer.unk_id();
+        for (std::size_t k = 0; k < e.ids.size(); ++k) t.unknown += (e.ids[k] == unk) ? 1 : 0;
+        t.ids = std::move(e.ids);
+        t.type_ids = std::move(e.type_ids);
+        return t;
+    }
+
+    /// Chunk mode: the windows of one text. A text that fits is the normal path's single sequence.
+    void chunk_windows(const std::string& text, const std::string& prefix, std::size_t cap,
+                       const std::optional<std::size_t>& overlap, TextWork& w) const {
+        const Tokenizer& tk = impl_->tokenizer;
+        std::vector<std::int32_t> ids;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> offs;
+        if (prefix.empty()) tk.tokenize_into(text, ids, offs);
+        else tk.tokenize_into(prefix + text, ids, offs);
+        for (auto id : ids) w.unknown += id == tk.unk_id() ? 1 : 0;
+        auto push = [&](const std::vector<std::int32_t>& head, const std::int32_t* b, std::size_t n) {
+            Seq s;
+            s.ids.reserve(n + head.size() + 2);
+            s.ids.push_back(tk.cls_id());
+            s.ids.insert(s.ids.end(), head.begin(), head.end());
+            s.ids.insert(s.ids.end(), b, b + n);
+            s.ids.push_back(tk.sep_id());
+            s.types.assign(s.ids.size(), 0);
+            w.seqs.push_back(std::move(s));
+        };
+        if (ids.size() + 2 <= cap) {
+            push({}, ids.data(), ids.size());
+            return;
+        }
+        // The prefix (e.g. E5's "passage: ") starts every window, when it leaves room for text.
+        std::vector<std::int32_t> head, body;
+        if (!prefix.empty()) {
+            tk.tokenize_into(prefix, head, offs);
+            tk.tokenize_into(text, body, offs);
+        }
+        if (prefix.empty() || head.size() + 3 > cap) {
+            head.clear();
+            body = std::move(ids);
+        }
+        const std::size_t W = cap - 2 - head.size();
+        const std::size_t ov = std::min(overlap.value_or(W / 2), W - 1);
+        const std::size_t stride = W - ov;
+        for (std::size_t start = 0;; start += stride) {
+            const std::size_t end = std::min(start + W, body.size());
+            push(head, body.data() + start, end - start);
+            if (end == body.size()) break;
+        }
+    }
+
+    /// The transformer path of encode() and encode_pairs(): blocks of inputs are turned into sequences
+    /// (make(i, work), in parallel), sorted by length, cut into batches by the token budget and run; window
+    /// vectors of chunked texts are averaged in window order.
+    template <class Make>
+    Result<Embeddings> run_transformer(std::size_t N, const EncodeOptions& opt, PoolingMode mode, bool normalize,
+                                       Make&& make) const {
+        const auto& im = *impl_;
+        const auto* enc = im.encoder.get();
+        const std::size_t D = dim();
+        const unsigned threads = resolve_threads(opt.threads);
+        Embeddings out;
+        out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(D));
+        if (N == 0) return out;
+        std::vector<EncoderWorkspace> ws(threads);
+        const std::size_t block = std::max<std::size_t>(opt.block_size, 1);
+        const std::size_t max_batch = std::max<std::size_t>(opt.batch_size, 1);
+        struct Job {
+            std::size_t text, win, len;
+        };
+        std::vector<TextWork> work;
+        std::vector<Job> jobs;
+        std::vector<std::size_t> win_base;  // per text of the block: first row in `wins` (multi-window texts)
+        std::vector<float> wins;
+        for (std::size_t b0 = 0; b0 < N; b0 += block) {
+            const std::size_t nb = std::min(N - b0, block);
+            work.assign(nb, TextWork{});
+            parallel_for(nb, threads, [&](std::size_t lo, std::size_t hi, unsigned) {
+                for (std::size_t k = lo; k < hi; ++k) {
+                    make(b0 + k, work[k]);
+                    for (const auto& s : work[k].seqs) {
+                        if (!work[k].status) break;
+                        work[k].status = enc->check_inputs(s.ids.data(), s.types.data(), s.ids.size());
+                    }
+                }
+            });
+            jobs.clear();
+            win_base.assign(nb, 0);
+            std::size_t nwins = 0;
+            for (std::size_t k = 0; k < nb; ++k) {
+                auto& w = work[k];
+                if (!w.status) return w.status.error().with_source(im.path + " (input " + std::to_string(b0 + k) + ")");
+                out.truncated += w.truncated ? 1 : 0;
+                out.unknown += w.unknown;
+                if (w.seqs.size() > 1) {
+                    ++out.chunked;
+                    win_base[k] = nwins;
+                    nwins += w.seqs.size();
+                }
+                for (std::size_t s = 0; s < w.seqs.size(); ++s) jobs.push_back({k, s, w.seqs[s].ids.size()});
+            }
+            wins.assign(nwins * D, 0.0f);
+            std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.len < b.len; });
+            const std::size_t J = jobs.size();
+            for (std::size_t b = 0; b < J;) {
+                // Grow the batch while it fits the budget (sorted ascending, so the last job is the longest).
+                std::size_t e = b + 1;
+                while (e < J && e - b < max_batch && (e - b + 1) * jobs[e].len <= opt.token_budget) ++e;
+                parallel_for(e - b, threads, [&](std::size_t lo, std::size_t hi, unsigned t) {
+                    for (std::size_t q = b + lo; q < b + hi; ++q) {
+                        const Job& j = jobs[q];
+                        const TextWork& w = work[j.text];
+                        const Seq& s = w.seqs[j.win];
+                        enc->forward(s.ids.data(), nullptr, s.types.data(), s.ids.size(), ws[t]);
+                        const bool single = w.seqs.size() == 1;
+                        float* row = single ? out.row(static_cast<Eigen::Index>(b0 + j.text)).data()
+                                            : wins.data() + (win_base[j.text] + j.win) * D;
+                        pool_tokens(ws[t].x.data(), s.ids.size(), D, nullptr, mode, row);
+                        if (single && normalize) l2_normalize(row, D);
+                    }
+                });
+                b = e;
+                if (opt.progress) opt.progress(b0 + (e == J ? nb : nb * e / J), N);
+            }
+            // Chunked texts: the mean of their window vectors, in window order (float64 sums).
+            std::vector<double> acc(D);
+            for (std::size_t k = 0; k < nb; ++k) {
+                const std::size_t W = work[k].seqs.size();
+                if (W < 2) continue;
+                std::fill(acc.begin(), acc.end(), 0.0);
+                for (std::size_t s = 0; s < W; ++s) {
+                    const float* v = wins.data() + (win_base[k] + s) * D;
+                    for (std::size_t d = 0; d < D; ++d) acc[d] += v[d];
+                }
+                float* row = out.row(static_cast<Eigen::Index>(b0 + k)).data();
+                for (std::size_t d = 0; d < D; ++d) row[d] = static_cast<float>(acc[d] / static_cast<double>(W));
+                if (normalize) l2_normalize(row, D);
+            }
+        }
+        return out;
+    }
+
     std::shared_ptr<const Impl> impl_;
-    friend Result<Model> load_model(const std::string& path);
+    friend Result<Model> load_model(const std::string& path, const LoadOptions& options);
 };
 
 /// Opens, checks (read_model_info) and binds a semvec model file. Weights stay in the memory mapping.
-inline Result<Model> load_model(const std::string& path) {
+/// Every float tensor is scanned for NaN / Inf unless `options.allow_non_finite`.
+inline Result<Model> load_model(const std::string& path, const LoadOptions& options) {
     auto file = SafetensorsFile::open(path);
     if (!file) return file.error();
     auto info = read_model_info(*file);
     if (!info) return info.error();
+    if (!options.allow_non_finite)
+        for (const auto& t : file->tensors()) {
+            const std::int64_t bad = detail::first_non_finite(t);
+            if (bad < 0) continue;
+            const bool nan = detail::is_nan_at(t, static_cast<std::size_t>(bad));
+            return make_error(std::string("holds ") + (nan ? "a NaN" : "an infinity") + " at flat index " +
+                                  std::to_string(bad) + " of shape " + t.shape_string() +
+                                  " (a corrupt or badly converted file; LoadOptions::allow_non_finite loads it anyway)",
+                              path, "tensor '" + t.name + "'");
+        }
     auto impl = std::make_shared<Model::Impl>();
     impl->path = path;
     impl->info = *info;
@@ -265,30 +507,12 @@ inline Result<Model> load_model(const std::string& path) {
         auto enc = TransformerEncoder<float>::load(*file, *info);
         if (!enc) return enc.error();
         impl->encoder = std::move(*enc);
-        // The WordPiece tokenizer: StaticVectors' HF-BertTokenizer implementation over the same vocab.
-        // TODO: switch to semvec::Tokenizer (semvec/text/tokenizer.hpp) when it lands.
-        ModelFileInfo tinfo = *info;
-        tinfo.architecture = Architecture::Static;
-        tinfo.static_config.vocab_size = info->transformer.vocab_size;
-        tinfo.static_config.dim = info->transformer.hidden_size;
-        tinfo.tokenizer.max_length = 0;
-        auto sv = StaticVectors::load(*file, tinfo);
-        if (!sv) return sv.error();
-        impl->words = std::move(*sv);
-        auto id_of = [&](const std::string& tokname, const char* what) -> Result<std::int32_t> {
-            auto id = impl->words.word_id(tokname);
-            if (!id) return make_error(std::string(what) + " '" + tokname + "' is not in the vocab", path, "metadata 'semvec.tokenizer'");
-            return static_cast<std::int32_t>(*id);
-        };
-        auto c = id_of(info->tokenizer.cls_token, "cls_token");
-        if (!c) return c.error();
-        auto s = id_of(info->tokenizer.sep_token, "sep_token");
-        if (!s) return s.error();
-        auto u = id_of(info->tokenizer.unk_token, "unk_token");
-        if (!u) return u.error();
-        impl->cls_id = *c;
-        impl->sep_id = *s;
-        impl->unk_id = *u;
+        auto tok = Tokenizer::from_model_metadata(file->metadata());
+        if (!tok) return tok.error().with_source(path);
+        if (tok->cls_id() < 0 || tok->sep_id() < 0)
+            return make_error("a transformer needs a wordpiece tokenizer with cls and sep tokens", path,
+                              "metadata 'semvec.tokenizer'");
+        impl->tokenizer = std::move(*tok);
     }
     Model m;
     m.impl_ = std::move(impl);

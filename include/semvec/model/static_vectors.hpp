@@ -5,9 +5,10 @@
 // place from the mapped file when they are aligned f32; f16/bf16 tables are widened to f32 once at load.
 // A const StaticVectors is safe to share between threads: embed() reads only.
 //
-// Words come from a basic tokenizer that follows HF's BasicTokenizer (clean text, CJK characters as words,
-// NFC, white-space split, special tokens kept whole, per-code-point lower-casing and accent stripping,
-// punctuation as tokens of their own). It is private here until semvec/text/basic_tokenizer.hpp is in the tree.
+// Words come from the library's HF-compatible tokenizer stages: special and added tokens split out first,
+// then semvec::BasicTokenizer (semvec/text/basic_tokenizer.hpp) and, for WordPiece vocabularies,
+// semvec::WordPiece (semvec/text/wordpiece.hpp). Tokens are streamed, never collected, so a huge text costs
+// no memory beyond its own bytes.
 #pragma once
 
 #include <cmath>
@@ -23,10 +24,11 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <utf8proc.h>
 
 #include "../io/safetensors.hpp"
 #include "../result.hpp"
+#include "../text/basic_tokenizer.hpp"
+#include "../text/wordpiece.hpp"
 #include "model_file.hpp"
 
 namespace semvec {
@@ -39,150 +41,6 @@ struct StaticEmbedStats {
     bool truncated = false;     ///< the text had more than max_length tokens; the rest was ignored
 };
 
-namespace detail {
-
-/// Tokenizer flags of a static model, read from `semvec.tokenizer`.
-struct StaticTokenizerFlags {
-    bool wordpiece = false;
-    bool lower = true;
-    bool strip_accents = false;
-    bool chinese = true;
-    bool clean_text = true;
-    std::size_t max_length = 0;  // 0 = unlimited
-    std::size_t max_chars_per_word = 100;
-    std::string prefix = "##";
-    std::string unk_token;
-};
-
-inline bool static_is_punct(std::int32_t c) {
-    if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
-    const auto cat = utf8proc_category(c);
-    return cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_PO;
-}
-
-inline bool static_is_space(std::int32_t c) {
-    // HF splits with Python's str.split(): Zs, and the line / paragraph separators (other ASCII white space
-    // is a control character, deleted by clean_text first).
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return true;
-    const auto cat = utf8proc_category(c);
-    return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
-}
-
-inline bool static_is_control(std::int32_t c) {
-    if (c == '\t' || c == '\n' || c == '\r') return false;
-    const auto cat = utf8proc_category(c);  // every C* category, as HF's _is_control
-    return cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
-           cat == UTF8PROC_CATEGORY_CS || cat == UTF8PROC_CATEGORY_CO;
-}
-
-inline bool static_is_cjk(std::int32_t c) {
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||
-           (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
-}
-
-inline void static_append_utf8(std::string& s, std::int32_t c) {
-    utf8proc_uint8_t buf[4];
-    const auto n = utf8proc_encode_char(c, buf);
-    s.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
-}
-
-/// Code points of valid UTF-8 `s` (callers pass re-encoded text only).
-inline std::vector<std::int32_t> static_code_points(std::string_view s) {
-    std::vector<std::int32_t> out;
-    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-    for (std::size_t i = 0; i < s.size();) {
-        std::int32_t c = 0;
-        auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
-        if (n <= 0) { c = 0xFFFD; n = 1; }
-        i += static_cast<std::size_t>(n);
-        out.push_back(c);
-    }
-    return out;
-}
-
-/// HF BasicTokenizer (transformers 4.36): clean text (drop NUL, U+FFFD, control and format characters;
-/// invalid UTF-8 counts as U+FFFD), CJK characters as words, NFC, split on white space, keep `never_split`
-/// tokens whole, then per word: per-code-point lower-casing, accent stripping (NFD, drop Mn), and punctuation
-/// as tokens of their own.
-inline std::vector<std::string> static_basic_words(std::string_view text, const StaticTokenizerFlags& f,
-                                                   const std::unordered_map<std::string_view, std::size_t>* never_split) {
-    // 1. Clean, isolate CJK characters, and re-encode as valid UTF-8.
-    std::string clean;
-    clean.reserve(text.size() + 8);
-    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-    for (std::size_t i = 0; i < text.size();) {
-        std::int32_t c = 0;
-        auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(text.size() - i), &c);
-        if (n <= 0) { c = 0xFFFD; n = 1; }
-        i += static_cast<std::size_t>(n);
-        if (c == 0 || c == 0xFFFD || (f.clean_text && static_is_control(c))) continue;
-        if (f.chinese && static_is_cjk(c)) {
-            clean += ' ';
-            static_append_utf8(clean, c);
-            clean += ' ';
-        } else {
-            static_append_utf8(clean, c);
-        }
-    }
-    // 2. NFC (clean is valid UTF-8, so utf8proc accepts it).
-    std::string nfc;
-    if (utf8proc_uint8_t* q = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(clean.c_str()))) {
-        nfc = reinterpret_cast<const char*>(q);
-        std::free(q);
-    } else {
-        nfc = clean;
-    }
-    // 3. White-space split, then each word.
-    std::vector<std::string> words;
-    const auto cps = static_code_points(nfc);
-    std::size_t i = 0;
-    while (i < cps.size()) {
-        while (i < cps.size() && static_is_space(cps[i])) ++i;
-        std::size_t j = i;
-        while (j < cps.size() && !static_is_space(cps[j])) ++j;
-        if (j == i) break;
-        std::string raw;
-        for (std::size_t k = i; k < j; ++k) static_append_utf8(raw, cps[k]);
-        if (never_split && never_split->count(raw)) {
-            words.push_back(std::move(raw));
-            i = j;
-            continue;
-        }
-        std::vector<std::int32_t> w;
-        for (std::size_t k = i; k < j; ++k) {
-            std::int32_t c = f.lower ? utf8proc_tolower(cps[k]) : cps[k];
-            if (f.lower && cps[k] == 0x130) {  // Python's lower("İ") is "i" + U+0307, the one 1→2 lower mapping
-                w.push_back('i');
-                c = 0x307;
-            }
-            if (!f.strip_accents) { w.push_back(c); continue; }
-            std::int32_t dec[8];
-            int last = 0;
-            const auto m = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE, &last);
-            if (m <= 0 || m > 8) { w.push_back(c); continue; }
-            for (utf8proc_ssize_t d = 0; d < m; ++d)
-                if (utf8proc_category(dec[d]) != UTF8PROC_CATEGORY_MN) w.push_back(dec[d]);
-        }
-        std::string cur;
-        for (std::int32_t c : w) {
-            if (static_is_punct(c)) {
-                if (!cur.empty()) words.push_back(std::move(cur));
-                cur.clear();
-                static_append_utf8(cur, c);
-                words.push_back(std::move(cur));
-                cur.clear();
-            } else {
-                static_append_utf8(cur, c);
-            }
-        }
-        if (!cur.empty()) words.push_back(std::move(cur));
-        i = j;
-    }
-    return words;
-}
-
-}  // namespace detail
 
 /// A static word-vector model. Cheap to copy (shares its tables).
 class StaticVectors {
@@ -216,78 +74,84 @@ public:
         return s;
     }
 
-    /// The tokenizer alone (vocab and flags of `info`, any architecture with a wordpiece or words tokenizer):
-    /// tokenize() and word_id() work, dim() is 0 and embed() only counts. Lets a transformer reuse this
-    /// HF-compatible WordPiece without copying its embedding table.
-    static Result<StaticVectors> load_tokenizer(const ModelFileInfo& info) {
-        auto impl = std::make_shared<Impl>();
-        SEMVEC_TRY_STATUS(init_tokenizer(*impl, info, {}));
-        StaticVectors s;
-        s.impl_ = std::move(impl);
-        return s;
-    }
-
     std::size_t dim() const { return impl_ ? impl_->dim : 0; }
     std::size_t vocab_size() const { return impl_ ? impl_->vocab.size() : 0; }
     const std::vector<std::string>& vocab() const { return impl_->vocab; }
+    /// Longest text in tokens that embed() reads by default (0: no limit).
+    std::size_t max_length() const { return impl_ ? impl_->max_length : 0; }
 
     /// The id of `word` as stored (no lower-casing here), or nullopt.
     std::optional<std::size_t> word_id(std::string_view word) const {
-        auto it = impl_->index.find(word);
-        if (it == impl_->index.end()) return std::nullopt;
-        return it->second;
+        const std::int32_t id = impl_->index.find(word);
+        if (id < 0) return std::nullopt;
+        return static_cast<std::size_t>(id);
     }
     /// Row `id` of the table (dim() floats).
     const float* vector(std::size_t id) const { return impl_->vectors + id * impl_->dim; }
 
-    /// The tokens embed() looks up for `text` (words, or WordPiece pieces with unknowns as the unk token).
-    std::vector<std::string> tokenize(std::string_view text) const {
-        std::vector<std::string> out;
-        auto piece = [&](std::string_view part) {
-            for (auto& w : detail::static_basic_words(part, impl_->flags, impl_->never_split.empty() ? nullptr : &impl_->never_split)) {
-                if (!impl_->flags.wordpiece || impl_->never_split.count(w)) { out.push_back(std::move(w)); continue; }
-                wordpiece(w, out);
-            }
+    /// Calls f(id, token) for every token embed() looks up in `text`, in order: words, or WordPiece pieces.
+    /// id < 0 marks an unknown token (a word not in the vocab, or WordPiece's unk token).
+    template <class F>
+    void for_each_token(std::string_view text, F&& f) const {
+        const Impl& im = *impl_;
+        auto& s = scratch();
+        const auto unk = static_cast<std::int32_t>(im.vocab.size());  // WordPiece's "no split" marker
+        auto words = [&](std::string_view part) {
+            if (part.empty()) return;
+            im.basic.run(part, 0, s.basic, [&](const detail::WordRef& w) {
+                if (!im.wordpiece) {
+                    f(im.index.find(w.text), w.text);
+                    return;
+                }
+                im.wp.tokenize(w, s.wp, [&](std::int32_t id, std::uint32_t, std::uint32_t) {
+                    if (id == unk || id == im.unk_id) f(-1, std::string_view(im.unk_token));
+                    else f(id, std::string_view(im.vocab[static_cast<std::size_t>(id)]));
+                });
+            });
         };
         // Special and added tokens split the raw text first (HF's added-tokens trie): "hi[SEP]yo" → hi, [SEP], yo.
         std::size_t start = 0, pos = 0;
-        while (pos < text.size() && !impl_->never_split.empty()) {
-            std::size_t best = 0;
-            for (const auto& kv : impl_->never_split)
-                if (kv.first.size() > best && text.compare(pos, kv.first.size(), kv.first) == 0) best = kv.first.size();
-            if (best == 0) { ++pos; continue; }
-            piece(text.substr(start, pos - start));
-            out.emplace_back(text.substr(pos, best));
-            pos += best;
+        while (pos < text.size() && !im.specials.empty()) {
+            const std::pair<std::string, std::int32_t>* hit = nullptr;
+            for (const auto& sp : im.specials)  // longest first
+                if (text.compare(pos, sp.first.size(), sp.first) == 0) { hit = &sp; break; }
+            if (!hit) { ++pos; continue; }
+            words(text.substr(start, pos - start));
+            f(hit->second == im.unk_id ? -1 : hit->second, std::string_view(hit->first));
+            pos += hit->first.size();
             start = pos;
         }
-        piece(text.substr(start));
+        words(text.substr(start));
+    }
+
+    /// The tokens embed() looks up for `text` (words, or WordPiece pieces with unknowns as the unk token).
+    std::vector<std::string> tokenize(std::string_view text) const {
+        std::vector<std::string> out;
+        for_each_token(text, [&out](std::int32_t, std::string_view tok) { out.emplace_back(tok); });
         return out;
     }
 
     /// Mean of the known tokens' vectors of `text` into out[dim()] (zeros when none is known), optionally
-    /// L2-normalized. Deterministic: a fixed order of float64 sums.
-    StaticEmbedStats embed(std::string_view text, float* out, bool normalize) const {
+    /// L2-normalized. Reads at most max_length() tokens unless `truncate` is false. Deterministic: a fixed
+    /// order of float64 sums.
+    StaticEmbedStats embed(std::string_view text, float* out, bool normalize, bool truncate = true) const {
         StaticEmbedStats st;
-        const std::size_t D = impl_->dim;
+        const std::size_t D = impl_->dim, limit = truncate ? impl_->max_length : 0;
         std::vector<double> acc(D, 0.0);
-        auto tokens = tokenize(text);
-        if (impl_->flags.max_length && tokens.size() > impl_->flags.max_length) {
-            tokens.resize(impl_->flags.max_length);
-            st.truncated = true;
-        }
-        for (const auto& tok : tokens) {
+        for_each_token(text, [&](std::int32_t id, std::string_view) {
+            if (limit && st.tokens == limit) {
+                st.truncated = true;
+                return;
+            }
             ++st.tokens;
-            auto it = impl_->index.find(tok);
-            if (it == impl_->index.end() || (impl_->unk_id && it->second == *impl_->unk_id)) {
+            if (id < 0) {
                 ++st.unknown;
-                continue;
+                return;
             }
             ++st.known;
-            if (D == 0) continue;  // tokenizer-only instance
-            const float* v = vector(it->second);
+            const float* v = vector(static_cast<std::size_t>(id));
             for (std::size_t d = 0; d < D; ++d) acc[d] += v[d];
-        }
+        });
         double norm2 = 0.0;
         const double inv = st.known ? 1.0 / static_cast<double>(st.known) : 0.0;
         for (std::size_t d = 0; d < D; ++d) {
@@ -301,6 +165,14 @@ public:
 
 private:
     struct Impl;
+    struct Scratch {
+        detail::BasicScratch basic;
+        detail::WordPieceScratch wp;
+    };
+    static Scratch& scratch() {
+        static thread_local Scratch s;
+        return s;
+    }
 
     static Status init_tokenizer(Impl& im, const ModelFileInfo& info, const std::string& source) {
         im.vocab = info.vocab;
@@ -311,31 +183,53 @@ private:
             auto it = j.find(k);
             return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
         };
-        auto& f = im.flags;
-        f.wordpiece = info.tokenizer.type == "wordpiece";
-        f.lower = flag("do_lower_case", true);
+        im.wordpiece = info.tokenizer.type == "wordpiece";
+        BasicTokenizerOptions bo;
+        bo.do_lower_case = flag("do_lower_case", true);
         auto sa = j.find("strip_accents");
-        f.strip_accents = (sa == j.end() || sa->is_null()) ? (f.wordpiece && f.lower) : (sa->is_boolean() && sa->get<bool>());
-        f.chinese = flag("tokenize_chinese_chars", true);
-        f.clean_text = flag("clean_text", true);
-        f.max_length = info.tokenizer.max_length;
+        // Unset: a "words" file keeps accents; WordPiece follows lower-casing (as HF).
+        if (sa == j.end() || sa->is_null()) {
+            if (!im.wordpiece) bo.strip_accents = false;
+        } else {
+            bo.strip_accents = sa->is_boolean() && sa->get<bool>();
+        }
+        bo.tokenize_chinese_chars = flag("tokenize_chinese_chars", true);
+        bo.clean_text = flag("clean_text", true);
+        im.basic = BasicTokenizer(std::move(bo));
+        im.max_length = info.tokenizer.max_length;
+        std::size_t max_chars = 100;
         if (auto it = j.find("max_input_chars_per_word"); it != j.end() && it->is_number_unsigned())
-            f.max_chars_per_word = it->get<std::size_t>();
-        if (auto it = j.find("continuing_subword_prefix"); it != j.end() && it->is_string()) f.prefix = it->get<std::string>();
-        f.unk_token = info.tokenizer.unk_token;
+            max_chars = it->get<std::size_t>();
+        std::string prefix = "##";
+        if (auto it = j.find("continuing_subword_prefix"); it != j.end() && it->is_string()) prefix = it->get<std::string>();
+        im.unk_token = info.tokenizer.unk_token;
+        if (im.vocab.size() >= 0x7FFFFFFF) return make_error("the vocabulary is too large", source, "metadata 'semvec.vocab'");
         im.index.reserve(im.vocab.size());
-        for (std::size_t i = 0; i < im.vocab.size(); ++i) im.index.emplace(im.vocab[i], i);
-        if (!f.unk_token.empty())
-            if (auto it = im.index.find(f.unk_token); it != im.index.end()) im.unk_id = it->second;
-        // Tokens that the basic tokenizer keeps whole: the special tokens and `added_tokens` of the vocab.
+        // First occurrence wins for a duplicated word (the row GloVe/word2vec files list first).
+        for (std::size_t i = 0; i < im.vocab.size(); ++i)
+            if (im.index.find(im.vocab[i]) < 0) im.index.insert(im.vocab[i], static_cast<std::int32_t>(i));
+        if (!im.unk_token.empty()) im.unk_id = im.index.find(im.unk_token);
+        if (im.wordpiece) {
+            // Without an unk token in the vocab, unsplittable words still come out (as an out-of-range id) to be counted.
+            const std::int32_t unk = im.unk_id >= 0 ? im.unk_id : static_cast<std::int32_t>(im.vocab.size());
+            im.wp = WordPiece(im.vocab, unk, prefix, max_chars);
+        }
+        // Tokens that are split out of the raw text whole: the special tokens and `added_tokens` in the vocab.
         std::vector<std::string> keep;
         for (const char* k : {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token"})
             if (auto it = j.find(k); it != j.end() && it->is_string()) keep.push_back(it->get<std::string>());
         if (auto it = j.find("added_tokens"); it != j.end() && it->is_array())
             for (const auto& tok : *it)
                 if (tok.is_string()) keep.push_back(tok.get<std::string>());
-        for (const auto& k : keep)
-            if (auto it = im.index.find(k); it != im.index.end()) im.never_split.emplace(it->first, it->second);
+        for (const auto& k : keep) {
+            const std::int32_t id = im.index.find(k);
+            if (k.empty() || id < 0) continue;
+            bool dup = false;
+            for (const auto& e : im.specials) dup |= e.first == k;
+            if (!dup) im.specials.emplace_back(k, id);
+        }
+        std::stable_sort(im.specials.begin(), im.specials.end(),
+                         [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
         return {};
     }
 
@@ -345,37 +239,15 @@ private:
         const float* vectors = nullptr;
         std::size_t dim = 0;
         std::vector<std::string> vocab;
-        std::unordered_map<std::string_view, std::size_t> index;  // views into `vocab`
-        std::unordered_map<std::string_view, std::size_t> never_split;  // special and added tokens (views into `vocab`)
-        std::optional<std::size_t> unk_id;
-        detail::StaticTokenizerFlags flags;
+        detail::VocabIndex index;        // word → id
+        BasicTokenizer basic;
+        bool wordpiece = false;
+        WordPiece wp;                    // WordPiece vocabularies (Model2Vec)
+        std::string unk_token;
+        std::int32_t unk_id = -1;
+        std::vector<std::pair<std::string, std::int32_t>> specials;  // split out whole, longest first
+        std::size_t max_length = 0;
     };
-
-    /// Greedy longest-match-first WordPiece, as HF's WordpieceTokenizer.
-    void wordpiece(const std::string& word, std::vector<std::string>& out) const {
-        const auto& f = impl_->flags;
-        std::size_t chars = 0;
-        for (unsigned char c : word) chars += (c & 0xC0) != 0x80;
-        if (chars > f.max_chars_per_word) { out.push_back(f.unk_token); return; }
-        std::vector<std::string> pieces;
-        std::size_t start = 0;
-        while (start < word.size()) {
-            std::size_t end = word.size();
-            bool found = false;
-            while (start < end) {
-                std::string sub = (start > 0 ? f.prefix : std::string()) + word.substr(start, end - start);
-                if (impl_->index.count(sub)) {
-                    pieces.push_back(std::move(sub));
-                    found = true;
-                    break;
-                }
-                do { --end; } while (end > start && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80);
-            }
-            if (!found) { out.push_back(f.unk_token); return; }
-            start = end;
-        }
-        for (auto& p : pieces) out.push_back(std::move(p));
-    }
 
     std::shared_ptr<const Impl> impl_;
 };

@@ -436,7 +436,9 @@ public:
         const std::size_t ml = max_length ? max_length : opts_.max_length;
         const bool specials = cls_ >= 0 && sep_ >= 0;
         if (specials) push_special(e, cls_, 0);
-        tokenize_into(text, e.ids, e.offsets);
+        // Enough tokens to know the text is cut (HF keeps an uncuttable text whole when ml <= 2: no early stop).
+        const bool stop_early = (specials ? ml > 2 : ml > 0) && ml < (std::size_t(-1) >> 1);
+        tokenize_into(text, e.ids, e.offsets, stop_early ? ml + 1 : 0);
         if (specials) {
             const std::size_t n = e.ids.size() - 1;
             if (ml > 0 && n + 2 > ml) {
@@ -464,11 +466,13 @@ public:
         Encoding e;
         const std::size_t ml = max_length ? max_length : opts_.max_length;
         push_special(e, cls_, 0);
-        tokenize_into(a, e.ids, e.offsets);
+        // longest_first's result is the same with each side capped at ml tokens, so stop there.
+        const std::size_t cap = strategy == TruncationStrategy::longest_first && ml < (std::size_t(-1) >> 1) ? ml : 0;
+        tokenize_into(a, e.ids, e.offsets, cap ? cap + 1 : 0);
         auto& s = detail::token_scratch();
         std::vector<std::int32_t> ids_b;
         std::vector<std::pair<std::uint32_t, std::uint32_t>> offs_b;
-        tokenize_into(b, ids_b, offs_b);
+        tokenize_into(b, ids_b, offs_b, cap);
         std::size_t na = e.ids.size() - 1, nb = ids_b.size();
         (void)s;
         if (ml > 0 && na + nb + 3 > ml) {
@@ -524,18 +528,33 @@ public:
         e.offsets.resize(length, {0u, 0u});
     }
 
-    /// The tokens of a text without special tokens (ids and byte spans appended).
+    /// The tokens of a text without special tokens (ids and byte spans appended). `limit` > 0 lets it stop
+    /// once `ids` holds `limit` entries or more (what it holds then is exactly the start of the full result),
+    /// so that cutting a huge text to max_length does not tokenize all of it.
     void tokenize_into(std::string_view text, std::vector<std::int32_t>& ids,
-                       std::vector<std::pair<std::uint32_t, std::uint32_t>>& offsets) const {
+                       std::vector<std::pair<std::uint32_t, std::uint32_t>>& offsets, std::size_t limit = 0) const {
         auto& s = detail::token_scratch();
         const std::size_t n = std::min<std::size_t>(text.size(), 0xFFFFFFFFu);
         const char* p = text.data();
         std::size_t chunk = 0, i = 0;
+        bool stop = false;
         auto run_chunk = [&](std::size_t b, std::size_t e) {
-            if (e > b) words_into(std::string_view(p + b, e - b), static_cast<std::uint32_t>(b), s, ids, offsets);
+            // With a limit, work in segments that end just after an ASCII space (always a word break, so the
+            // cut changes no token) and check the count between them.
+            constexpr std::size_t kSegment = 1 << 14;
+            while (e > b && !stop) {
+                std::size_t m = e;
+                if (limit && e - b > kSegment) {
+                    m = b + kSegment;
+                    while (m < e && p[m - 1] != ' ' && p[m - 1] != '\n') ++m;
+                }
+                words_into(std::string_view(p + b, m - b), static_cast<std::uint32_t>(b), s, ids, offsets);
+                b = m;
+                stop = limit && ids.size() >= limit;
+            }
         };
         if (!specials_.empty()) {
-            while (i < n) {
+            while (i < n && !stop) {
                 if (!first_byte_[static_cast<unsigned char>(p[i])]) { ++i; continue; }
                 std::size_t matched = 0;
                 std::int32_t id = -1;
