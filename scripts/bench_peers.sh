@@ -4,7 +4,8 @@
 #
 #   scripts/bench_peers.sh                       # MiniLM-L6 shape, 1 thread, all peers
 #   SHAPE=bert-base THREADS=2 scripts/bench_peers.sh
-#   SEMVEC_BENCH="build/bin/semvec bench --json --shape minilm --threads 1" scripts/bench_peers.sh
+#   SEMVEC_BENCH="build/bin/semvec bench --json --model MINILM.safetensors --threads 1" scripts/bench_peers.sh
+# The full table of issue #5 (semvec fp32/bf16/int8 + peers, both shapes, 1 and 2 threads): scripts/bench_all.sh
 #
 # Environment:
 #   SHAPE=minilm|bert-base   THREADS=1   SECONDS_PER_CASE=2

@@ -1,12 +1,21 @@
 // ONNX Runtime (npm onnxruntime-node) peer: times the exported encoder on the same cases as
-// torch_encoder.py and prints JSON lines.
-//   NODE_PATH=/work/peers/ort/node_modules node ort_bench.js model.onnx ENGINE_NAME THREADS SECONDS
+// torch_encoder.py and `semvec bench --json` and prints JSON lines (with the process's peak RSS).
+//   NODE_PATH=/work/peers/ort/node_modules node ort_bench.js model.onnx ENGINE_NAME THREADS SECONDS [SHAPE] [CASES]
+// CASES: comma-separated bBATCHxTOKENS (default b32x128,b1x16,b1x128,b1x512). Each case: 1 warm-up run, then
+// runs until SECONDS have passed and at least 2 ran.
 const ort = require('onnxruntime-node');
 
-const CASES = [['b32x128', 32, 128], ['b1x16', 1, 16], ['b1x128', 1, 128], ['b1x512', 1, 512]];
+function parseCases(s) {
+  return s.split(',').map((c) => {
+    const m = /^b(\d+)x(\d+)$/.exec(c);
+    if (!m) throw new Error(`bad case ${c}`);
+    return [c, parseInt(m[1], 10), parseInt(m[2], 10)];
+  });
+}
 
 async function main() {
-  const [model, engine, threadsArg, secondsArg, shape] = process.argv.slice(2);
+  const [model, engine, threadsArg, secondsArg, shape, casesArg] = process.argv.slice(2);
+  const CASES = parseCases(casesArg || 'b32x128,b1x16,b1x128,b1x512');
   const threads = parseInt(threadsArg || '1', 10);
   const seconds = parseFloat(secondsArg || '2');
   const session = await ort.InferenceSession.create(model, {
@@ -35,11 +44,12 @@ async function main() {
       best = Math.min(best, dt);
       ++n;
       const el = Number(process.hrtime.bigint() - start) / 1e9;
-      if (el >= seconds && n >= 3) break;
+      if (el >= seconds && n >= 2) break;
     }
     const mean = Number(process.hrtime.bigint() - start) / 1e9 / n;
     console.log(JSON.stringify({engine, shape: shape || 'minilm', threads, case: name, batch: b, tokens: t,
-                                ms: mean * 1e3, best_ms: best * 1e3, sent_per_s: b / mean}));
+                                ms: mean * 1e3, best_ms: best * 1e3, sent_per_s: b / mean,
+                                peak_rss_mb: process.resourceUsage().maxRSS / 1024, calls: n}));
   }
 }
 main().catch((e) => { console.error(String(e)); process.exit(1); });

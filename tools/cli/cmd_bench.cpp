@@ -1,7 +1,17 @@
 // tools/cli/cmd_bench.cpp — `semvec bench --model FILE`: encoding throughput at a few batch and text sizes.
 //
-// Texts are made of common English words, so that a word-vector model finds them and a WordPiece model gets a
-// realistic number of tokens per word. Each configuration runs for a short fixed time; the table reports texts/s.
+// Two modes:
+//  - words (default): texts made of common English words, so that a word-vector model finds them and a
+//    WordPiece model gets a realistic number of tokens per word; the table reports texts/s.
+//  - cases (--cases LIST or --json): transformers only; each case bBxL encodes B texts of EXACTLY L tokens
+//    ([CLS] + L-2 single-token words + [SEP], checked through the model's own tokenizer), the shapes that
+//    scripts/bench_all.sh gives the peers (PyTorch, ONNX Runtime), so every engine sees the same L. Timing goes
+//    through Model::encode (tokenizer, forward, pooling: what a user gets), 1 warm-up call, then calls until
+//    --seconds have passed and at least 2 ran. --json prints one JSON line per case (engine, shape, threads,
+//    case, batch, tokens, ms = mean, best_ms, sent_per_s, gflops, peak_rss_mb) for scripts/peers/table.py.
+// FLOPs are counted as in scripts/peers/torch_encoder.py: per layer 2·T·(4H² + 2HI) + 4·T²·H.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,6 +51,152 @@ std::vector<std::string> make_texts(std::size_t count, std::size_t words, std::s
     return out;
 }
 
+/// Peak resident set size of this process so far, in MiB (Linux ru_maxrss is in KiB).
+double peak_rss_mb() {
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+struct Case {
+    std::string name;
+    std::size_t batch = 1, tokens = 16;
+};
+
+/// "b1x16,b32x128" → cases; false on a malformed item.
+bool parse_cases(const std::string& s, std::vector<Case>& out) {
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        unsigned long b = 0, l = 0;
+        char tail = 0;
+        if (std::sscanf(item.c_str(), "b%lux%lu%c", &b, &l, &tail) != 2 || b < 1 || b > 4096 || l < 3 || l > 8192)
+            return false;
+        out.push_back({item, b, l});
+    }
+    return !out.empty();
+}
+
+/// Multiply-adds ×2 of the projections and the attention products (embeddings, LayerNorm, softmax, GELU and
+/// pooling not counted): the same formula for every engine in scripts/bench_all.sh.
+double flops_per_text(const semvec::TransformerConfig& c, double T) {
+    const double H = static_cast<double>(c.hidden_size), I = static_cast<double>(c.intermediate_size);
+    return static_cast<double>(c.num_layers) * (2.0 * T * (4.0 * H * H + 2.0 * H * I) + 4.0 * T * T * H);
+}
+
+const char* dtype_label(semvec::WeightType w) {
+    switch (w) {
+        case semvec::WeightType::F32: return "fp32";
+        case semvec::WeightType::F16: return "f16";
+        case semvec::WeightType::BF16: return "bf16";
+        case semvec::WeightType::Int8: return "int8";
+    }
+    return "?";
+}
+
+/// Texts of exactly `tokens` ids ([CLS], tokens-2 words that are one WordPiece each, [SEP]); empty when the
+/// vocab lacks enough such words.
+std::vector<std::string> exact_token_texts(const semvec::Model& m, std::size_t count, std::size_t tokens, std::string& err) {
+    std::vector<std::string> single;
+    for (const char* w : kWords) {
+        const auto t = m.tokenize_for_encoder(w, 8);
+        if (t.ids.size() == 3 && t.unknown == 0) single.push_back(w);
+    }
+    if (single.size() < 8) {
+        err = "the model's vocab has too few of the benchmark's words as single tokens";
+        return {};
+    }
+    std::vector<std::string> out(count);
+    std::size_t state = count * 7919 + tokens;
+    for (auto& t : out) {
+        for (std::size_t w = 0; w + 2 < tokens; ++w) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            if (w) t += ' ';
+            t += single[(state >> 33) % single.size()];
+        }
+        const auto tk = m.tokenize_for_encoder(t, tokens);
+        if (tk.ids.size() != tokens || tk.truncated) {
+            err = "a synthetic text did not tokenize to exactly " + std::to_string(tokens) + " ids";
+            return {};
+        }
+    }
+    return out;
+}
+
+/// The exact-token cases (see the header comment). Returns an exit code.
+int run_cases(const semvec::Model& model, const std::string& model_path, const std::vector<Case>& cases,
+              unsigned threads, double seconds, bool json, std::string engine, std::string shape) {
+    if (!model.is_transformer() || !model.encoder()) {
+        std::fprintf(stderr, "semvec bench: --cases/--json need a transformer model (this one is static word vectors)\n");
+        return kExitInputError;
+    }
+    const auto& cfg = model.info().transformer;
+    if (engine.empty()) engine = std::string("semvec-") + dtype_label(model.info().weight_type);
+    if (shape.empty()) {
+        if (cfg.hidden_size == 384 && cfg.num_layers == 6) shape = "minilm";
+        else if (cfg.hidden_size == 768 && cfg.num_layers == 12) shape = "bert-base";
+        else shape = "h" + std::to_string(cfg.hidden_size) + "-l" + std::to_string(cfg.num_layers);
+    }
+    const unsigned nthreads = semvec::resolve_threads(threads);
+    if (!json) {
+        std::printf("model %s (%s, %s), SIMD %s, threads %u\n", model_path.c_str(), shape.c_str(),
+                    dtype_label(model.info().weight_type), semvec::simd_level_name(), nthreads);
+        std::printf("%-10s %6s %7s %10s %10s %10s %9s %9s\n", "case", "batch", "tokens", "mean ms", "best ms",
+                    "sent/s", "GFLOP/s", "RSS MiB");
+    }
+    for (const auto& c : cases) {
+        if (c.tokens > cfg.max_position_embeddings) {
+            std::fprintf(stderr, "semvec bench: case %s: %zu tokens exceed the model's %zu positions\n", c.name.c_str(),
+                         c.tokens, cfg.max_position_embeddings);
+            return kExitInputError;
+        }
+        std::string err;
+        const auto texts = exact_token_texts(model, c.batch, c.tokens, err);
+        if (texts.empty()) {
+            std::fprintf(stderr, "semvec bench: %s\n", err.c_str());
+            return kExitInputError;
+        }
+        semvec::EncodeOptions opt;
+        opt.threads = nthreads;
+        opt.max_length = c.tokens;
+        opt.batch_size = c.batch;
+        opt.token_budget = std::max<std::size_t>(opt.token_budget, c.batch * c.tokens);
+        auto warm = model.encode(texts, opt);
+        if (!warm) {
+            std::fprintf(stderr, "semvec bench: %s\n", warm.error().what().c_str());
+            return kExitInputError;
+        }
+        std::size_t calls = 0;
+        double best = 1e300;
+        const auto start = std::chrono::steady_clock::now();
+        double elapsed = 0;
+        while (elapsed < seconds || calls < 2) {
+            const auto t0 = std::chrono::steady_clock::now();
+            auto r = model.encode(texts, opt);
+            const auto t1 = std::chrono::steady_clock::now();
+            if (!r) return kExitInputError;
+            best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+            ++calls;
+            elapsed = std::chrono::duration<double>(t1 - start).count();
+        }
+        const double mean = elapsed / static_cast<double>(calls);
+        const double b = static_cast<double>(c.batch);
+        const double gflops = flops_per_text(cfg, static_cast<double>(c.tokens)) * b / best * 1e-9;
+        if (json) {
+            std::printf("{\"engine\": \"%s\", \"shape\": \"%s\", \"threads\": %u, \"case\": \"%s\", \"batch\": %zu, "
+                        "\"tokens\": %zu, \"ms\": %.4f, \"best_ms\": %.4f, \"sent_per_s\": %.3f, \"gflops\": %.2f, "
+                        "\"peak_rss_mb\": %.1f, \"calls\": %zu, \"simd\": \"%s\"}\n",
+                        engine.c_str(), shape.c_str(), nthreads, c.name.c_str(), c.batch, c.tokens, mean * 1e3,
+                        best * 1e3, b / mean, gflops, peak_rss_mb(), calls, semvec::simd_level_name());
+        } else {
+            std::printf("%-10s %6zu %7zu %10.3f %10.3f %10.1f %9.1f %9.1f\n", c.name.c_str(), c.batch, c.tokens,
+                        mean * 1e3, best * 1e3, b / best, gflops, peak_rss_mb());
+        }
+        std::fflush(stdout);
+    }
+    return kExitOk;
+}
+
 bool parse_list(const std::string& s, std::vector<long long>& out) {
     std::stringstream ss(s);
     std::string item;
@@ -58,10 +214,16 @@ bool parse_list(const std::string& s, std::vector<long long>& out) {
 int cmd_bench(int argc, char** argv) {
     Args args("bench",
               "Measure a model's encoding throughput (texts/s) at a few batch sizes and text lengths, on texts made\n"
-              "of common English words. Each configuration runs for about --seconds.",
+              "of common English words. Each configuration runs for about --seconds.\n"
+              "With --cases (or --json): transformer cases bBxL of B texts of exactly L tokens each, timed through\n"
+              "encode(), with latency, sent/s, GFLOP/s and peak RSS (the rows of scripts/bench_all.sh).",
               {{"--model", "FILE", "semvec model file (.safetensors)", ""},
                {"--batch-sizes", "LIST", "comma-separated texts per encode() call", "1,32,256"},
                {"--lengths", "LIST", "comma-separated words per text", "8,32,128"},
+               {"--cases", "LIST", "exact-token cases bBATCHxTOKENS, e.g. b32x128,b1x16,b1x128,b1x512", ""},
+               {"--json", "", "one JSON line per case (implies --cases, default b32x128,b1x16,b1x128,b1x512)", ""},
+               {"--engine", "NAME", "engine name in the JSON lines", "semvec-<dtype>"},
+               {"--shape", "NAME", "shape name in the JSON lines", "minilm | bert-base | hH-lN"},
                {"--threads", "N", "worker threads (0: all cores)", "0"},
                {"--seconds", "S", "time per configuration", "0.5"}});
     int code = kExitOk;
@@ -69,6 +231,14 @@ int cmd_bench(int argc, char** argv) {
     if (!args.has("--model")) {
         args.usage_error("--model FILE is required", code);
         return code;
+    }
+    const bool json = args.has("--json");
+    std::vector<Case> cases;
+    if (args.has("--cases") || json) {
+        if (!parse_cases(args.get("--cases", "b32x128,b1x16,b1x128,b1x512"), cases)) {
+            args.usage_error("--cases takes comma-separated bBATCHxTOKENS items (batch 1..4096, tokens 3..8192), e.g. b1x128", code);
+            return code;
+        }
     }
     std::vector<long long> batches, lengths;
     if (!parse_list(args.get("--batch-sizes", "1,32,256"), batches) || !parse_list(args.get("--lengths", "8,32,128"), lengths)) {
@@ -90,6 +260,9 @@ int cmd_bench(int argc, char** argv) {
         return kExitInputError;
     }
     const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!cases.empty())
+        return run_cases(*model, model_path, cases, static_cast<unsigned>(*threads), *seconds, json, args.get("--engine"),
+                         args.get("--shape"));
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
 

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# THE end-to-end speed table of issue #5: semvec fp32 / bf16 / int8 beside PyTorch, ONNX Runtime fp32 and
+# ONNX Runtime int8, on the MiniLM-L6 and bert-base shapes, at 1 and 2 threads, in one run.
+#
+#   scripts/bench_all.sh                                   # everything (≈ 15 min on 2 idle vCPUs)
+#   SHAPES=minilm THREADS=1 scripts/bench_all.sh           # a subset
+#   ENGINES="semvec-fp32 ort-fp32" CASES=b1x16,b32x128 scripts/bench_all.sh
+#
+# Environment (defaults in brackets):
+#   SHAPES ["minilm bert-base"]   minilm = 384 hidden, 6 layers, 12 heads, 1536 inter;
+#                                 bert-base = 768, 12, 12, 3072
+#   THREADS ["1 2"]               thread counts (the same on every engine)
+#   ENGINES ["semvec-fp32 semvec-bf16 semvec-int8 pytorch ort-fp32 ort-int8"]
+#   CASES [b32x128,b1x16,b1x128,b1x512]   bBATCHxTOKENS: batch 32 × 128 throughput, batch-1 latency
+#   SECONDS_PER_CASE [1.5]        each case: 1 warm-up call, then calls until this many seconds passed
+#                                 and at least 2 ran; the table uses the fastest call (best_ms)
+#   BUILD_DIR [build-bench]       Release build of the `semvec` CLI (configured and built here unless
+#                                 SKIP_BUILD=1)
+#   BENCH_CACHE [/tmp/semvec-bench]  generated models (HF folder, semvec f32/bf16/int8 files, ONNX fp32/int8),
+#                                 keyed by a hash of the scripts that make them; results *.jsonl and *.md
+#   ORT_NODE_MODULES [/work/peers/ort/node_modules]   npm install --ignore-scripts onnxruntime-node@1.30.0
+#
+# Every engine runs the same function with the same random weights (scripts/peers/torch_encoder.py,
+# seed 0): PyTorch runs the torch.nn module; ONNX Runtime runs its torch.onnx.export (int8: MatMul weights
+# quantized per output channel, dynamic per-tensor u8 activations, scripts/peers/quantize_int8.py); semvec
+# runs the module's state dict saved in the HF BertModel layout and converted by scripts/convert.py --dtype
+# f32|bf16|int8. Inputs are EXACTLY the case's token count on every engine, attention mask all ones.
+# Each engine × shape × thread count is one process (peak RSS = that process's ru_maxrss over its cases).
+# No spinning: OMP_WAIT_POLICY=PASSIVE for PyTorch, allow_spinning=0 for ORT; semvec's threads block.
+# GFLOP/s: per layer 2·T·(4H² + 2HI) + 4·T²·H (the four projection GEMMs and the two attention products),
+# the same count for every engine. Output: a markdown report on stdout (and $BENCH_CACHE/results-*.md).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY=/usr/bin/python3
+SHAPES="${SHAPES:-minilm bert-base}"
+THREADS="${THREADS:-1 2}"
+ENGINES="${ENGINES:-semvec-fp32 semvec-bf16 semvec-int8 pytorch ort-fp32 ort-int8}"
+CASES="${CASES:-b32x128,b1x16,b1x128,b1x512}"
+SECS="${SECONDS_PER_CASE:-1.5}"
+BUILD="${BUILD_DIR:-$ROOT/build-bench}"
+CACHE="${BENCH_CACHE:-/tmp/semvec-bench}"
+ORT_NODE_MODULES="${ORT_NODE_MODULES:-/work/peers/ort/node_modules}"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="$CACHE/results-$STAMP.jsonl"
+LOG="$CACHE/results-$STAMP.log"
+COMMAND="SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ENGINES=\"$ENGINES\" CASES=$CASES SECONDS_PER_CASE=$SECS scripts/bench_all.sh"
+mkdir -p "$CACHE"
+: > "$OUT"
+: > "$LOG"
+say() { echo "[bench_all $(date -u +%H:%M:%S)] $*" >&2; echo "$*" >> "$LOG"; }
+
+# --- the semvec CLI (Release) ----------------------------------------------------------------------------
+if [[ " $ENGINES " == *" semvec-"* && "${SKIP_BUILD:-0}" != 1 ]]; then
+  say "building semvec (Release) in $BUILD"
+  [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_BUILD_BENCH=ON \
+    -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_EXAMPLES=OFF >> "$LOG" 2>&1
+  cmake --build "$BUILD" --target semvec_cli -j2 >> "$LOG" 2>&1 || { say "build failed, see $LOG"; exit 1; }
+fi
+SEMVEC="$BUILD/bin/semvec"
+
+# --- models (cached; regenerated when the scripts that make them change) ----------------------------------
+KEY="$(cat "$ROOT/scripts/peers/torch_encoder.py" "$ROOT/scripts/peers/quantize_int8.py" "$ROOT/scripts/convert.py" \
+        "$ROOT"/scripts/semvec_convert/*.py | md5sum | cut -c1-10)"
+MODELS="$CACHE/models-$KEY"
+mkdir -p "$MODELS"
+need() { [[ " $ENGINES " == *" $1 "* ]]; }
+for shape in $SHAPES; do
+  hf="$MODELS/hf-$shape"
+  if { need semvec-fp32 || need semvec-bf16 || need semvec-int8; } && [[ ! -f "$hf/model.safetensors" ]]; then
+    say "making $hf"
+    "$PY" "$ROOT/scripts/peers/torch_encoder.py" hf --shape "$shape" --out "$hf" >> "$LOG" 2>&1
+  fi
+  for d in f32 bf16 int8; do
+    e="semvec-$d"; [[ $d == f32 ]] && e=semvec-fp32
+    f="$MODELS/$shape-$d.safetensors"
+    if need "$e" && [[ ! -f "$f" ]]; then
+      say "converting $shape to $d"
+      "$PY" "$ROOT/scripts/convert.py" "$hf" "$f" --dtype "$d" >> "$LOG" 2>&1
+    fi
+  done
+  if { need ort-fp32 || need ort-int8; } && [[ ! -f "$MODELS/$shape.onnx" ]]; then
+    say "exporting $shape to ONNX"
+    OMP_WAIT_POLICY=PASSIVE "$PY" "$ROOT/scripts/peers/torch_encoder.py" export --shape "$shape" \
+      --out "$MODELS/$shape.onnx" >> "$LOG" 2>&1
+  fi
+  if need ort-int8 && [[ ! -f "$MODELS/$shape-int8.onnx" ]]; then
+    "$PY" "$ROOT/scripts/peers/quantize_int8.py" "$MODELS/$shape.onnx" "$MODELS/$shape-int8.onnx" >> "$LOG" 2>&1
+  fi
+done
+
+# --- peers' environment --------------------------------------------------------------------------------------
+# Debian's python3-torch calls the system BLAS for nn.Linear (netlib reference by default, ~1 GFLOP/s):
+# PyTorch alone is pointed at OpenBLAS (libopenblas0-pthread) through LD_LIBRARY_PATH.
+OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
+TORCH_LD=""
+if [[ -f "$OPENBLAS_DIR/libblas.so.3" ]]; then
+  TORCH_LD="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+elif need pytorch; then
+  say "warning: OpenBLAS not installed (apt-get install libopenblas0-pthread): PyTorch runs on reference BLAS"
+fi
+
+run_engine() {  # engine shape threads → JSON lines appended to $OUT
+  local e=$1 shape=$2 t=$3 f rc=0
+  case "$e" in
+    semvec-fp32|semvec-bf16|semvec-int8)
+      f="$MODELS/$shape-${e#semvec-}.safetensors"; [[ $e == semvec-fp32 ]] && f="$MODELS/$shape-f32.safetensors"
+      "$SEMVEC" bench --json --model "$f" --engine "$e" --shape "$shape" --threads "$t" --seconds "$SECS" \
+        --cases "$CASES" 2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
+    pytorch)
+      env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" ${TORCH_LD:+LD_LIBRARY_PATH="$TORCH_LD"} \
+        "$PY" "$ROOT/scripts/peers/torch_encoder.py" bench --shape "$shape" --threads "$t" --seconds "$SECS" \
+        --cases "$CASES" 2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
+    ort-fp32|ort-int8)
+      f="$MODELS/$shape.onnx"; [[ $e == ort-int8 ]] && f="$MODELS/$shape-int8.onnx"
+      NODE_PATH="$ORT_NODE_MODULES" node "$ROOT/scripts/peers/ort_bench.js" "$f" "$e" "$t" "$SECS" "$shape" "$CASES" \
+        2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
+    *) say "unknown engine $e"; return 0 ;;
+  esac
+  [[ $rc == 0 ]] || say "  $e ($shape, $t thread(s)) FAILED (exit $rc), see $LOG"
+}
+
+say "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) vCPU; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "{\"meta\": \"start\", \"time\": \"$STAMP\", \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"git\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')\"}" >> "$OUT"
+start=$(date +%s)
+for shape in $SHAPES; do
+  for t in $THREADS; do
+    for e in $ENGINES; do
+      say "$shape, $t thread(s): $e"
+      run_engine "$e" "$shape" "$t"
+    done
+  done
+done
+echo "{\"meta\": \"end\", \"seconds\": $(( $(date +%s) - start )), \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >> "$OUT"
+say "done in $(( $(date +%s) - start )) s; results $OUT"
+"$PY" "$ROOT/scripts/bench_table.py" "$OUT" --command "$COMMAND" --semvec "$SEMVEC" | tee "${OUT%.jsonl}.md"
