@@ -16,6 +16,7 @@
 #include "model/pooling.hpp"
 #include "model/bert.hpp"
 #include "model/model.hpp"
+#include "search.hpp"
 #include "knn.hpp"
 #include "reduce/metrics.hpp"
 #include "reduce/sne.hpp"

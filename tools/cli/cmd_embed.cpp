@@ -39,6 +39,8 @@ int cmd_embed(int argc, char** argv) {
                   {"--max-length", "N", "longest input in tokens (longer ones are truncated and counted)", "the model's"},
                   {"--batch-size", "N", "texts per batch", "32"},
                   {"--threads", "N", "worker threads, 0 = all cores (output does not depend on it)", "0"},
+                  {"--chunk", "", "embed long texts as the mean of overlapping max-length windows instead of truncating them", ""},
+                  {"--chunk-overlap", "N", "tokens shared by consecutive windows with --chunk", "half a window"},
                   {"--jsonl", "", "each stdin line is a JSON string", ""},
                   {"--out", "FILE", "output .npy or .tsv; TSV on stdout when absent", ""},
               });
@@ -85,6 +87,16 @@ int cmd_embed(int argc, char** argv) {
     if (*threads < 0 || *threads > 4096) {
         args.usage_error("--threads must be in [0, 4096]", rc);
         return rc;
+    }
+    o.chunk = args.has("--chunk");
+    if (args.has("--chunk-overlap")) {
+        const auto ov = args.get_int("--chunk-overlap", 0);
+        if (!ov) return kExitUsage;
+        if (!o.chunk || *ov < 0) {
+            args.usage_error("--chunk-overlap needs --chunk and a value >= 0", rc);
+            return rc;
+        }
+        o.chunk_overlap = static_cast<std::size_t>(*ov);
     }
     o.max_length = static_cast<std::size_t>(*max_length);
     o.batch_size = static_cast<std::size_t>(*batch);
@@ -137,8 +149,12 @@ int cmd_embed(int argc, char** argv) {
         return kExitInputError;
     }
     if (e->truncated)
-        std::fprintf(stderr, "semvec embed: warning: %zu of %zu texts were longer than %zu tokens and were truncated\n",
+        std::fprintf(stderr, "semvec embed: warning: %zu of %zu texts were longer than %zu tokens and were truncated"
+                     " (--chunk embeds them whole)\n",
                      e->truncated, texts.size(), o.max_length ? o.max_length : model->max_length());
+    if (e->chunked)
+        std::fprintf(stderr, "semvec embed: %zu of %zu texts were longer than %zu tokens and were embedded in windows\n",
+                     e->chunked, texts.size(), o.max_length ? o.max_length : model->max_length());
 
     const semvec::Matrix& m = *e;
     if (ends_with(out, ".npy")) {

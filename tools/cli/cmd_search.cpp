@@ -11,6 +11,7 @@
 
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/search.hpp>
 
 #include "args.hpp"
 #include "cmd_plot.hpp"
@@ -19,14 +20,6 @@
 namespace semvec_cli {
 
 namespace {
-
-/// Rows scaled to unit length (zero rows stay zero), so that a dot product is the cosine.
-void normalize_rows(semvec::Matrix& m) {
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        const float norm = m.row(i).norm();
-        if (norm > 0) m.row(i) /= norm;
-    }
-}
 
 /// The cache is fresh when it is newer than both the corpus and the model and has the expected shape.
 bool cache_is_fresh(const std::string& cache, const std::string& corpus, const std::string& model) {
@@ -52,6 +45,7 @@ int cmd_search(int argc, char** argv) {
                {"--corpus", "FILE", "texts to search, one per line", ""},
                {"--query", "STR", "one query", ""},
                {"--queries", "FILE", "queries, one per line ('-' reads stdin)", ""},
+               {"--query-prefix", "STR", "text put before every query only (e.g. E5's 'query: ')", "the model's prefix"},
                {"-k|--top-k", "N", "results per query", "10"},
                {"--labels", "FILE", "one label per corpus text, printed after each hit", ""},
                {"--cache", "", "keep the corpus vectors next to it (CORPUS.MODEL.npy) and reuse them while fresh", ""},
@@ -127,9 +121,10 @@ int cmd_search(int argc, char** argv) {
         }
     }
     const double embed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    normalize_rows(vectors);
 
-    auto q = model->encode(queries, encode);
+    semvec::EncodeOptions qopt = encode;
+    if (args.has("--query-prefix")) qopt.prefix = args.get("--query-prefix");
+    auto q = model->encode(queries, qopt);
     if (!q) return fail(q.error());
     semvec::Matrix qv = std::move(*q);
     if (qv.cols() != vectors.cols())
@@ -137,23 +132,17 @@ int cmd_search(int argc, char** argv) {
                                            " dimensions but the model gives " + std::to_string(qv.cols()) +
                                            "; delete the cache",
                                        cache));
-    normalize_rows(qv);
-    const semvec::Matrix scores = qv * vectors.transpose();  // queries × corpus cosines
-
-    const std::size_t top = std::min<std::size_t>(static_cast<std::size_t>(*k), n);
-    std::vector<std::size_t> order(n);
+    semvec::TopKOptions topt;
+    topt.k = static_cast<std::size_t>(*k);
+    topt.threads = encode.threads;
+    auto hits = semvec::top_k(qv, vectors, topt);  // cosine
+    if (!hits) return fail(hits.error());
     for (std::size_t qi = 0; qi < queries.size(); ++qi) {
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        const auto row = scores.row(static_cast<Eigen::Index>(qi));
-        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
-                          [&row](std::size_t a, std::size_t b) {
-                              const float sa = row(static_cast<Eigen::Index>(a)), sb = row(static_cast<Eigen::Index>(b));
-                              return sa > sb || (sa == sb && a < b);
-                          });
         std::printf("%squery: %s\n", qi ? "\n" : "", queries[qi].c_str());
-        for (std::size_t r = 0; r < top; ++r) {
-            const std::size_t i = order[r];
-            std::printf("%4zu  %.4f  %s", r + 1, row(static_cast<Eigen::Index>(i)), (*corpus)[i].c_str());
+        const auto& h = (*hits)[qi];
+        for (std::size_t r = 0; r < h.size(); ++r) {
+            const std::size_t i = h[r].index;
+            std::printf("%4zu  %.4f  %s", r + 1, static_cast<double>(h[r].score), (*corpus)[i].c_str());
             if (!labels.empty()) std::printf("  [%s]", labels[i].c_str());
             std::printf("\n");
         }
