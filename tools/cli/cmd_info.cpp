@@ -3,6 +3,8 @@
 #include <string>
 
 #include <semvec/io/safetensors.hpp>
+#include <semvec/nn/gemm_bf16.hpp>
+#include <semvec/quant/int8.hpp>
 #include <semvec/simd/dispatch.hpp>
 #include <semvec/version.hpp>
 
@@ -42,6 +44,11 @@ int cmd_info(int argc, char** argv) {
     }
     std::printf("file:      %s (%zu bytes, header %zu bytes)\n", path.c_str(), file->file_size(), file->header_size());
     std::printf("semvec:    %s, SIMD level %s\n", semvec::version(), semvec::simd_level_name());
+    // The encoder kernels compiled in: bf16 files use vdpbf16ps only with AVX512_BF16 (else widening loads);
+    // int8 files use the named exact integer dot-product path.
+    std::printf("kernels:   SIMD %s, bf16-dot %s, int8 path %s\n", semvec::simd_level_name(),
+                semvec::nn::has_bf16_dot() ? "yes (avx512-bf16)" : "no (bf16 weights widened in the loads)",
+                semvec::quant::int8_path_name());
     std::size_t params = 0;
     for (const auto& t : file->tensors()) params += t.numel();
     std::printf("tensors:   %zu (%zu values)\n", file->tensors().size(), params);
