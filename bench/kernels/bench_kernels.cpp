@@ -5,6 +5,9 @@
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -45,6 +48,27 @@ void BM_peak_fma(benchmark::State& st) {
     st.counters["GFLOP/s"] = benchmark::Counter(2.0 * iters * kChains * O::width * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_peak_fma);
+
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+// bf16 peak: independent vdpbf16ps chains (each: 32 bf16 products summed in pairs into 16 floats = 64 FLOP).
+void BM_peak_bf16dot(benchmark::State& st) {
+    constexpr int kChains = 16;
+    __m512 acc[kChains];
+    for (int i = 0; i < kChains; ++i) acc[i] = _mm512_set1_ps(float(i) * 1e-3f);
+    const __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3a83);
+    const std::int64_t iters = 4096;
+    for (auto _ : st) {
+        for (std::int64_t it = 0; it < iters; ++it) {
+#pragma GCC unroll 16
+            for (int i = 0; i < kChains; ++i) acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
+        }
+        for (int i = 0; i < kChains; ++i) benchmark::DoNotOptimize(acc[i]);
+    }
+    st.counters["GFLOP/s"] = benchmark::Counter(64.0 * iters * kChains * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_peak_bf16dot);
+#endif
+
 
 template <class T>
 T to_w(float x);
@@ -123,7 +147,7 @@ void layer_shapes(benchmark::internal::Benchmark* b) {
     for (std::int64_t t : {16, 128, 512, 4096}) {
         for (auto nk : {std::pair<int, int>{1152, 384}, {384, 384}, {1536, 384}, {384, 1536}}) b->Args({t, nk.first, nk.second});
     }
-    for (std::int64_t t : {128, 4096}) {
+    for (std::int64_t t : {16, 128, 512, 4096}) {
         for (auto nk : {std::pair<int, int>{2304, 768}, {768, 768}, {3072, 768}, {768, 3072}}) b->Args({t, nk.first, nk.second});
     }
 }
