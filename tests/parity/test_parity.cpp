@@ -245,6 +245,33 @@ TEST_CASE("BERT with the real vocab: f32, f16, bf16 and int8 against the HF gold
     check_fixture("bert-realvocab-small");
 }
 
+TEST_CASE("intra-sequence threads give bit-identical hidden states", "[parity][concurrency]") {
+    const std::string dir = semvec_test::data_path("models/bert-realvocab-small");
+    const auto cases = load_cases(dir);
+    for (const char* dt : {"f32", "bf16", "int8"}) {
+        INFO(dt);
+        const Encoder e = load_encoder(converted(std::string("bert-realvocab-small-") + dt));
+        const std::size_t H = e.enc->hidden_size();
+        semvec::EncoderWorkspace one, two, three;
+        two.threads = 2;
+        three.threads = 3;
+        for (const auto& c : cases) {
+            for (std::size_t b = 0; b < c.B; ++b) {
+                const std::int32_t* ids = c.ids.data() + b * c.L;
+                const std::int32_t* mask = c.mask.data() + b * c.L;
+                const std::int32_t* types = c.types.data() + b * c.L;
+                for (const std::int32_t* m : {mask, static_cast<const std::int32_t*>(nullptr)}) {
+                    e.enc->forward(ids, m, types, c.L, one);
+                    e.enc->forward(ids, m, types, c.L, two);
+                    e.enc->forward(ids, m, types, c.L, three);
+                    CHECK(std::memcmp(one.x.data(), two.x.data(), sizeof(float) * c.L * H) == 0);
+                    CHECK(std::memcmp(one.x.data(), three.x.data(), sizeof(float) * c.L * H) == 0);
+                }
+            }
+        }
+    }
+}
+
 // scripts/check_minilm.sh: SEMVEC_MINILM_FIXTURE (fixture folder) and SEMVEC_MINILM_DIR holding
 // minilm-{f32,bf16,int8}.safetensors.
 TEST_CASE("the MiniLM-L6 shape in f32, bf16 and int8 (scripts/check_minilm.sh)", "[.][minilm]") {

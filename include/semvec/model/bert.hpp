@@ -19,12 +19,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -68,34 +71,131 @@ struct LinearWeights {
         return pf.size() * 4 + ph.size() * 2 + pb.size() * 2 + pq.size() + col_sums.size() * 4;
     }
 
-    /// c[m, n] (row stride ldc) = act(a[m, k] (row stride lda) · Wᵀ + bias).
-    void apply(std::size_t m, const float* a, std::size_t lda, float* c, std::size_t ldc, nn::Activation act,
-               LinearScratch& s) const {
+    /// Columns per panel: column ranges handed to run() start at multiples of this.
+    std::size_t panel() const {
+        return kind == Kind::BF16Dot || kind == Kind::Int8 ? std::size_t{32} : nn::gemm_panel_width();
+    }
+
+    /// Converts the activations a[m, k] for run() (bf16 rounding or int8 quantization; no-op otherwise).
+    void prepare(std::size_t m, const float* a, std::size_t lda, LinearScratch& s) const {
+        if (kind == Kind::BF16Dot) {
+#if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
+            const std::size_t kp = nn::bf16_dot_padded_k(k);
+            if (s.ab.size() < m * kp) s.ab.resize(m * kp);
+            nn::to_bf16_rows(a, m, k, lda, s.ab.data(), kp);
+#endif
+        } else if (kind == Kind::Int8) {
+            const std::size_t kp = quant::int8_padded_k(k);
+            if (s.qa.size() < m * kp) s.qa.resize(m * kp);
+            if (s.sa.size() < m) s.sa.resize(m);
+            quant::quantize_rows(a, m, k, lda, s.qa.data(), kp, s.sa.data());
+        }
+    }
+
+    /// Output columns [n0, n1) (n0 a multiple of panel()) of c[m, n] (row stride ldc) = act(a·Wᵀ + bias),
+    /// after prepare(). Each element is the same fixed-order dot product whatever the range.
+    void run(std::size_t m, std::size_t n0, std::size_t n1, const float* a, std::size_t lda, float* c, std::size_t ldc,
+             nn::Activation act, const LinearScratch& s) const {
+        if (n1 <= n0) return;
+        const std::size_t nn_ = n1 - n0;
+        const float* b = bias ? bias + n0 : nullptr;
         switch (kind) {
-            case Kind::F32Rows: nn::gemm_nt<float>(m, n, k, a, lda, rows, k, bias, c, ldc, act); return;
-            case Kind::F32Packed: nn::gemm_packed<float>(m, n, k, a, lda, pf.data(), bias, c, ldc, act); return;
-            case Kind::F16Packed: nn::gemm_packed<simd::f16_t>(m, n, k, a, lda, ph.data(), bias, c, ldc, act); return;
-            case Kind::BF16Packed: nn::gemm_packed<simd::bf16_t>(m, n, k, a, lda, pb.data(), bias, c, ldc, act); return;
+            case Kind::F32Rows: nn::gemm_nt<float>(m, nn_, k, a, lda, rows + n0 * k, k, b, c + n0, ldc, act); return;
+            case Kind::F32Packed: nn::gemm_packed<float>(m, nn_, k, a, lda, pf.data() + n0 * k, b, c + n0, ldc, act); return;
+            case Kind::F16Packed: nn::gemm_packed<simd::f16_t>(m, nn_, k, a, lda, ph.data() + n0 * k, b, c + n0, ldc, act); return;
+            case Kind::BF16Packed: nn::gemm_packed<simd::bf16_t>(m, nn_, k, a, lda, pb.data() + n0 * k, b, c + n0, ldc, act); return;
             case Kind::BF16Dot: {
 #if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
                 const std::size_t kp = nn::bf16_dot_padded_k(k);
-                if (s.ab.size() < m * kp) s.ab.resize(m * kp);
-                nn::to_bf16_rows(a, m, k, lda, s.ab.data(), kp);
-                nn::gemm_bf16_dot(m, n, k, s.ab.data(), kp, pb.data(), bias, c, ldc, act);
+                nn::gemm_bf16_dot(m, nn_, k, s.ab.data(), kp, pb.data() + n0 * kp, b, c + n0, ldc, act);
 #endif
                 return;
             }
             case Kind::Int8: {
                 const std::size_t kp = quant::int8_padded_k(k);
-                if (s.qa.size() < m * kp) s.qa.resize(m * kp);
-                if (s.sa.size() < m) s.sa.resize(m);
-                quant::quantize_rows(a, m, k, lda, s.qa.data(), kp, s.sa.data());
-                quant::gemm_int8(m, n, k, s.qa.data(), kp, s.sa.data(), pq.data(), col_sums.data(), w_scales, bias, c,
-                                 ldc, act);
+                quant::gemm_int8(m, nn_, k, s.qa.data(), kp, s.sa.data(), pq.data() + n0 * kp, col_sums.data() + n0,
+                                 w_scales + n0, b, c + n0, ldc, act);
                 return;
             }
         }
+        (void)s;
     }
+
+    /// c[m, n] (row stride ldc) = act(a[m, k] (row stride lda) · Wᵀ + bias), one thread.
+    void apply(std::size_t m, const float* a, std::size_t lda, float* c, std::size_t ldc, nn::Activation act,
+               LinearScratch& s) const {
+        prepare(m, a, lda, s);
+        run(m, 0, n, a, lda, c, ldc, act, s);
+    }
+};
+
+/// A few worker threads that one workspace uses to split one sequence's work (intra-sequence threading
+/// for batch-1 latency). Workers sleep on a condition variable between jobs (no spinning: on small
+/// machines spinning threads stall each other). run(f) calls f(t) for t in [0, size()) and returns when all
+/// are done; the caller's thread is t = 0.
+class Team {
+public:
+    explicit Team(unsigned n) : n_(std::max(n, 1u)) {
+        for (unsigned t = 1; t < n_; ++t) workers_.emplace_back([this, t] { loop(t); });
+    }
+    ~Team() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            stop_ = true;
+            ++gen_;
+        }
+        wake_.notify_all();
+        for (auto& w : workers_) w.join();
+    }
+    Team(const Team&) = delete;
+    Team& operator=(const Team&) = delete;
+
+    unsigned size() const { return n_; }
+
+    template <class F>
+    void run(F& f) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            ctx_ = &f;
+            call_ = [](void* c, unsigned t) { (*static_cast<F*>(c))(t); };
+            pending_ = n_ - 1;
+            ++gen_;
+        }
+        wake_.notify_all();
+        f(0u);
+        std::unique_lock<std::mutex> lk(mu_);
+        done_.wait(lk, [this] { return pending_ == 0; });
+    }
+
+private:
+    void loop(unsigned t) {
+        std::uint64_t seen = 0;
+        for (;;) {
+            void* ctx;
+            void (*call)(void*, unsigned);
+            {
+                std::unique_lock<std::mutex> lk(mu_);
+                wake_.wait(lk, [&] { return gen_ != seen; });
+                seen = gen_;
+                if (stop_) return;
+                ctx = ctx_;
+                call = call_;
+            }
+            call(ctx, t);
+            std::lock_guard<std::mutex> lk(mu_);
+            if (--pending_ == 0) done_.notify_one();
+        }
+    }
+
+    unsigned n_;
+    std::vector<std::thread> workers_;
+    std::mutex mu_;
+    std::condition_variable wake_, done_;
+    std::uint64_t gen_ = 0;
+    unsigned pending_ = 0;
+    bool stop_ = false;
+    void* ctx_ = nullptr;
+    void (*call_)(void*, unsigned) = nullptr;
 };
 
 /// Weights of one encoder layer.
@@ -140,9 +240,15 @@ struct EncoderWorkspace {
     detail::RowMatrixF tmp;     // [L, H]
     detail::RowMatrixF inter;   // [L, I]
     std::vector<float> kv;      // [nk, 2H] K and V rows of the unmasked keys (masked inputs only)
-    std::vector<float> scores;  // [L, nk] one head at a time
+    std::vector<float> scores;  // [L, nk] one head at a time (per thread)
     std::vector<std::int32_t> keys;  // unmasked key positions
     detail::LinearScratch lin;
+    /// Threads one forward() call may use (default 1). With more, GEMM output columns, attention heads and
+    /// LayerNorm rows of the sequence are split across a team owned by this workspace: for batch-1
+    /// latency. The result is bit-identical to 1 thread (no split reductions). When sequences already run
+    /// in parallel (one workspace per thread), leave it at 1.
+    unsigned threads = 1;
+    std::unique_ptr<detail::Team> team;  // created on first use with threads > 1
 };
 
 /// Precision the encoder's GEMMs run in (from the file's dtype and the compiled SIMD level).
@@ -323,13 +429,44 @@ public:
             if (!mask || mask[i]) ws.keys.push_back(static_cast<std::int32_t>(i));
         const std::size_t nk = ws.keys.size();
         const bool all_keys = nk == n;
-        if (ws.scores.size() < n * std::max<std::size_t>(nk, 1)) ws.scores.resize(n * std::max<std::size_t>(nk, 1));
+        // Intra-sequence threads: a team owned by the workspace, (re)created when the count changes.
+        const unsigned nthreads = std::max(ws.threads, 1u);
+        if (nthreads > 1 && (!ws.team || ws.team->size() != nthreads)) ws.team.reset(new detail::Team(nthreads));
+        auto parallel = [&](auto&& f) {  // f(t, T) on every thread of the team (or once, t = 0 of 1)
+            if (nthreads == 1) {
+                f(0u, 1u);
+                return;
+            }
+            auto g = [&f, nthreads](unsigned t) { f(t, nthreads); };
+            ws.team->run(g);
+        };
+        const std::size_t score_size = n * std::max<std::size_t>(nk, 1);
+        if (ws.scores.size() < score_size * nthreads) ws.scores.resize(score_size * nthreads);
         if (!all_keys && ws.kv.size() < nk * 2 * H) ws.kv.resize(nk * 2 * H);
         const float scale = 1.0f / std::sqrt(static_cast<float>(d));
         const nn::Activation act = detail::nn_activation(cfg_.hidden_act);
 
+        // A projection: activations converted once, output columns split by whole panels across threads
+        // (each element is computed exactly as by one thread).
+        auto linear = [&](const detail::LinearWeights& w, const float* a, std::size_t lda, float* c, std::size_t ldc,
+                          nn::Activation fa) {
+            w.prepare(n, a, lda, ws.lin);
+            const std::size_t P = w.panel(), panels = (w.n + P - 1) / P;
+            parallel([&](unsigned t, unsigned nt) {
+                const std::size_t p0 = panels * t / nt, p1 = panels * (t + 1) / nt;
+                w.run(n, p0 * P, std::min(w.n, p1 * P), a, lda, c, ldc, fa, ws.lin);
+            });
+        };
+        // x = LayerNorm(tmp + x), rows split across threads.
+        auto add_norm = [&](const float* g, const float* bta) {
+            parallel([&](unsigned t, unsigned nt) {
+                const std::size_t r0 = n * t / nt, r1 = n * (t + 1) / nt;
+                nn::residual_layernorm(tmp + r0 * H, H, x + r0 * H, H, g, bta, eps, x + r0 * H, H, r1 - r0, H);
+            });
+        };
+
         for (const auto& l : layers_) {
-            l.qkv.apply(n, x, H, qkv, 3 * H, nn::Activation::none, ws.lin);
+            linear(l.qkv, x, H, qkv, 3 * H, nn::Activation::none);
             // K and V of the attended keys: in place in the QKV buffer, or gathered when some are masked.
             const float* kbase = qkv + H;
             const float* vbase = qkv + 2 * H;
@@ -342,25 +479,28 @@ public:
                 vbase = ws.kv.data() + H;
                 ldkv = 2 * H;
             }
-            for (std::size_t h = 0; h < nh; ++h) {
-                if (nk == 0) {
-                    // HF with every key masked: uniform weights over all positions.
-                    for (std::size_t j = 0; j < d; ++j) {
-                        float s = 0.0f;
-                        for (std::size_t i = 0; i < n; ++i) s += qkv[i * 3 * H + 2 * H + h * d + j];
-                        s /= static_cast<float>(n);
-                        for (std::size_t i = 0; i < n; ++i) ctx[i * H + h * d + j] = s;
+            parallel([&](unsigned t, unsigned nt) {  // heads split across threads, one scores buffer each
+                float* scores = ws.scores.data() + score_size * t;
+                for (std::size_t h = nh * t / nt; h < nh * (t + 1) / nt; ++h) {
+                    if (nk == 0) {
+                        // HF with every key masked: uniform weights over all positions.
+                        for (std::size_t j = 0; j < d; ++j) {
+                            float s = 0.0f;
+                            for (std::size_t i = 0; i < n; ++i) s += qkv[i * 3 * H + 2 * H + h * d + j];
+                            s /= static_cast<float>(n);
+                            for (std::size_t i = 0; i < n; ++i) ctx[i * H + h * d + j] = s;
+                        }
+                        continue;
                     }
-                    continue;
+                    nn::attention_head(n, nk, d, qkv + h * d, 3 * H, kbase + h * d, ldkv, vbase + h * d, ldkv, scale,
+                                       nullptr, ctx + h * d, H, scores);
                 }
-                nn::attention_head(n, nk, d, qkv + h * d, 3 * H, kbase + h * d, ldkv, vbase + h * d, ldkv, scale, nullptr,
-                                   ctx + h * d, H, ws.scores.data());
-            }
-            l.out.apply(n, ctx, H, tmp, H, nn::Activation::none, ws.lin);
-            nn::residual_layernorm(tmp, H, x, H, l.attn_norm_w, l.attn_norm_b, eps, x, H, n, H);
-            l.up.apply(n, x, H, inter, I, act, ws.lin);
-            l.down.apply(n, inter, I, tmp, H, nn::Activation::none, ws.lin);
-            nn::residual_layernorm(tmp, H, x, H, l.ffn_norm_w, l.ffn_norm_b, eps, x, H, n, H);
+            });
+            linear(l.out, ctx, H, tmp, H, nn::Activation::none);
+            add_norm(l.attn_norm_w, l.attn_norm_b);
+            linear(l.up, x, H, inter, I, act);
+            linear(l.down, inter, I, tmp, H, nn::Activation::none);
+            add_norm(l.ffn_norm_w, l.ffn_norm_b);
         }
     }
 
