@@ -14,6 +14,8 @@
 #   CASES [b32x128,b1x16,b1x128,b1x512]   bBATCHxTOKENS: batch 32 × 128 throughput, batch-1 latency
 #   SECONDS_PER_CASE [1.5]        each case: 1 warm-up call, then calls until this many seconds passed
 #                                 and at least 2 ran; the table uses the fastest call (best_ms)
+#   REPEAT [1]                    run the whole set this many times, engines in reverse order on every
+#                                 second pass; the table keeps each case's fastest call over all passes
 #   BUILD_DIR [build-bench]       Release build of the `semvec` CLI (configured and built here unless
 #                                 SKIP_BUILD=1)
 #   BENCH_CACHE [/tmp/semvec-bench]  generated models (HF folder, semvec f32/bf16/int8 files, ONNX fp32/int8),
@@ -37,13 +39,14 @@ THREADS="${THREADS:-1 2}"
 ENGINES="${ENGINES:-semvec-fp32 semvec-bf16 semvec-int8 pytorch ort-fp32 ort-int8}"
 CASES="${CASES:-b32x128,b1x16,b1x128,b1x512}"
 SECS="${SECONDS_PER_CASE:-1.5}"
+REPEAT="${REPEAT:-1}"
 BUILD="${BUILD_DIR:-$ROOT/build-bench}"
 CACHE="${BENCH_CACHE:-/tmp/semvec-bench}"
 ORT_NODE_MODULES="${ORT_NODE_MODULES:-/work/peers/ort/node_modules}"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$CACHE/results-$STAMP.jsonl"
 LOG="$CACHE/results-$STAMP.log"
-COMMAND="SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ENGINES=\"$ENGINES\" CASES=$CASES SECONDS_PER_CASE=$SECS scripts/bench_all.sh"
+COMMAND="SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ENGINES=\"$ENGINES\" CASES=$CASES SECONDS_PER_CASE=$SECS REPEAT=$REPEAT scripts/bench_all.sh"
 mkdir -p "$CACHE"
 : > "$OUT"
 : > "$LOG"
@@ -120,13 +123,17 @@ run_engine() {  # engine shape threads → JSON lines appended to $OUT
 }
 
 say "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) vCPU; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "{\"meta\": \"start\", \"time\": \"$STAMP\", \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"git\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')\"}" >> "$OUT"
+echo "{\"meta\": \"start\", \"time\": \"$STAMP\", \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"git\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')\", \"uncommitted\": $(git -C "$ROOT" status --porcelain --untracked-files=no -- include tools 2>/dev/null | wc -l)}" >> "$OUT"
 start=$(date +%s)
-for shape in $SHAPES; do
-  for t in $THREADS; do
-    for e in $ENGINES; do
-      say "$shape, $t thread(s): $e"
-      run_engine "$e" "$shape" "$t"
+REVERSED="$(echo $ENGINES | tr ' ' '\n' | tac | tr '\n' ' ')"
+for ((pass = 1; pass <= REPEAT; ++pass)); do
+  order="$ENGINES"; (( pass % 2 == 0 )) && order="$REVERSED"
+  for shape in $SHAPES; do
+    for t in $THREADS; do
+      for e in $order; do
+        say "pass $pass/$REPEAT, $shape, $t thread(s): $e"
+        run_engine "$e" "$shape" "$t"
+      done
     done
   done
 done

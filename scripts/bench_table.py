@@ -5,7 +5,7 @@ ort_bench.js).
 
   bench_table.py results.jsonl [--command "SHAPES=... scripts/bench_all.sh"] [--semvec build-bench/bin/semvec]
 
-Figures use the fastest call of each case (best_ms): on a shared machine the minimum is the figure least
+Figures use the fastest call of each case (best_ms; over all passes when REPEAT > 1): on a shared machine the minimum is the figure least
 disturbed by other processes (the JSON lines keep the mean too). Speed ratios are time(other) / time(this),
 so > 1 means "this" is faster. GFLOP/s for every engine: FLOPs(shape, T) · batch / best time, with per layer
 2·T·(4H² + 2HI) + 4·T²·H.
@@ -111,6 +111,10 @@ def main():
     by, keys, engines = {}, [], []
     for r in rows:
         key = (r["shape"], int(r["threads"]), r["case"])
+        prev = by.get((r["engine"],) + key)
+        if prev is not None:  # repeated passes: keep the fastest call, and the largest peak RSS
+            rss = max(prev.get("peak_rss_mb", 0), r.get("peak_rss_mb", 0))
+            r = dict(min(prev, r, key=best), peak_rss_mb=rss)
         by[(r["engine"],) + key] = r
         if key not in keys:
             keys.append(key)
@@ -131,8 +135,10 @@ def main():
         p(f"Command: `{a.command}`")
         p("")
     start = next((m for m in meta if m["meta"] == "start"), {})
-    end = next((m for m in meta if m["meta"] == "end"), {})
-    p(f"Run {start.get('time', '?')} at git {start.get('git', '?')}, {end.get('seconds', '?')} s; load average "
+    end = next((m for m in reversed(meta) if m["meta"] == "end"), {})
+    dirty = start.get("uncommitted")
+    dirty = f" (+{dirty} uncommitted files under include/ and tools/)" if dirty else ""
+    p(f"Run {start.get('time', '?')} at git {start.get('git', '?')}{dirty}, {end.get('seconds', '?')} s; load average "
       f"before {start.get('loadavg', '?')}, after {end.get('loadavg', '?')}; semvec SIMD level {', '.join(simd) or '?'}.")
     p("")
     p("Batch 32 × 128: sentences/s (higher is better); batch 1: latency in ms (lower is better); fastest call of "
