@@ -189,6 +189,32 @@ inline std::optional<std::size_t> checked_mul(std::size_t a, std::size_t b) {
     return a * b;
 }
 
+/// `j.dump()` for error messages, safe on hostile input: nlohmann's dump() recurses once per nesting level,
+/// so a value nested 100k deep (a few hundred KB of "[[[[") would overflow the stack. Values nested deeper
+/// than one level are abbreviated ("[...]", "{...}") and the text is cut after `max` bytes.
+inline std::string json_preview(const nlohmann::json& j, std::size_t max = 120) {
+    std::string s;
+    if (!j.is_structured()) {
+        s = j.dump();
+    } else {
+        bool flat = true;
+        for (const auto& e : j) flat = flat && !e.is_structured();
+        if (flat) {
+            s = j.dump();
+        } else {
+            s = j.is_array() ? "[" : "{";
+            for (auto it = j.begin(); it != j.end() && s.size() <= max; ++it) {
+                if (s.size() > 1) s += ",";
+                if (j.is_object()) s += nlohmann::json(it.key()).dump() + ":";
+                s += it->is_structured() ? (it->is_array() ? "[...]" : "{...}") : it->dump();
+            }
+            s += j.is_array() ? "]" : "}";
+        }
+    }
+    if (s.size() > max) s = s.substr(0, max) + "...";
+    return s;
+}
+
 }  // namespace detail
 
 /// Largest accepted JSON header (the spec's own limit).
@@ -312,18 +338,18 @@ private:
             view.dtype = *dtype;
             std::size_t numel = 1;
             for (const auto& d : *sh) {
-                if (!d.is_number_integer()) return fail("shape " + sh->dump() + " holds a non-integer", item);
-                if (!d.is_number_unsigned()) return fail("shape " + sh->dump() + " has a negative dimension", item);
+                if (!d.is_number_integer()) return fail("shape " + detail::json_preview(*sh) + " holds a non-integer", item);
+                if (!d.is_number_unsigned()) return fail("shape " + detail::json_preview(*sh) + " has a negative dimension", item);
                 const std::uint64_t dim = d.get<std::uint64_t>();
                 if (dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-                    return fail("shape " + sh->dump() + " has a dimension too large", item);
+                    return fail("shape " + detail::json_preview(*sh) + " has a dimension too large", item);
                 auto prod = detail::checked_mul(numel, static_cast<std::size_t>(dim));
-                if (!prod) return fail("shape " + sh->dump() + " overflows the element count", item);
+                if (!prod) return fail("shape " + detail::json_preview(*sh) + " overflows the element count", item);
                 numel = *prod;
                 view.shape.push_back(static_cast<std::int64_t>(dim));
             }
             auto nbytes = detail::checked_mul(numel, dtype_size(*dtype));
-            if (!nbytes) return fail("shape " + sh->dump() + " overflows the byte size", item);
+            if (!nbytes) return fail("shape " + detail::json_preview(*sh) + " overflows the byte size", item);
             const json& b = (*off)[0];
             const json& e = (*off)[1];
             if (!b.is_number_unsigned() || !e.is_number_unsigned())

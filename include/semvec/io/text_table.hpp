@@ -93,6 +93,10 @@ inline Result<Matrix> parse_text_table(const std::string& text, const std::strin
         if (delim == 0) delim = line.find('\t') != std::string::npos ? '\t' : (line.find(',') != std::string::npos ? ',' : ' ');
         const std::vector<std::string> fields = detail::split_fields(line, delim);
         const std::string item = "line " + std::to_string(line_no);
+        if (fields.empty()) {  // only whitespace that trim_copy keeps (\v, \f): a blank line, not a 0-column row
+            if (eol == text.size()) break;
+            continue;
+        }
         if (first_content) {
             first_content = false;
             bool any_number = false;
@@ -114,6 +118,9 @@ inline Result<Matrix> parse_text_table(const std::string& text, const std::strin
                 return make_error("column " + std::to_string(c + 1) + ": '" + fields[c] + "' is not a number", name, item);
             if (!options.allow_non_finite && !std::isfinite(v))
                 return make_error("column " + std::to_string(c + 1) + ": non-finite value '" + fields[c] + "'", name, item);
+            // A finite double beyond float's range would silently become Inf in the float matrix.
+            if (std::isfinite(v) && !std::isfinite(static_cast<float>(v)))
+                return make_error("column " + std::to_string(c + 1) + ": '" + fields[c] + "' is out of the float range", name, item);
             values.push_back(static_cast<float>(v));
         }
         ++rows;

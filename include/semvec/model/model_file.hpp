@@ -216,8 +216,8 @@ inline Result<std::size_t> json_size(const SafetensorsFile& file, const nlohmann
     const std::string item = std::string("metadata '") + key + "' field '" + field + "'";
     auto it = obj.find(field);
     if (it == obj.end()) return model_error(file, item, "missing");
-    if (!it->is_number_integer()) return model_error(file, item, "must be an integer, got " + it->dump());
-    if (!it->is_number_unsigned()) return model_error(file, item, "must not be negative, got " + it->dump());
+    if (!it->is_number_integer()) return model_error(file, item, "must be an integer, got " + detail::json_preview(*it));
+    if (!it->is_number_unsigned()) return model_error(file, item, "must not be negative, got " + detail::json_preview(*it));
     const std::uint64_t v = it->get<std::uint64_t>();
     if (v < lo || v > hi)
         return model_error(file, item, std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
@@ -232,7 +232,7 @@ inline Result<bool> json_bool(const SafetensorsFile& file, const nlohmann::json&
         if (fallback) return *fallback;
         return model_error(file, item, "missing");
     }
-    if (!it->is_boolean()) return model_error(file, item, "must be true or false, got " + it->dump());
+    if (!it->is_boolean()) return model_error(file, item, "must be true or false, got " + detail::json_preview(*it));
     return it->get<bool>();
 }
 
@@ -244,7 +244,7 @@ inline Result<std::string> json_string(const SafetensorsFile& file, const nlohma
         if (fallback) return *fallback;
         return model_error(file, item, "missing");
     }
-    if (!it->is_string()) return model_error(file, item, "must be a string, got " + it->dump());
+    if (!it->is_string()) return model_error(file, item, "must be a string, got " + detail::json_preview(*it));
     return it->get<std::string>();
 }
 
@@ -295,9 +295,9 @@ inline Status parse_transformer_config(const SafetensorsFile& file, const nlohma
     auto eps = c.find("layer_norm_eps");
     const std::string eps_item = std::string("metadata '") + K + "' field 'layer_norm_eps'";
     if (eps == c.end()) return model_error(file, eps_item, "missing");
-    if (!eps->is_number()) return model_error(file, eps_item, "must be a number, got " + eps->dump());
+    if (!eps->is_number()) return model_error(file, eps_item, "must be a number, got " + detail::json_preview(*eps));
     t.layer_norm_eps = eps->get<double>();
-    if (!(t.layer_norm_eps > 0.0 && t.layer_norm_eps < 1.0)) return model_error(file, eps_item, "must be in (0, 1), got " + eps->dump());
+    if (!(t.layer_norm_eps > 0.0 && t.layer_norm_eps < 1.0)) return model_error(file, eps_item, "must be in (0, 1), got " + detail::json_preview(*eps));
     auto pooler = json_bool(file, c, K, "has_pooler", false);
     if (!pooler) return pooler.error();
     t.has_pooler = *pooler && !distil;
@@ -531,23 +531,23 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         for (const char* b : {"do_lower_case", "tokenize_chinese_chars", "clean_text"}) {
             auto it = tok->find(b);
             if (it != tok->end() && !it->is_boolean())
-                return model_error(file, std::string("metadata '") + K + "' field '" + b + "'", "must be true or false, got " + it->dump());
+                return model_error(file, std::string("metadata '") + K + "' field '" + b + "'", "must be true or false, got " + detail::json_preview(*it));
         }
         if (auto it = tok->find("strip_accents"); it != tok->end() && !it->is_boolean() && !it->is_null())
-            return model_error(file, std::string("metadata '") + K + "' field 'strip_accents'", "must be null, true or false, got " + it->dump());
+            return model_error(file, std::string("metadata '") + K + "' field 'strip_accents'", "must be null, true or false, got " + detail::json_preview(*it));
         for (const char* str : {"continuing_subword_prefix", "prefix"}) {
             auto it = tok->find(str);
             if (it != tok->end() && !it->is_string())
-                return model_error(file, std::string("metadata '") + K + "' field '" + str + "'", "must be a string, got " + it->dump());
+                return model_error(file, std::string("metadata '") + K + "' field '" + str + "'", "must be a string, got " + detail::json_preview(*it));
         }
         if (auto it = tok->find("max_input_chars_per_word"); it != tok->end() && !it->is_number_unsigned())
-            return model_error(file, std::string("metadata '") + K + "' field 'max_input_chars_per_word'", "must be a non-negative integer, got " + it->dump());
+            return model_error(file, std::string("metadata '") + K + "' field 'max_input_chars_per_word'", "must be a non-negative integer, got " + detail::json_preview(*it));
         if (auto it = tok->find("added_tokens"); it != tok->end()) {
             if (!it->is_array())
                 return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "must be an array of strings");
             for (const auto& t : *it)
                 if (!t.is_string())
-                    return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "holds a non-string: " + t.dump());
+                    return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "holds a non-string: " + detail::json_preview(t));
         }
         std::unordered_set<std::string_view> words(info.vocab.begin(), info.vocab.end());
         struct Special { const char* field; std::string* out; bool needed; };

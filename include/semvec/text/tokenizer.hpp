@@ -165,7 +165,12 @@ public:
         if (!in) return make_error("cannot open the vocabulary file", path);
         std::ostringstream ss;
         ss << in.rdbuf();
-        const std::string data = ss.str();
+        return from_vocab_text(ss.str(), std::move(opts), path);
+    }
+
+    /// vocab.txt contents already in memory (`path` names them in errors).
+    static Result<Tokenizer> from_vocab_text(const std::string& data, TokenizerOptions opts = {},
+                                             const std::string& path = "<buffer>") {
         if (data.empty()) return make_error("the vocabulary file is empty", path);
         std::vector<std::string> tokens;
         std::size_t pos = 0;
