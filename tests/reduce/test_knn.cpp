@@ -59,7 +59,7 @@ TEST_CASE("exact knn matches brute force for euclidean and cosine", "[knn]") {
     }
 }
 
-TEST_CASE("approximate knn (NN-descent) reaches high recall@k and is identical across thread counts", "[knn]") {
+TEST_CASE("approximate knn (NN-descent) reaches high recall@k and is identical across thread counts", "[knn][concurrency]") {
     const semvec::Matrix x = digits();
     for (int k : {15, 90}) {
         semvec::KnnOptions o;

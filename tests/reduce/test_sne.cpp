@@ -76,7 +76,7 @@ TEST_CASE("SNE on digits reaches trustworthiness 0.95", "[sne][quality]") {
     CHECK(t >= 0.95);
 }
 
-TEST_CASE("SNE is bit-identical across thread counts and handles duplicates", "[sne]") {
+TEST_CASE("SNE is bit-identical across thread counts and handles duplicates", "[sne][concurrency]") {
     semvec::Matrix X(200, 6);
     X.setRandom();
     for (int i = 0; i < 50; ++i) X.row(i) = X.row(60);

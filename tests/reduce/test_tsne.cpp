@@ -117,7 +117,7 @@ TEST_CASE("t-SNE on digits reaches trustworthiness 0.98 and reports a decreasing
     CHECK(final_kl < 1.0);
 }
 
-TEST_CASE("t-SNE results are bit-identical for a seed across thread counts, for both gradients", "[tsne]") {
+TEST_CASE("t-SNE results are bit-identical for a seed across thread counts, for both gradients", "[tsne][concurrency]") {
     const semvec::Matrix X = digits().topRows(400);
     for (auto g : {semvec::TsneGradient::exact, semvec::TsneGradient::barnes_hut}) {
         for (auto init : {semvec::TsneInit::pca, semvec::TsneInit::random}) {

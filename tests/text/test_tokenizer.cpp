@@ -91,7 +91,7 @@ const char* kGoldens[] = {"uncased-lc1-sanone-cjk1.json", "uncased-lc1-sanone-cj
 
 }  // namespace
 
-TEST_CASE("vocab.txt with the golden flags reproduces every HF id, type id and mask") {
+TEST_CASE("vocab.txt with the golden flags reproduces every HF id, type id and mask", "[concurrency]") {
     for (const char* name : kGoldens) {
         INFO(name);
         const json g = load_golden(name);
@@ -270,7 +270,7 @@ TEST_CASE("model metadata loads wordpiece and words tokenizers") {
     CHECK_FALSE(Tokenizer::from_model_metadata(md).ok());
 }
 
-TEST_CASE("batch results do not depend on the thread count") {
+TEST_CASE("batch results do not depend on the thread count", "[concurrency]") {
     auto tok = Tokenizer::from_vocab_file(semvec_test::data_path("tokenizer/bert-base-uncased-vocab.txt"));
     REQUIRE(tok.ok());
     std::vector<std::string> texts;

@@ -126,7 +126,7 @@ TEST_CASE("The fuzzy union is symmetric with values in (0, 1]") {
         for (int c = 0; c < 4; ++c) CHECK(at(r, c) == at(c, r));
 }
 
-TEST_CASE("UMAP on digits reaches trustworthiness@10 >= 0.98 with spectral init") {
+TEST_CASE("UMAP on digits reaches trustworthiness@10 >= 0.98 with spectral init", "[concurrency]") {
     const auto& d = digits();
     semvec::UmapOptions opt;
     opt.threads = 2;
@@ -166,7 +166,7 @@ TEST_CASE("The spectral solver converges on the digits graph") {
     CHECK(info.max_residual < 1e-4);
 }
 
-TEST_CASE("The same seed gives bit-identical maps for 1 and 2 threads, and another seed differs") {
+TEST_CASE("The same seed gives bit-identical maps for 1 and 2 threads, and another seed differs", "[concurrency]") {
     const auto& d = digits();
     const semvec::Matrix X = d.X.topRows(600);
     semvec::UmapOptions opt;
@@ -184,7 +184,7 @@ TEST_CASE("The same seed gives bit-identical maps for 1 and 2 threads, and anoth
     CHECK(!(*a).cwiseEqual(*e).all());
 }
 
-TEST_CASE("UMAP supports any output dimension and every init") {
+TEST_CASE("UMAP supports any output dimension and every init", "[concurrency]") {
     const auto& d = digits();
     const semvec::Matrix X = d.X.topRows(400);
     for (int dims : {1, 3, 5}) {
@@ -203,7 +203,7 @@ TEST_CASE("UMAP supports any output dimension and every init") {
     }
 }
 
-TEST_CASE("A disconnected graph falls back to PCA init and still separates the parts") {
+TEST_CASE("A disconnected graph falls back to PCA init and still separates the parts", "[concurrency]") {
     // Two far-apart clouds: the kNN graph has two components.
     semvec::Matrix X(120, 5);
     std::uint64_t s = 3;
@@ -289,7 +289,7 @@ TEST_CASE("The progress callback sees every epoch and can cancel") {
     CHECK(r.error().what().find("cancelled") != std::string::npos);
 }
 
-TEST_CASE("transform() places held-out digits next to their own class") {
+TEST_CASE("transform() places held-out digits next to their own class", "[concurrency]") {
     const auto& d = digits();
     const semvec::Matrix train = d.X.topRows(1400), test = d.X.bottomRows(397);
     const std::vector<int> ytr(d.y.begin(), d.y.begin() + 1400), yte(d.y.begin() + 1400, d.y.end());
@@ -313,7 +313,7 @@ TEST_CASE("transform() places held-out digits next to their own class") {
     CHECK(!semvec::umap_transform(*model, view(wrong)).ok());
 }
 
-TEST_CASE("The parallel SGD engine is bit-identical for 1 and 2 threads and keeps digits trustworthy") {
+TEST_CASE("The parallel SGD engine is bit-identical for 1 and 2 threads and keeps digits trustworthy", "[concurrency]") {
     const auto& d = digits();
     semvec::UmapOptions opt;
     opt.parallel_sgd = true;
