@@ -33,6 +33,10 @@
 
 #include <Eigen/Core>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "../io/safetensors.hpp"
 #include "../matrix.hpp"
 #include "../nn/nn.hpp"
@@ -52,6 +56,21 @@ struct LinearScratch {
     std::vector<std::uint8_t> qa;  // activations as u8 = q + 128 (gemm_int8)
     std::vector<float> sa;         // their per-token scales
 };
+
+/// Asks the kernel to reclaim the pages wholly inside [p, p + bytes) once a matrix has been packed (the
+/// packed copy is what the kernels read). MADV_PAGEOUT never changes the contents: clean file-backed pages
+/// are dropped (re-read from the file if touched again), anonymous ones go to swap if there is any. Keeps
+/// peak RSS near one copy of the weights instead of two. A no-op where unsupported.
+inline void release_pages(const void* p, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_PAGEOUT)
+    const std::uintptr_t page = 4096, a = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t lo = (a + page - 1) / page * page, hi = (a + bytes) / page * page;
+    if (hi > lo) (void)::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_PAGEOUT);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 /// One projection y = act(x·Wᵀ + b), W [n, k] in whichever form the file's tensor takes.
 struct LinearWeights {
@@ -610,6 +629,7 @@ private:
                 err = "tensor '" + name + "': dtype " + dtype_name(t.dtype) + " is not a weight type (F32, F16, BF16, I8)";
                 return false;
         }
+        if (l.kind != K::F32Rows) detail::release_pages(t.data, t.nbytes);
         precision_ = p;
         return true;
     }
