@@ -1,4 +1,4 @@
-# ctest driver for the three ways of consuming semvec. Variables: MODE, SEMVEC_SOURCE, WORK, CXX, EIGEN_INCLUDE,
+# ctest driver for the ways of consuming semvec. Variables: MODE, SEMVEC_SOURCE, WORK, CXX, EIGEN_INCLUDE,
 # UTF8PROC_INCLUDE, UTF8PROC_LIBRARY, CONSUMER_DIR.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
@@ -32,6 +32,20 @@ elseif(MODE STREQUAL "plain" OR MODE STREQUAL "no_exceptions")
       -isystem "${EIGEN_INCLUDE}" ${utf8_inc} "${CONSUMER_DIR}/main.cpp" -o "${WORK}/consumer"
       "${UTF8PROC_LIBRARY}" -pthread)
   run("${WORK}/consumer")
+  if(MODE STREQUAL "no_exceptions")
+    # More than the umbrella header: a program that loads, encodes, tokenizes and hits the error paths, and the
+    # cluster_map example (kNN, UMAP, SVG), built -fno-exceptions -fno-rtti and run. (game_npc_dialogue is
+    # built that way in examples/.)
+    set(model "${SEMVEC_SOURCE}/models/glove-6B-100d-top20k-f16.safetensors")
+    set(ex "${SEMVEC_SOURCE}/examples")
+    foreach(prog "${CONSUMER_DIR}/no_exceptions.cpp" "${ex}/cluster_map.cpp")
+      get_filename_component(name "${prog}" NAME_WE)
+      run(${CXX} -std=c++17 -O1 -Wall -Wextra -Wpedantic -Werror ${extra} -I "${SEMVEC_SOURCE}/include"
+          -isystem "${EIGEN_INCLUDE}" ${utf8_inc} "${prog}" -o "${WORK}/${name}" "${UTF8PROC_LIBRARY}" -pthread)
+    endforeach()
+    run("${WORK}/no_exceptions" "${model}" "${SEMVEC_SOURCE}/tests/data/tokenizer/bert-base-uncased-tokenizer.json")
+    run("${WORK}/cluster_map" "${model}" "${ex}/data/topics.txt" "${ex}/data/topics.labels.txt" "${WORK}/map.svg")
+  endif()
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()
