@@ -115,6 +115,16 @@ inline void bf16_dot_tile(std::size_t kp, const simd::bf16_t* a, std::size_t lda
         }
     }
 }
+// Row-count dispatch for the last partial tile: one tile of exactly mr rows (not mr tiles of 1 row, which
+// would stream the weight panel mr times). Per-row results do not depend on the tile height.
+template <int MR>
+inline void bf16_dot_rows(int mr, std::size_t kp, const simd::bf16_t* a, std::size_t lda, const simd::bf16_t* b,
+                          float* c, std::size_t ldc, int nr, const float* bias, Activation act) {
+    if constexpr (MR > 0) {
+        if (mr == MR) return bf16_dot_tile<MR>(kp, a, lda, b, c, ldc, nr, bias, act);
+        return bf16_dot_rows<MR - 1>(mr, kp, a, lda, b, c, ldc, nr, bias, act);
+    }
+}
 }  // namespace detail
 
 /// C[m×n] = act(A · Wᵀ + bias) with A in bf16 (to_bf16_rows; row stride lda) and W packed by
@@ -132,8 +142,9 @@ inline void gemm_bf16_dot(std::size_t m, std::size_t n, std::size_t k, const sim
             std::size_t i = m0;
             for (; i + 12 <= m1; i += 12)
                 detail::bf16_dot_tile<12>(kp, a + i * lda, lda, b, c + i * ldc + n0, ldc, nr, bias ? bias + n0 : nullptr, act);
-            for (; i < m1; ++i)
-                detail::bf16_dot_tile<1>(kp, a + i * lda, lda, b, c + i * ldc + n0, ldc, nr, bias ? bias + n0 : nullptr, act);
+            if (i < m1)
+                detail::bf16_dot_rows<11>(static_cast<int>(m1 - i), kp, a + i * lda, lda, b, c + i * ldc + n0, ldc, nr,
+                                          bias ? bias + n0 : nullptr, act);
         }
     }
 }

@@ -150,6 +150,15 @@ inline void int8_tile_vnni512(std::size_t kp, const std::uint8_t* a, std::size_t
         _mm512_storeu_si512(out + i * 32 + 16, acc1[i]);
     }
 }
+// One tile of exactly mr rows for the last partial block (one pass over the weight panel).
+template <int MR>
+inline void int8_rows_vnni512(int mr, std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
+                              std::int32_t* out) {
+    if constexpr (MR > 0) {
+        if (mr == MR) return int8_tile_vnni512<MR>(kp, a, ldq, b, out);
+        return int8_rows_vnni512<MR - 1>(mr, kp, a, ldq, b, out);
+    }
+}
 #elif defined(__AVXVNNI__) && SEMVEC_SIMD_LEVEL >= 2
 template <int MR>
 inline void int8_tile_avxvnni(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
@@ -198,11 +207,7 @@ inline void gemm_int8(std::size_t m, std::size_t n, std::size_t k, const std::ui
             for (std::size_t i = m0; i < m1; i += MR) {
                 const int mr = static_cast<int>(std::min<std::size_t>(MR, m1 - i));
 #if defined(__AVX512VNNI__) && defined(__AVX512BW__) && SEMVEC_SIMD_LEVEL == 3
-                if (mr == MR) {
-                    detail::int8_tile_vnni512<MR>(kp, qa + i * ldq, ldq, b, acc);
-                } else {
-                    for (int r = 0; r < mr; ++r) detail::int8_tile_vnni512<1>(kp, qa + (i + r) * ldq, ldq, b, acc + r * 32);
-                }
+                detail::int8_rows_vnni512<MR>(mr, kp, qa + i * ldq, ldq, b, acc);
 #elif defined(__AVXVNNI__) && SEMVEC_SIMD_LEVEL >= 2
                 if (mr == MR) {
                     detail::int8_tile_avxvnni<MR>(kp, qa + i * ldq, ldq, b, acc);
