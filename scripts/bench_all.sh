@@ -16,6 +16,10 @@
 #                                 and at least 2 ran; the table uses the fastest call (best_ms)
 #   REPEAT [1]                    run the whole set this many times, engines in reverse order on every
 #                                 second pass; the table keeps each case's fastest call over all passes
+#   INTRA [1]                     1: semvec's batch-1 cases at more than 1 thread split the one text over the
+#                                 threads (semvec bench --intra: TransformerEncoder::forward with
+#                                 EncoderWorkspace::threads), since encode() runs each text on one thread;
+#                                 marked † in the table. 0: encode() everywhere.
 #   BUILD_DIR [build-bench]       Release build of the `semvec` CLI (configured and built here unless
 #                                 SKIP_BUILD=1)
 #   BENCH_CACHE [/tmp/semvec-bench]  generated models (HF folder, semvec f32/bf16/int8 files, ONNX fp32/int8),
@@ -40,13 +44,14 @@ ENGINES="${ENGINES:-semvec-fp32 semvec-bf16 semvec-int8 pytorch ort-fp32 ort-int
 CASES="${CASES:-b32x128,b1x16,b1x128,b1x512}"
 SECS="${SECONDS_PER_CASE:-1.5}"
 REPEAT="${REPEAT:-1}"
+INTRA="${INTRA:-1}"
 BUILD="${BUILD_DIR:-$ROOT/build-bench}"
 CACHE="${BENCH_CACHE:-/tmp/semvec-bench}"
 ORT_NODE_MODULES="${ORT_NODE_MODULES:-/work/peers/ort/node_modules}"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$CACHE/results-$STAMP.jsonl"
 LOG="$CACHE/results-$STAMP.log"
-COMMAND="SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ENGINES=\"$ENGINES\" CASES=$CASES SECONDS_PER_CASE=$SECS REPEAT=$REPEAT scripts/bench_all.sh"
+COMMAND="SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ENGINES=\"$ENGINES\" CASES=$CASES SECONDS_PER_CASE=$SECS REPEAT=$REPEAT INTRA=$INTRA scripts/bench_all.sh"
 mkdir -p "$CACHE"
 : > "$OUT"
 : > "$LOG"
@@ -108,7 +113,7 @@ run_engine() {  # engine shape threads → JSON lines appended to $OUT
     semvec-fp32|semvec-bf16|semvec-int8)
       f="$MODELS/$shape-${e#semvec-}.safetensors"; [[ $e == semvec-fp32 ]] && f="$MODELS/$shape-f32.safetensors"
       "$SEMVEC" bench --json --model "$f" --engine "$e" --shape "$shape" --threads "$t" --seconds "$SECS" \
-        --cases "$CASES" 2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
+        --cases "$CASES" $([[ $INTRA == 1 ]] && echo --intra) 2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
     pytorch)
       env OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" ${TORCH_LD:+LD_LIBRARY_PATH="$TORCH_LD"} \
         "$PY" "$ROOT/scripts/peers/torch_encoder.py" bench --shape "$shape" --threads "$t" --seconds "$SECS" \

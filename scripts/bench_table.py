@@ -40,7 +40,7 @@ def is_batch(case):
 def fmt_speed(r):
     g = flops(r["shape"], r["tokens"]) * r["batch"] / (best(r) * 1e-3) * 1e-9
     v = f"{r['batch'] * 1e3 / best(r):.1f}" if is_batch(r["case"]) else f"{best(r):.2f}"
-    return f"{v} ({g:.0f})"
+    return f"{v} ({g:.0f})" + (" †" if r.get("path") == "forward+intra" else "")
 
 
 def ratio(by, a, b, key):
@@ -152,6 +152,11 @@ def main():
         cells += [fmt_speed(by[(e,) + k]) if (e,) + k in by else "—" for e in engines]
         p("| " + " | ".join(cells) + " |")
     p("")
+    if any(r.get("path") == "forward+intra" for r in rows):
+        p("† one text split over the threads (`semvec bench --intra`: `TransformerEncoder::forward` with "
+          "`EncoderWorkspace::threads`), because `Model::encode` runs each text on one thread; every other "
+          "semvec cell times `Model::encode`.")
+        p("")
 
     p("Peak RSS (MiB) of each engine's process over all its cases (ru_maxrss; PyTorch and ORT include the "
       "Python / Node.js runtime and the framework libraries, semvec is the CLI with the model file mapped):")

@@ -8,13 +8,17 @@
 //    scripts/bench_all.sh gives the peers (PyTorch, ONNX Runtime), so every engine sees the same L. Timing goes
 //    through Model::encode (tokenizer, forward, pooling: what a user gets), 1 warm-up call, then calls until
 //    --seconds have passed and at least 2 ran. --json prints one JSON line per case (engine, shape, threads,
-//    case, batch, tokens, ms = mean, best_ms, sent_per_s, gflops, peak_rss_mb) for scripts/peers/table.py.
+//    case, batch, tokens, ms = mean, best_ms, sent_per_s, gflops, peak_rss_mb, path) for scripts/bench_table.py.
+//    --intra: a case with fewer texts than threads (batch-1 latency) runs each text through
+//    TransformerEncoder::forward with EncoderWorkspace::threads = --threads (one text split over the threads),
+//    because encode() runs each text on one thread; "path" in the JSON says which was timed.
 // FLOPs are counted as in scripts/peers/torch_encoder.py: per layer 2·T·(4H² + 2HI) + 4·T²·H.
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -124,8 +128,30 @@ std::vector<std::string> exact_token_texts(const semvec::Model& m, std::size_t c
 }
 
 /// The exact-token cases (see the header comment). Returns an exit code.
+/// One timed call of a case on the intra-sequence path: each text through TransformerEncoder::forward with
+/// a workspace whose team splits the sequence's GEMM columns, heads and LayerNorm rows over `threads`
+/// (EncoderWorkspace::threads), then mean pooling; the texts were tokenized once beforehand.
+struct IntraRunner {
+    const semvec::Model& model;
+    std::vector<semvec::TokenizedText> tok;
+    semvec::EncoderWorkspace ws;
+    std::vector<float> out;
+    IntraRunner(const semvec::Model& m, const std::vector<std::string>& texts, std::size_t max_len, unsigned threads)
+        : model(m), out(m.dim()) {
+        for (const auto& t : texts) tok.push_back(m.tokenize_for_encoder(t, max_len));
+        ws.threads = threads;
+    }
+    void operator()() {
+        const auto* enc = model.encoder();
+        for (const auto& t : tok) {
+            enc->forward(t.ids.data(), nullptr, t.type_ids.data(), t.ids.size(), ws);
+            semvec::pool_tokens(ws.x.data(), t.ids.size(), out.size(), nullptr, semvec::PoolingMode::Mean, out.data());
+        }
+    }
+};
+
 int run_cases(const semvec::Model& model, const std::string& model_path, const std::vector<Case>& cases,
-              unsigned threads, double seconds, bool json, std::string engine, std::string shape) {
+              unsigned threads, double seconds, bool json, std::string engine, std::string shape, bool intra) {
     if (!model.is_transformer() || !model.encoder()) {
         std::fprintf(stderr, "semvec bench: --cases/--json need a transformer model (this one is static word vectors)\n");
         return kExitInputError;
@@ -166,15 +192,26 @@ int run_cases(const semvec::Model& model, const std::string& model_path, const s
             std::fprintf(stderr, "semvec bench: %s\n", warm.error().what().c_str());
             return kExitInputError;
         }
+        // --intra: fewer texts than threads cannot keep the threads busy through encode(), which runs each
+        // text on one thread; split each text's work instead.
+        const bool use_intra = intra && nthreads > 1 && c.batch < nthreads;
+        std::optional<IntraRunner> runner;
+        if (use_intra) {
+            runner.emplace(model, texts, c.tokens, nthreads);
+            (*runner)();  // warm-up: sizes the workspace, starts the team
+        }
         std::size_t calls = 0;
         double best = 1e300;
         const auto start = std::chrono::steady_clock::now();
         double elapsed = 0;
         while (elapsed < seconds || calls < 2) {
             const auto t0 = std::chrono::steady_clock::now();
-            auto r = model.encode(texts, opt);
+            if (use_intra) {
+                (*runner)();
+            } else if (!model.encode(texts, opt)) {
+                return kExitInputError;
+            }
             const auto t1 = std::chrono::steady_clock::now();
-            if (!r) return kExitInputError;
             best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
             ++calls;
             elapsed = std::chrono::duration<double>(t1 - start).count();
@@ -185,12 +222,13 @@ int run_cases(const semvec::Model& model, const std::string& model_path, const s
         if (json) {
             std::printf("{\"engine\": \"%s\", \"shape\": \"%s\", \"threads\": %u, \"case\": \"%s\", \"batch\": %zu, "
                         "\"tokens\": %zu, \"ms\": %.4f, \"best_ms\": %.4f, \"sent_per_s\": %.3f, \"gflops\": %.2f, "
-                        "\"peak_rss_mb\": %.1f, \"calls\": %zu, \"simd\": \"%s\"}\n",
+                        "\"peak_rss_mb\": %.1f, \"calls\": %zu, \"simd\": \"%s\", \"path\": \"%s\"}\n",
                         engine.c_str(), shape.c_str(), nthreads, c.name.c_str(), c.batch, c.tokens, mean * 1e3,
-                        best * 1e3, b / mean, gflops, peak_rss_mb(), calls, semvec::simd_level_name());
+                        best * 1e3, b / mean, gflops, peak_rss_mb(), calls, semvec::simd_level_name(),
+                        use_intra ? "forward+intra" : "encode");
         } else {
-            std::printf("%-10s %6zu %7zu %10.3f %10.3f %10.1f %9.1f %9.1f\n", c.name.c_str(), c.batch, c.tokens,
-                        mean * 1e3, best * 1e3, b / best, gflops, peak_rss_mb());
+            std::printf("%-10s %6zu %7zu %10.3f %10.3f %10.1f %9.1f %9.1f%s\n", c.name.c_str(), c.batch, c.tokens,
+                        mean * 1e3, best * 1e3, b / best, gflops, peak_rss_mb(), use_intra ? "  (intra-sequence threads)" : "");
         }
         std::fflush(stdout);
     }
@@ -224,6 +262,8 @@ int cmd_bench(int argc, char** argv) {
                {"--json", "", "one JSON line per case (implies --cases, default b32x128,b1x16,b1x128,b1x512)", ""},
                {"--engine", "NAME", "engine name in the JSON lines", "semvec-<dtype>"},
                {"--shape", "NAME", "shape name in the JSON lines", "minilm | bert-base | hH-lN"},
+               {"--intra", "", "cases with fewer texts than threads: split each text over the threads\n"
+                                 "                               (TransformerEncoder::forward, EncoderWorkspace::threads) instead of encode()", ""},
                {"--threads", "N", "worker threads (0: all cores)", "0"},
                {"--seconds", "S", "time per configuration", "0.5"}});
     int code = kExitOk;
@@ -262,7 +302,7 @@ int cmd_bench(int argc, char** argv) {
     const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!cases.empty())
         return run_cases(*model, model_path, cases, static_cast<unsigned>(*threads), *seconds, json, args.get("--engine"),
-                         args.get("--shape"));
+                         args.get("--shape"), args.has("--intra"));
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
 
