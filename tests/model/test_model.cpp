@@ -615,8 +615,21 @@ TEST_CASE("load_model refuses NaN / Inf weights unless LoadOptions::allow_non_fi
     CHECK_THAT(bad16.error().what(), Catch::Contains("embeddings.word"));
     CHECK_THAT(bad16.error().what(), Catch::Contains("infinity at flat index 5"));
     CHECK(semvec::load_model(f16, lo).ok());
+    // bf16: a NaN in a weight matrix; int8: an infinite per-row scale.
+    const std::string bf16 = patched_copy(converted("bert-tiny-bf16"), "nan-bert-tiny-bf16.safetensors",
+                                          "layers.0.attn.out.weight", 3, 0x7FC1u);
+    auto badb = semvec::load_model(bf16);
+    REQUIRE_FALSE(badb.ok());
+    CHECK_THAT(badb.error().what(), Catch::Contains("layers.0.attn.out.weight"));
+    CHECK_THAT(badb.error().what(), Catch::Contains("NaN at flat index 3"));
+    const std::string i8 = patched_copy(converted("bert-tiny-int8"), "inf-bert-tiny-int8.safetensors",
+                                        "layers.0.attn.qkv.weight_scale", 0, 0xFF800000u);
+    auto badi = semvec::load_model(i8);
+    REQUIRE_FALSE(badi.ok());
+    CHECK_THAT(badi.error().what(), Catch::Contains("layers.0.attn.qkv.weight_scale"));
+    CHECK_THAT(badi.error().what(), Catch::Contains("infinity at flat index 0"));
+    CHECK(semvec::load_model(i8, lo).ok());
     // The untouched files load.
-    CHECK(semvec::load_model(converted("bert-tiny-f32")).ok());
-    std::remove(f32.c_str());
-    std::remove(f16.c_str());
+    for (const char* f : {"bert-tiny-f32", "bert-tiny-f16", "bert-tiny-bf16", "bert-tiny-int8"}) CHECK(semvec::load_model(converted(f)).ok());
+    for (const auto* p : {&f32, &f16, &bf16, &i8}) std::remove(p->c_str());
 }
