@@ -22,6 +22,8 @@ TOP="${TOP:-12}"
 MODEL="$(ls -td "$CACHE"/models-*/ 2>/dev/null | head -1)$SHAPE-$DTYPE.safetensors"
 [[ -f "$MODEL" ]] || { echo "no $MODEL: run scripts/bench_all.sh first" >&2; exit 1; }
 CMD=("$BUILD/bin/semvec" bench --model "$MODEL" --cases "$CASE" --threads "$THREADS" --seconds "$SECS")
+# Like bench_all.sh (INTRA=1): at more than 1 thread, batch-1 cases split the text over the threads.
+[[ "${INTRA:-1}" == 1 && "$THREADS" -gt 1 ]] && CMD+=(--intra)
 DATA="$CACHE/perf-$SHAPE-$DTYPE-$CASE-t$THREADS"
 echo "profile: ${CMD[*]}"
 if command -v perf >/dev/null && perf record -e cpu-clock -F 999 -o "$DATA.data" -- "${CMD[@]}" > "$DATA.txt" 2> "$DATA.err"; then
