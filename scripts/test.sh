@@ -46,7 +46,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     if "$exe" --list-test-names-only "[concurrency]" | grep -q .; then
       echo "-- $exe [concurrency]"
       # converted fixture models come from the Release pass (its convert_fixtures ctest)
-      SEMVEC_CONVERTED_DIR="$PWD/build/release/converted-models" \
+      SEMVEC_CONVERTED_DIR="$PWD/build/release/converted-models" SEMVEC_STRESS_SECONDS=10 \
         TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$exe" "[concurrency]"
       ran=$((ran + 1))
     fi
