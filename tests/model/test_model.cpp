@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "../golden_support.hpp"
 #include "../test_support.hpp"
 
 namespace {
@@ -86,20 +87,8 @@ struct Diff {
     }
 };
 
-const float* f32(const semvec::NpyArray& a) { return reinterpret_cast<const float*>(a.data.data()); }
-
-std::vector<std::string> golden_cases() {
-    std::vector<std::string> c;
-    for (int i = 0; i < 12; ++i) {
-        char b[32];
-        std::snprintf(b, sizeof b, "single_%03d", i);
-        c.push_back(b);
-    }
-    c.push_back("batch");
-    c.push_back("pairs");
-    c.push_back("truncated");
-    return c;
-}
+using semvec_test::golden_case_names;
+using semvec_test::npy_f32;
 
 // Checks one fixture: forward on golden ids (padded and trimmed), poolings, and the tokenizer + encode path.
 void check_fixture(const std::string& fixture, const std::string& file, double tol_abs, double tol_cos) {
@@ -108,7 +97,7 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
     const std::size_t H = model->dim();
     Diff lhs_padded, lhs_trim, pooled, pooler, encoded;
     std::size_t id_cases = 0;
-    for (const auto& name : golden_cases()) {
+    for (const auto& name : golden_case_names()) {
         INFO(fixture << " " << name);
         Golden g = load_golden(fixture, name);
         const std::size_t B = static_cast<std::size_t>(g.shape_ids[0]), L = static_cast<std::size_t>(g.shape_ids[1]);
@@ -120,7 +109,7 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
             std::vector<std::int32_t> types(g.types.begin() + b * L, g.types.begin() + (b + 1) * L);
             std::size_t n = 0;
             while (n < L && mask[n]) ++n;
-            const float* ref = f32(g.lhs) + b * L * H;
+            const float* ref = npy_f32(g.lhs) + b * L * H;
             // 1. The padded row with its mask, as HF ran it.
             auto full = model->forward(ids, mask, types);
             REQUIRE(full.ok());
@@ -139,17 +128,17 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
                     if (norm) semvec::l2_normalize(v.data(), H);
                     const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
                     REQUIRE(g.pooled.count(key));
-                    pooled.add(v.data(), f32(g.pooled[key]) + b * H, H);
+                    pooled.add(v.data(), npy_f32(g.pooled[key]) + b * H, H);
                     // Padded rows pooled with the mask agree too.
                     semvec::pool_tokens(full->data(), L, H, mask.data(), mode, v.data());
                     if (norm) semvec::l2_normalize(v.data(), H);
-                    pooled.add(v.data(), f32(g.pooled[key]) + b * H, H);
+                    pooled.add(v.data(), npy_f32(g.pooled[key]) + b * H, H);
                 }
             if (model->encoder()->has_pooler()) {
                 auto p = model->pooler(*trim);
                 REQUIRE(p.ok());
                 REQUIRE(g.pooled.count("pooler_output"));
-                pooler.add(p->data(), f32(g.pooled["pooler_output"]) + b * H, H);
+                pooler.add(p->data(), npy_f32(g.pooled["pooler_output"]) + b * H, H);
             }
             // 3. Tokenizer: ids equal for single texts (pairs are fed as ids above).
             const auto& jt = g.json["texts"][b];
@@ -178,7 +167,7 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
                     REQUIRE(static_cast<std::size_t>(e->rows()) == B);
                     CHECK(e->truncated == n_truncated);
                     const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
-                    for (std::size_t b = 0; b < B; ++b) encoded.add(e->row(static_cast<Eigen::Index>(b)).data(), f32(g.pooled[key]) + b * H, H);
+                    for (std::size_t b = 0; b < B; ++b) encoded.add(e->row(static_cast<Eigen::Index>(b)).data(), npy_f32(g.pooled[key]) + b * H, H);
                 }
         }
     }
@@ -241,7 +230,7 @@ TEST_CASE("f16 and bf16 files are widened at load and stay close to the f32 gold
         auto e = model->encode({g.json["texts"][0].get<std::string>()}, o);
         REQUIRE(e.ok());
         Diff d;
-        d.add(e->data(), f32(g.pooled["mean"]), model->dim());
+        d.add(e->data(), npy_f32(g.pooled["mean"]), model->dim());
         CHECK(d.min_cos >= 0.999);
     }
 }
@@ -404,7 +393,7 @@ TEST_CASE("encode_pairs matches Hugging Face on the pair goldens", "[model][pair
                 REQUIRE(static_cast<std::size_t>(e->rows()) == B);
                 CHECK(e->truncated == 0);
                 const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
-                for (std::size_t b = 0; b < B; ++b) d.add(e->row(static_cast<Eigen::Index>(b)).data(), f32(g.pooled[key]) + b * H, H);
+                for (std::size_t b = 0; b < B; ++b) d.add(e->row(static_cast<Eigen::Index>(b)).data(), npy_f32(g.pooled[key]) + b * H, H);
             }
         std::printf("pairs %-22s encode_pairs %.2e/%.7f (max abs / min cos)\n", fx, d.max_abs, d.min_cos);
         CHECK(d.max_abs <= 1e-4);

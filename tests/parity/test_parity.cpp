@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "../golden_support.hpp"
 #include "../test_support.hpp"
 
 namespace {
@@ -42,24 +43,12 @@ std::vector<std::int32_t> ints(const semvec::NpyArray& a) {
     return v;
 }
 
-const float* f32(const semvec::NpyArray& a) { return reinterpret_cast<const float*>(a.data.data()); }
-
-std::vector<std::string> case_names() {
-    std::vector<std::string> c;
-    for (int i = 0; i < 12; ++i) {
-        char b[32];
-        std::snprintf(b, sizeof b, "single_%03d", i);
-        c.push_back(b);
-    }
-    c.push_back("batch");
-    c.push_back("pairs");
-    c.push_back("truncated");
-    return c;
-}
+using semvec_test::golden_case_names;
+using semvec_test::npy_f32;
 
 std::vector<Case> load_cases(const std::string& fixture_dir) {
     std::vector<Case> out;
-    for (const auto& name : case_names()) {
+    for (const auto& name : golden_case_names()) {
         const std::string dir = fixture_dir + "/golden/" + name;
         auto rd = [&](const std::string& n) {
             auto a = semvec::read_npy_array(dir + "/" + n + ".npy");
@@ -151,7 +140,7 @@ Result run(const Encoder& e, const std::vector<Case>& cases) {
             const std::int32_t* types = c.types.data() + b * c.L;
             std::size_t n = 0;
             while (n < c.L && mask[n]) ++n;
-            const float* ref = f32(c.lhs) + b * c.L * H;
+            const float* ref = npy_f32(c.lhs) + b * c.L * H;
             REQUIRE(enc.check_inputs(ids, types, c.L).ok());
             // Padded, with the mask: the real rows match.
             enc.forward(ids, mask, types, c.L, ws);
@@ -165,7 +154,7 @@ Result run(const Encoder& e, const std::vector<Case>& cases) {
             enc.forward(ids, nullptr, types, n, fresh);
             CHECK(std::memcmp(fresh.x.data(), x.data(), sizeof(float) * n * H) == 0);
             for (const auto& [key, arr] : c.pooled) {
-                const float* g = f32(arr) + b * H;
+                const float* g = npy_f32(arr) + b * H;
                 if (key == "pooler_output") {
                     REQUIRE(enc.has_pooler());
                     enc.pool(x.data(), v.data());
