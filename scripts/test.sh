@@ -6,6 +6,7 @@
 #   SKIP_SETUP=1 skip the package install (already done)
 #   SKIP_SANITIZERS=1 only the Release pass (no ASan/UBSan, no TSan)
 #   SKIP_FUZZ=1  no fuzz smoke run; FUZZ_SECONDS=N sets its length per target (default 60)
+#   TSAN_SKIP_AREAS="reduce umap"  test areas left out of the TSan pass (default: those two, for the CI budget)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS="${JOBS:-$(nproc)}"
@@ -35,15 +36,22 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
         -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF -DSEMVEC_BUILD_CLI=OFF
   # Only the test executables whose sources hold [concurrency] tests (tests/AREA → target test_AREA).
   tsan_targets=()
+  # reduce and umap tag their thread-count invariance tests too; under TSan they cost ~4 minutes of build and
+  # run, over the CI budget, so CI leaves them out (run them with TSAN_SKIP_AREAS="" scripts/test.sh).
+  TSAN_SKIP_AREAS="${TSAN_SKIP_AREAS-reduce umap}"
   for f in $(grep -rl '\[concurrency\]' tests --include='*.cpp' | sort); do
     area=$(basename "$(dirname "$f")"); t="test_$area"
+    [[ " $TSAN_SKIP_AREAS " == *" $area "* ]] && continue
     [[ " ${tsan_targets[*]:-} " == *" $t "* ]] || tsan_targets+=("$t")
   done
   if [ ${#tsan_targets[@]} -gt 0 ]; then cmake --build build/tsan -j "$JOBS" --target "${tsan_targets[@]}"; fi
   ran=0
   for exe in build/tsan/tests/*/test_*; do
     [ -x "$exe" ] || continue
-    if "$exe" --list-test-names-only "[concurrency]" | grep -q .; then
+    [[ " $TSAN_SKIP_AREAS " == *" $(basename "$(dirname "$exe")") "* ]] && continue
+    # Catch2 v2 exits with the number of tests it listed, so read the list instead of its exit code.
+    names=$("$exe" --list-test-names-only "[concurrency]" || true)
+    if [ -n "$names" ]; then
       echo "-- $exe [concurrency]"
       # converted fixture models come from the Release pass (its convert_fixtures ctest)
       SEMVEC_CONVERTED_DIR="$PWD/build/release/converted-models" SEMVEC_STRESS_SECONDS=10 \
@@ -51,6 +59,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
       ran=$((ran + 1))
     fi
   done
+  if [ "$ran" -eq 0 ]; then echo "TSan: no [concurrency] test ran (expected: ${tsan_targets[*]:-none})" >&2; exit 1; fi
   echo "TSan: $ran test executables with [concurrency] tests passed"
 fi
 
