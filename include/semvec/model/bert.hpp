@@ -320,8 +320,6 @@ public:
         auto get = [&](const std::string& name, std::size_t numel) -> const float* {
             const TensorView* t = find(name, numel);
             if (!t) return nullptr;
-            if (t->dtype == Dtype::F32)
-                if (const float* p = t->data_as<float>()) return p;
             if (t->dtype == Dtype::I8) {  // an int8 matrix (the pooler): dequantize with its row scales
                 const float* s = get_scales(enc.get(), file, name, numel, err);
                 if (!s) return nullptr;
@@ -332,13 +330,7 @@ public:
                 enc->owned_.push_back(std::move(w));
                 return enc->owned_.back().data();
             }
-            auto wide = t->to_f32();
-            if (!wide) {
-                err = wide.error().what();
-                return nullptr;
-            }
-            enc->owned_.push_back(std::move(*wide));
-            return enc->owned_.back().data();
+            return f32_values(enc.get(), *t, err);
         };
         auto linear = [&](detail::LinearWeights& l, const std::string& wname, const std::string& bname, std::size_t n,
                           std::size_t k) {
@@ -548,9 +540,14 @@ private:
             err = "tensor '" + sname + "': missing or not one scale per row of '" + name + "'";
             return nullptr;
         }
-        if (s->dtype == Dtype::F32)
-            if (const float* p = s->data_as<float>()) return p;
-        auto wide = s->to_f32();
+        return f32_values(enc, *s, err);
+    }
+
+    // The values of t as f32: in place when t is aligned F32, else widened once into enc's owned storage.
+    static const float* f32_values(TransformerEncoder* enc, const TensorView& t, std::string& err) {
+        if (t.dtype == Dtype::F32)
+            if (const float* p = t.data_as<float>()) return p;
+        auto wide = t.to_f32();
         if (!wide) {
             err = wide.error().what();
             return nullptr;
