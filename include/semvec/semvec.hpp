@@ -1,6 +1,7 @@
 // semvec/semvec.hpp — the umbrella header: includes every public header, nothing else.
 #pragma once
 
+#include "config.hpp"
 #include "result.hpp"
 #include "version.hpp"
 #include "matrix.hpp"
