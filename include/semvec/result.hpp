@@ -13,11 +13,41 @@
 
 namespace semvec {
 
+/// What kind of failure an Error is: for programs that react to it (docs/api-conventions.md, "Errors").
+enum class ErrorCode {
+    invalid_argument,  ///< the caller's values (k > N, an empty input, a NaN row, a bad option)
+    invalid_data,      ///< a malformed file or buffer
+    not_found,         ///< a file, tensor, key or token that is not there
+    io,                ///< a read or write failed
+    unsupported,       ///< a format, config value or component semvec does not implement (named in the message)
+    resource_limit,    ///< a size bound was exceeded (e.g. pixels, tokens, memory)
+    cancelled,         ///< a progress callback asked to stop
+    cpu_unsupported,   ///< this CPU lacks the SIMD level the code was compiled for
+    internal,          ///< a bug in semvec
+};
+
+/// The code's name, e.g. "invalid_data".
+inline const char* to_string(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::invalid_argument: return "invalid_argument";
+        case ErrorCode::invalid_data: return "invalid_data";
+        case ErrorCode::not_found: return "not_found";
+        case ErrorCode::io: return "io";
+        case ErrorCode::unsupported: return "unsupported";
+        case ErrorCode::resource_limit: return "resource_limit";
+        case ErrorCode::cancelled: return "cancelled";
+        case ErrorCode::cpu_unsupported: return "cpu_unsupported";
+        case ErrorCode::internal: return "internal";
+    }
+    return "internal";
+}
+
 /// What went wrong, and where.
 struct Error {
     std::string message;  ///< what is wrong, e.g. "shape [2, 3] needs 24 bytes but offsets give 20"
     std::string source;   ///< the file (or "<buffer>", "<stdin>"), empty when there is none
     std::string item;     ///< the tensor, metadata key, or "line 12" the error concerns; may be empty
+    ErrorCode code = ErrorCode::invalid_argument;  ///< what kind of failure (for programs; the message is for people)
 
     /// "source: item: message", leaving out the empty parts.
     std::string what() const {
@@ -36,9 +66,14 @@ struct Error {
     }
 };
 
-/// Make an Error in one expression: `return semvec::make_error("bad dtype", path, name);`
+/// Make an Error in one expression: `return semvec::make_error(ErrorCode::invalid_data, "bad dtype", path, name);`
+inline Error make_error(ErrorCode code, std::string message, std::string source = {}, std::string item = {}) {
+    return Error{std::move(message), std::move(source), std::move(item), code};
+}
+
+/// Legacy form without a code (ErrorCode::invalid_argument). New code passes a code; see the overload above.
 inline Error make_error(std::string message, std::string source = {}, std::string item = {}) {
-    return Error{std::move(message), std::move(source), std::move(item)};
+    return Error{std::move(message), std::move(source), std::move(item), ErrorCode::invalid_argument};
 }
 
 /// Either a T or an Error. Cheap to move; check `ok()` (or `if (result)`) before `value()`.
