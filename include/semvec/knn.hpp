@@ -19,16 +19,11 @@
 #include <vector>
 
 #include "matrix.hpp"
+#include "metric.hpp"
 #include "result.hpp"
 #include "util/parallel.hpp"
 
 namespace semvec {
-
-/// Distance between rows.
-enum class Metric {
-    euclidean,  ///< true L2 distance
-    cosine,     ///< 1 − cos(x, y); a zero row has cosine distance 1 to everything
-};
 
 /// How knn() searches.
 enum class KnnMethod {
@@ -95,6 +90,14 @@ struct KnnRng {
     /// Uniform integer in [0, n).
     std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(((next() >> 32) * n) >> 32); }
 };
+
+/// Distances exist for euclidean and cosine only; dot is a score (top_k).
+inline Status check_distance_metric(Metric metric, const char* what) {
+    if (metric == Metric::dot)
+        return make_error(ErrorCode::invalid_argument,
+                          std::string(what) + ": metric dot is a similarity, not a distance; use euclidean or cosine");
+    return {};
+}
 
 /// Checks shape and finiteness shared by every method that takes a data matrix.
 inline Status check_points(const MatrixView& data, const char* what) {
@@ -459,6 +462,7 @@ inline Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options) {
                           std::to_string(options.k + 1) + " points, got " + std::to_string(n));
     if (n > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()) - 1024)
         return make_error("knn: too many points for 32-bit indices");
+    SEMVEC_TRY_STATUS(detail::check_distance_metric(options.metric, "knn"));
     SEMVEC_TRY_STATUS(detail::check_points(data, "knn"));
 
     const unsigned threads = resolve_threads(options.threads);

@@ -17,23 +17,18 @@
 #include <vector>
 
 #include "matrix.hpp"
+#include "metric.hpp"
 #include "result.hpp"
 #include "util/parallel.hpp"
 
 namespace semvec {
 
-/// How two vectors are compared by top_k().
-enum class Similarity {
-    cosine,  ///< dot product of the L2-normalized rows; a zero row scores 0 against everything
-    dot,     ///< raw dot product (for vectors already normalized, or models trained for it)
-};
-
 /// Options of top_k().
 struct TopKOptions {
     /// Hits per query (fewer when the corpus is smaller). Default 10.
     std::size_t k = 10;
-    /// Default cosine.
-    Similarity similarity = Similarity::cosine;
+    /// Score: cosine (dot product of the L2-normalized rows; a zero row scores 0) or dot. Default cosine.
+    Metric metric = Metric::cosine;
     /// Worker threads; 0 = all cores. Default 0. Results do not depend on it.
     unsigned threads = 0;
 };
@@ -75,7 +70,9 @@ inline Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, const 
     const std::size_t k = std::min(options.k, N);
     std::vector<std::vector<Hit>> out(Q);
     if (Q == 0 || k == 0) return out;
-    const bool cosine = options.similarity == Similarity::cosine;
+    if (options.metric == Metric::euclidean)
+        return make_error(ErrorCode::invalid_argument, "top_k ranks by cosine or dot, not euclidean");
+    const bool cosine = options.metric == Metric::cosine;
     const Matrix qn = cosine ? detail::unit_rows(queries) : Matrix();
     const Matrix cn = cosine ? detail::unit_rows(corpus) : Matrix();
     const Matrix& qm = cosine ? qn : queries;

@@ -17,6 +17,7 @@
 #include "model/pooling.hpp"
 #include "model/bert.hpp"
 #include "model/model.hpp"
+#include "metric.hpp"
 #include "search.hpp"
 #include "knn.hpp"
 #include "reduce/metrics.hpp"

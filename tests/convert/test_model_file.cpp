@@ -42,7 +42,7 @@ struct Synthetic {
         s.pooling = {{"mode", "mean"}, {"normalize", false}, {"source", "default"}};
         s.meta = {{"semvec.format", "1"}, {"semvec.architecture", "bert"}, {"semvec.dtype", "f32"}};
         semvec::ModelFileInfo info;
-        info.architecture = semvec::Architecture::Bert;
+        info.architecture = semvec::Architecture::bert;
         info.transformer.hidden_size = H;
         info.transformer.num_layers = layers;
         info.transformer.intermediate_size = I;
@@ -50,7 +50,7 @@ struct Synthetic {
         info.transformer.max_position_embeddings = P;
         info.transformer.type_vocab_size = 2;
         info.transformer.has_pooler = true;
-        for (const auto& e : semvec::expected_tensors(info)) s.shapes[e.name] = {semvec::Dtype::F32, e.shape};
+        for (const auto& e : semvec::expected_tensors(info)) s.shapes[e.name] = {semvec::Dtype::f32, e.shape};
         return s;
     }
 
@@ -62,7 +62,7 @@ struct Synthetic {
         s.tokenizer = {{"type", "words"}, {"do_lower_case", true}, {"max_length", 0}};
         s.pooling = {{"mode", "mean"}, {"normalize", false}};
         s.meta = {{"semvec.format", "1"}, {"semvec.architecture", "static"}, {"semvec.dtype", "f16"}};
-        s.shapes["embeddings.word"] = {semvec::Dtype::F16, {std::int64_t(V), std::int64_t(D)}};
+        s.shapes["embeddings.word"] = {semvec::Dtype::f16, {std::int64_t(V), std::int64_t(D)}};
         return s;
     }
 
@@ -107,17 +107,17 @@ const char* converted_dir() { return std::getenv("SEMVEC_CONVERTED_DIR"); }
 TEST_CASE("the synthetic BERT and GloVe models are accepted", "[model_file]") {
     auto b = Synthetic::bert().read();
     REQUIRE(b.ok());
-    CHECK(b->architecture == semvec::Architecture::Bert);
+    CHECK(b->architecture == semvec::Architecture::bert);
     CHECK(b->transformer.head_dim() == 4);
     CHECK(b->transformer.has_pooler);
     CHECK(b->vocab.size() == 10);
     CHECK(b->tokenizer.unk_token == "[UNK]");
-    CHECK(b->pooling.mode == semvec::PoolingMode::Mean);
+    CHECK(b->pooling.mode == semvec::PoolingMode::mean);
     auto g = Synthetic::glove().read();
     REQUIRE(g.ok());
-    CHECK(g->architecture == semvec::Architecture::Static);
+    CHECK(g->architecture == semvec::Architecture::static_vectors);
     CHECK(g->dim() == 4);
-    CHECK(g->weight_type == semvec::WeightType::F16);
+    CHECK(g->weight_type == semvec::WeightType::f16);
 }
 
 TEST_CASE("malformed metadata is rejected with an error naming the key", "[model_file]") {
@@ -185,8 +185,8 @@ TEST_CASE("tensors that do not match the config are rejected with an error namin
         {"a transposed matrix", [](Synthetic& s) { s.shapes["layers.0.ffn.up.weight"].second = {8, 12}; }, "tensor 'layers.0.ffn.up.weight': has shape [8, 12], expected [12, 8]"},
         {"qkv of one head only", [](Synthetic& s) { s.shapes["layers.0.attn.qkv.weight"].second = {8, 8}; }, "tensor 'layers.0.attn.qkv.weight': has shape [8, 8], expected [24, 8]"},
         {"embeddings of another vocab size", [](Synthetic& s) { s.shapes["embeddings.word"].second = {11, 8}; }, "tensor 'embeddings.word': has shape [11, 8], expected [10, 8]"},
-        {"an f16 matrix in an f32 file", [](Synthetic& s) { s.shapes["layers.1.attn.out.weight"].first = Dtype::F16; }, "tensor 'layers.1.attn.out.weight': has dtype F16; a f32 file stores it as F32"},
-        {"an integer matrix", [](Synthetic& s) { s.shapes["pooler.weight"].first = Dtype::I32; }, "tensor 'pooler.weight': has dtype I32"},
+        {"an f16 matrix in an f32 file", [](Synthetic& s) { s.shapes["layers.1.attn.out.weight"].first = Dtype::f16; }, "tensor 'layers.1.attn.out.weight': has dtype F16; a f32 file stores it as F32"},
+        {"an integer matrix", [](Synthetic& s) { s.shapes["pooler.weight"].first = Dtype::i32; }, "tensor 'pooler.weight': has dtype I32"},
         {"a pooler the config does not know", [](Synthetic& s) { s.config["has_pooler"] = false; }, "tensor 'pooler.weight': present but semvec.config says has_pooler false"},
         {"a missing pooler", [](Synthetic& s) { s.shapes.erase("pooler.bias"); }, "tensor 'pooler.bias': missing"},
         {"one layer fewer than the config", [](Synthetic& s) { s.config["num_layers"] = 3; }, "tensor 'layers.2.attn.qkv.weight': missing"},
@@ -204,20 +204,20 @@ TEST_CASE("reduced-precision files keep biases and norms in f32 and int8 needs i
     Synthetic s = Synthetic::bert();
     s.meta["semvec.dtype"] = "bf16";
     for (auto& [name, ds] : s.shapes)
-        if (ds.second.size() == 2) ds.first = Dtype::BF16;
+        if (ds.second.size() == 2) ds.first = Dtype::bf16;
     REQUIRE(s.read().ok());
-    s.shapes["embeddings.word"].first = Dtype::F32;  // embeddings may stay f32
+    s.shapes["embeddings.word"].first = Dtype::f32;  // embeddings may stay f32
     REQUIRE(s.read().ok());
-    s.shapes["layers.0.attn.qkv.bias"].first = Dtype::BF16;
+    s.shapes["layers.0.attn.qkv.bias"].first = Dtype::bf16;
     CHECK_THAT(error_of(s), Catch::Contains("tensor 'layers.0.attn.qkv.bias': has dtype BF16; a bf16 file stores it as F32"));
 
     Synthetic q = Synthetic::bert();
     q.meta["semvec.dtype"] = "int8";
     for (auto& [name, ds] : q.shapes)
-        if (ds.second.size() == 2 && name.rfind("embeddings.", 0) != 0) ds.first = Dtype::I8;
+        if (ds.second.size() == 2 && name.rfind("embeddings.", 0) != 0) ds.first = Dtype::i8;
     CHECK_THAT(error_of(q), Catch::Contains("_scale': missing (the int8 scales of"));
     for (auto& [name, ds] : std::map<std::string, std::pair<Dtype, std::vector<std::int64_t>>>(q.shapes))
-        if (ds.first == Dtype::I8) q.shapes[name + "_scale"] = {Dtype::F32, {ds.second[0]}};
+        if (ds.first == Dtype::i8) q.shapes[name + "_scale"] = {Dtype::f32, {ds.second[0]}};
     REQUIRE(q.read().ok());
     q.shapes["layers.1.ffn.up.weight_scale"].second = {8};
     CHECK_THAT(error_of(q), Catch::Contains("tensor 'layers.1.ffn.up.weight_scale': must be F32 [12], got F32 [8]"));
@@ -263,8 +263,8 @@ TEST_CASE("the bundled default model is a valid static model", "[model_file]") {
     REQUIRE(f.ok());
     auto info = semvec::read_model_info(*f);
     REQUIRE(info.ok());
-    CHECK(info->architecture == semvec::Architecture::Static);
-    CHECK(info->static_config.format == semvec::StaticFormat::Glove);
+    CHECK(info->architecture == semvec::Architecture::static_vectors);
+    CHECK(info->static_config.format == semvec::StaticFormat::glove);
     CHECK(info->dim() == 100);
     CHECK(info->vocab.size() == 20000);
     CHECK(info->vocab[0] == "the");
@@ -285,13 +285,13 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
         semvec::Architecture arch;
         std::size_t hidden, vocab;
     };
-    const Fixture fixtures[] = {{"bert-tiny", semvec::Architecture::Bert, 32, 232},
-                                {"distilbert-tiny", semvec::Architecture::DistilBert, 32, 232},
-                                {"bert-realvocab-small", semvec::Architecture::Bert, 64, 30522}};
+    const Fixture fixtures[] = {{"bert-tiny", semvec::Architecture::bert, 32, 232},
+                                {"distilbert-tiny", semvec::Architecture::distilbert, 32, 232},
+                                {"bert-realvocab-small", semvec::Architecture::bert, 64, 30522}};
     for (const auto& fx : fixtures) {
         auto src = semvec::SafetensorsFile::open(semvec_test::data_path(std::string("models/") + fx.name + "/model.safetensors"));
         REQUIRE(src.ok());
-        const std::string prefix = fx.arch == semvec::Architecture::Bert ? "embeddings.word_embeddings.weight" : "embeddings.word_embeddings.weight";
+        const std::string prefix = fx.arch == semvec::Architecture::bert ? "embeddings.word_embeddings.weight" : "embeddings.word_embeddings.weight";
         for (const char* dt : {"f32", "f16", "bf16", "int8"}) {
             const std::string path = std::string(dir) + "/" + fx.name + "-" + dt + ".safetensors";
             INFO(path);
@@ -315,11 +315,11 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
             for (std::size_t i = 0; i < sv->size(); ++i) {
                 const float x = (*sv)[i];
                 std::uint32_t want, got = 0;
-                if (t->dtype == semvec::Dtype::F32) {
+                if (t->dtype == semvec::Dtype::f32) {
                     want = semvec::float_bits(x);
                     std::memcpy(&got, t->data + 4 * i, 4);
                 } else {
-                    want = t->dtype == semvec::Dtype::F16 ? semvec::f32_to_f16(x) : semvec::f32_to_bf16(x);  // int8 files: f16
+                    want = t->dtype == semvec::Dtype::f16 ? semvec::f32_to_f16(x) : semvec::f32_to_bf16(x);  // int8 files: f16
                     std::uint16_t h;
                     std::memcpy(&h, t->data + 2 * i, 2);
                     got = h;
@@ -327,10 +327,10 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
                 mismatches += want != got;
             }
             CHECK(mismatches == 0);
-            if (info->weight_type == semvec::WeightType::Int8) {
+            if (info->weight_type == semvec::WeightType::int8) {
                 const auto* q = f->find("layers.0.attn.qkv.weight");
                 REQUIRE(q);
-                CHECK(q->dtype == semvec::Dtype::I8);
+                CHECK(q->dtype == semvec::Dtype::i8);
                 CHECK(f->find("layers.0.attn.qkv.weight_scale") != nullptr);
             }
         }

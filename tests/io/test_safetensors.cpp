@@ -52,14 +52,14 @@ TEST_CASE("every dtype survives a write-read round trip bit for bit", "[safetens
     std::vector<std::uint8_t> u8 = {0, 255, 17};
     std::vector<std::uint8_t> b = {0, 1, 1, 0};
     std::vector<TensorData> ts = {
-        {"f64", Dtype::F64, {3}, f64.data(), 24},       {"f32", Dtype::F32, {2, 3}, f32.data(), 24},
-        {"f16", Dtype::F16, {3}, f16.data(), 6},        {"bf16", Dtype::BF16, {1, 2}, bf16.data(), 4},
-        {"i64", Dtype::I64, {2}, i64.data(), 16},       {"i32", Dtype::I32, {2, 2}, i32.data(), 16},
-        {"i16", Dtype::I16, {2}, i16.data(), 4},        {"i8", Dtype::I8, {3}, i8.data(), 3},
-        {"u64", Dtype::U64, {1}, u64.data(), 8},        {"u32", Dtype::U32, {2}, u32.data(), 8},
-        {"u16", Dtype::U16, {1}, u16.data(), 2},        {"u8", Dtype::U8, {3}, u8.data(), 3},
-        {"bool", Dtype::BOOL, {2, 2}, b.data(), 4},     {"empty", Dtype::F32, {0, 4}, nullptr, 0},
-        {"scalar", Dtype::F32, {}, f32.data(), 4}};
+        {"f64", Dtype::f64, {3}, f64.data(), 24},       {"f32", Dtype::f32, {2, 3}, f32.data(), 24},
+        {"f16", Dtype::f16, {3}, f16.data(), 6},        {"bf16", Dtype::bf16, {1, 2}, bf16.data(), 4},
+        {"i64", Dtype::i64, {2}, i64.data(), 16},       {"i32", Dtype::i32, {2, 2}, i32.data(), 16},
+        {"i16", Dtype::i16, {2}, i16.data(), 4},        {"i8", Dtype::i8, {3}, i8.data(), 3},
+        {"u64", Dtype::u64, {1}, u64.data(), 8},        {"u32", Dtype::u32, {2}, u32.data(), 8},
+        {"u16", Dtype::u16, {1}, u16.data(), 2},        {"u8", Dtype::u8, {3}, u8.data(), 3},
+        {"bool", Dtype::boolean, {2, 2}, b.data(), 4},     {"empty", Dtype::f32, {0, 4}, nullptr, 0},
+        {"scalar", Dtype::f32, {}, f32.data(), 4}};
     std::map<std::string, std::string> meta = {{"semvec.format", "1"}, {"note", "ünïcode ✓"}};
     const std::string path = semvec_test::temp_path("roundtrip.safetensors");
     REQUIRE(save_safetensors(path, ts, meta).ok());
@@ -95,7 +95,7 @@ TEST_CASE("a file written by Hugging Face's writer reads back with its tensors",
     }
     const TensorView* w = f->find("embeddings.word_embeddings.weight");
     REQUIRE(w != nullptr);
-    CHECK(w->dtype == Dtype::F32);
+    CHECK(w->dtype == Dtype::f32);
     CHECK(w->shape == std::vector<std::int64_t>{232, 32});
 }
 
@@ -231,7 +231,7 @@ TEST_CASE("misaligned data gives no typed pointer but widens by copy", "[safeten
 
 TEST_CASE("the writer refuses inconsistent tensors", "[safetensors]") {
     std::vector<float> v = {1, 2, 3};
-    CHECK_FALSE(serialize_safetensors({{"a", Dtype::F32, {2}, v.data(), 12}}).ok());
+    CHECK_FALSE(serialize_safetensors({{"a", Dtype::f32, {2}, v.data(), 12}}).ok());
     CHECK_FALSE(serialize_safetensors({tensor_f32("a", v, {3}), tensor_f32("a", v, {3})}).ok());
     CHECK_FALSE(serialize_safetensors({tensor_f32("__metadata__", v, {3})}).ok());
     CHECK(serialize_safetensors({tensor_f32("a", v, {3})}).ok());

@@ -122,7 +122,7 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
             REQUIRE(trim.ok());
             for (std::size_t i = 0; i < n; ++i) lhs_trim.add(trim->row(static_cast<Eigen::Index>(i)).data(), ref + i * H, H);
             std::vector<float> v(H);
-            for (auto mode : {semvec::PoolingMode::Cls, semvec::PoolingMode::Mean, semvec::PoolingMode::Max})
+            for (auto mode : {semvec::PoolingMode::cls, semvec::PoolingMode::mean, semvec::PoolingMode::max})
                 for (bool norm : {false, true}) {
                     semvec::pool_tokens(trim->data(), n, H, nullptr, mode, v.data());
                     if (norm) semvec::l2_normalize(v.data(), H);
@@ -155,7 +155,7 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
         }
         // 4. encode() end to end: texts -> pooled rows, every mode.
         if (!texts.empty() && texts.size() == B) {
-            for (auto mode : {semvec::PoolingMode::Cls, semvec::PoolingMode::Mean, semvec::PoolingMode::Max})
+            for (auto mode : {semvec::PoolingMode::cls, semvec::PoolingMode::mean, semvec::PoolingMode::max})
                 for (bool norm : {false, true}) {
                     semvec::EncodeOptions o;
                     o.pooling = mode;
@@ -225,7 +225,7 @@ TEST_CASE("f16 and bf16 files are widened at load and stay close to the f32 gold
         REQUIRE(model.ok());
         Golden g = load_golden(fixture, "single_001");
         semvec::EncodeOptions o;
-        o.pooling = semvec::PoolingMode::Mean;
+        o.pooling = semvec::PoolingMode::mean;
         o.normalize = false;
         auto e = model->encode({g.json["texts"][0].get<std::string>()}, o);
         REQUIRE(e.ok());
@@ -353,7 +353,7 @@ TEST_CASE("the bundled static GloVe model encodes through the same API", "[model
     CHECK(e->cols() == 100);
     CHECK(e->unknown == 2);
     CHECK(std::abs(e->row(0).norm() - 1.0f) < 1e-5f);
-    o.pooling = semvec::PoolingMode::Cls;
+    o.pooling = semvec::PoolingMode::cls;
     CHECK_FALSE(model->encode({"x"}, o).ok());
     CHECK_FALSE(model->forward({1, 2}).ok());
 }
@@ -381,7 +381,7 @@ TEST_CASE("encode_pairs matches Hugging Face on the pair goldens", "[model][pair
             CHECK_FALSE(tt.truncated);
         }
         Diff d;
-        for (auto mode : {semvec::PoolingMode::Cls, semvec::PoolingMode::Mean, semvec::PoolingMode::Max})
+        for (auto mode : {semvec::PoolingMode::cls, semvec::PoolingMode::mean, semvec::PoolingMode::max})
             for (bool norm : {false, true}) {
                 semvec::EncodeOptions o;
                 o.pooling = mode;
@@ -416,7 +416,7 @@ TEST_CASE("encode_pairs truncates longest_first as the Tokenizer does and runs t
         CHECK(tt.ids.size() == ml);
         semvec::EncodeOptions o;
         o.max_length = ml;
-        o.pooling = semvec::PoolingMode::Mean;
+        o.pooling = semvec::PoolingMode::mean;
         o.normalize = false;
         auto e = model->encode_pairs({{a, b}, {"x", "y"}}, o);
         REQUIRE(e.ok());
@@ -424,7 +424,7 @@ TEST_CASE("encode_pairs truncates longest_first as the Tokenizer does and runs t
         auto h = model->forward(tt.ids, {}, tt.type_ids);
         REQUIRE(h.ok());
         std::vector<float> v(model->dim());
-        semvec::pool_tokens(h->data(), tt.ids.size(), model->dim(), nullptr, semvec::PoolingMode::Mean, v.data());
+        semvec::pool_tokens(h->data(), tt.ids.size(), model->dim(), nullptr, semvec::PoolingMode::mean, v.data());
         CHECK(std::memcmp(v.data(), e->row(0).data(), sizeof(float) * v.size()) == 0);
     }
     semvec::EncodeOptions c;
@@ -485,7 +485,7 @@ TEST_CASE("chunk mode: short texts unchanged, long texts are the mean of their w
     std::string longtext;
     for (int i = 0; i < 6; ++i) longtext += texts[static_cast<std::size_t>(i)] + " ";
     for (std::size_t ml : {16u, 40u})
-        for (auto mode : {semvec::PoolingMode::Mean, semvec::PoolingMode::Cls})
+        for (auto mode : {semvec::PoolingMode::mean, semvec::PoolingMode::cls})
             for (bool norm : {false, true}) {
                 INFO(ml << " " << semvec::pooling_name(mode) << " " << norm);
                 semvec::EncodeOptions c;
@@ -515,7 +515,7 @@ TEST_CASE("chunk mode: short texts unchanged, long texts are the mean of their w
     c.max_length = 20;
     c.chunk_overlap = 0;
     c.normalize = false;
-    c.pooling = semvec::PoolingMode::Mean;
+    c.pooling = semvec::PoolingMode::mean;
     c.threads = 1;
     std::vector<std::string> many(texts);
     many.push_back(longtext);
@@ -523,7 +523,7 @@ TEST_CASE("chunk mode: short texts unchanged, long texts are the mean of their w
     auto ref = model->encode(many, c);
     REQUIRE(ref.ok());
     std::size_t windows = 0;
-    const auto want = chunk_by_hand(*model, longtext, 20, 0, semvec::PoolingMode::Mean, false, windows);
+    const auto want = chunk_by_hand(*model, longtext, 20, 0, semvec::PoolingMode::mean, false, windows);
     CHECK(std::memcmp(want.data(), ref->row(static_cast<Eigen::Index>(many.size() - 1)).data(), sizeof(float) * want.size()) == 0);
     for (std::size_t block : {1u, 4u})
         for (unsigned th : {1u, 3u}) {

@@ -43,10 +43,10 @@ std::vector<std::size_t> brute(const semvec::Matrix& q, Eigen::Index qi, const s
 TEST_CASE("top_k finds the same hits as a float64 brute force", "[search]") {
     const auto corpus = random_matrix(5000, 24, 1);  // more than one corpus block
     const auto queries = random_matrix(150, 24, 2);  // more than one query block
-    for (auto sim : {semvec::Similarity::cosine, semvec::Similarity::dot}) {
+    for (auto sim : {semvec::Metric::cosine, semvec::Metric::dot}) {
         semvec::TopKOptions o;
         o.k = 7;
-        o.similarity = sim;
+        o.metric = sim;
         auto hits = semvec::top_k(queries, corpus, o);
         REQUIRE(hits.ok());
         REQUIRE(hits->size() == 150);
@@ -57,7 +57,7 @@ TEST_CASE("top_k finds the same hits as a float64 brute force", "[search]") {
             for (std::size_t r = 1; r < h.size(); ++r) CHECK(h[r - 1].score >= h[r].score);
             std::vector<std::size_t> got;
             for (const auto& x : h) got.push_back(x.index);
-            same += got == brute(queries, qi, corpus, 7, sim == semvec::Similarity::cosine) ? 1 : 0;
+            same += got == brute(queries, qi, corpus, 7, sim == semvec::Metric::cosine) ? 1 : 0;
         }
         CHECK(same >= 148);  // float32 scores may swap a near-tie in a rare list
     }
@@ -76,7 +76,7 @@ TEST_CASE("top_k is deterministic: ties by index, same hits for any thread count
     for (const auto& x : (*h)[0]) idx.push_back(x.index);
     CHECK(idx == std::vector<std::size_t>{0, 2, 3, 5, 1});  // four cosines of 1 in index order; the zero row scores 0 too
     CHECK((*h)[0][0].score == Approx(1.0f));
-    o.similarity = semvec::Similarity::dot;
+    o.metric = semvec::Metric::dot;
     auto d = semvec::top_k(q, corpus, o);
     REQUIRE(d.ok());
     CHECK((*d)[0][0].index == 3);

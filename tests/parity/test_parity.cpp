@@ -196,12 +196,12 @@ void check_precision(const std::string& label, const std::string& fixture_dir, c
                 mn, median(r.cos), r.cos.size());
     std::fflush(stdout);
     if (dtype == "f32") {
-        CHECK(e.enc->precision() == semvec::EncoderPrecision::F32);
+        CHECK(e.enc->precision() == semvec::EncoderPrecision::f32);
         CHECK(r.lhs_abs <= 1e-4);
         CHECK(r.pooled_abs <= 1e-4);
         CHECK(mn >= 0.99999);
     } else if (dtype == "int8") {
-        CHECK(e.enc->precision() == semvec::EncoderPrecision::Int8);
+        CHECK(e.enc->precision() == semvec::EncoderPrecision::int8);
         CHECK(mn >= 0.995);
     } else {
         CHECK(mn >= 0.999);

@@ -116,3 +116,23 @@ TEST_CASE("duplicate points get distance zero and no NaN", "[knn]") {
         CHECK(g->distances[3 * 5] == 0.0f);
     }
 }
+
+TEST_CASE("metric names round-trip and dot is refused as a distance", "[knn]") {
+    for (semvec::Metric m : {semvec::Metric::euclidean, semvec::Metric::cosine, semvec::Metric::dot}) {
+        auto parsed = semvec::parse_metric(semvec::to_string(m));
+        REQUIRE(parsed.ok());
+        CHECK(*parsed == m);
+    }
+    auto bad = semvec::parse_metric("manhattan");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == semvec::ErrorCode::invalid_argument);
+    CHECK(bad.error().message.find("manhattan") != std::string::npos);
+
+    semvec::KnnOptions o;
+    o.k = 2;
+    o.metric = semvec::Metric::dot;
+    auto g = semvec::knn(semvec::Matrix::Random(10, 3), o);
+    REQUIRE_FALSE(g.ok());
+    CHECK(g.error().code == semvec::ErrorCode::invalid_argument);
+    CHECK(g.error().message.find("dot") != std::string::npos);
+}

@@ -145,7 +145,7 @@ TEST_CASE("hostile model files give a clear error through load_model", "[robust]
          }, "holds 11 entries but semvec.config says vocab_size 12"},
         {"norm weights stored as BOOL", [&] {
              auto m = bert();
-             m.tensors["embeddings.norm.weight"] = {semvec::Dtype::BOOL, {8}, std::vector<unsigned char>(8, 1)};
+             m.tensors["embeddings.norm.weight"] = {semvec::Dtype::boolean, {8}, std::vector<unsigned char>(8, 1)};
              return m.write(tmp("bool"));
          }, "tensor 'embeddings.norm.weight': has dtype BOOL"},
         {"a static model stored as int8", [&] {

@@ -19,7 +19,7 @@
 namespace semvec_test {
 
 struct TinyTensor {
-    semvec::Dtype dtype = semvec::Dtype::F32;
+    semvec::Dtype dtype = semvec::Dtype::f32;
     std::vector<std::int64_t> shape;
     std::vector<unsigned char> bytes;
 };
@@ -45,7 +45,7 @@ struct TinyModel {
         m.pooling = {{"mode", "mean"}, {"normalize", true}, {"source", "test"}};
         m.meta = {{"semvec.format", "1"}, {"semvec.architecture", distil ? "distilbert" : "bert"}, {"semvec.dtype", "f32"}};
         semvec::ModelFileInfo info;
-        info.architecture = distil ? semvec::Architecture::DistilBert : semvec::Architecture::Bert;
+        info.architecture = distil ? semvec::Architecture::distilbert : semvec::Architecture::bert;
         info.transformer.hidden_size = H;
         info.transformer.num_layers = layers;
         info.transformer.num_heads = heads;
@@ -90,12 +90,12 @@ struct TinyModel {
         set_f32(name, std::move(shape), v);
     }
     void set_f32(const std::string& name, std::vector<std::int64_t> shape, const std::vector<float>& v) {
-        TinyTensor t{semvec::Dtype::F32, std::move(shape), std::vector<unsigned char>(v.size() * 4)};
+        TinyTensor t{semvec::Dtype::f32, std::move(shape), std::vector<unsigned char>(v.size() * 4)};
         if (!v.empty()) std::memcpy(t.bytes.data(), v.data(), t.bytes.size());
         tensors[name] = std::move(t);
     }
     void set_f16(const std::string& name, std::vector<std::int64_t> shape, const std::vector<float>& v) {
-        TinyTensor t{semvec::Dtype::F16, std::move(shape), std::vector<unsigned char>(v.size() * 2)};
+        TinyTensor t{semvec::Dtype::f16, std::move(shape), std::vector<unsigned char>(v.size() * 2)};
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::uint16_t h = semvec::f32_to_f16(v[i]);
             std::memcpy(t.bytes.data() + 2 * i, &h, 2);

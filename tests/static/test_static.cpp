@@ -171,7 +171,7 @@ TEST_CASE("WordPiece static models (Model2Vec) split words into known pieces", "
 
 TEST_CASE("load refuses a transformer file", "[static]") {
     semvec::ModelFileInfo info;
-    info.architecture = semvec::Architecture::Bert;
+    info.architecture = semvec::Architecture::bert;
     auto r = semvec::StaticVectors::load(glove().file, info);
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.error().what(), Catch::Contains("not static"));

@@ -90,10 +90,10 @@ double flops_per_text(const semvec::TransformerConfig& c, double T) {
 
 const char* dtype_label(semvec::WeightType w) {
     switch (w) {
-        case semvec::WeightType::F32: return "fp32";
-        case semvec::WeightType::F16: return "f16";
-        case semvec::WeightType::BF16: return "bf16";
-        case semvec::WeightType::Int8: return "int8";
+        case semvec::WeightType::f32: return "fp32";
+        case semvec::WeightType::f16: return "f16";
+        case semvec::WeightType::bf16: return "bf16";
+        case semvec::WeightType::int8: return "int8";
     }
     return "?";
 }
@@ -145,7 +145,7 @@ struct IntraRunner {
         const auto* enc = model.encoder();
         for (const auto& t : tok) {
             enc->forward(t.ids.data(), nullptr, t.type_ids.data(), t.ids.size(), ws);
-            semvec::pool_tokens(ws.x.data(), t.ids.size(), out.size(), nullptr, semvec::PoolingMode::Mean, out.data());
+            semvec::pool_tokens(ws.x.data(), t.ids.size(), out.size(), nullptr, semvec::PoolingMode::mean, out.data());
         }
     }
 };

@@ -57,9 +57,9 @@ int cmd_embed(int argc, char** argv) {
     semvec::EncodeOptions o;
     if (args.has("--pooling")) {
         const std::string p = args.get("--pooling");
-        if (p == "cls") o.pooling = semvec::PoolingMode::Cls;
-        else if (p == "mean") o.pooling = semvec::PoolingMode::Mean;
-        else if (p == "max") o.pooling = semvec::PoolingMode::Max;
+        if (p == "cls") o.pooling = semvec::PoolingMode::cls;
+        else if (p == "mean") o.pooling = semvec::PoolingMode::mean;
+        else if (p == "max") o.pooling = semvec::PoolingMode::max;
         else {
             args.usage_error("--pooling must be cls, mean or max, got '" + p + "'", rc);
             return rc;

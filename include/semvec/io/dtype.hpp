@@ -10,24 +10,24 @@
 namespace semvec {
 
 /// Element types of the safetensors spec that semvec reads and writes.
-enum class Dtype : std::uint8_t { F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL };
+enum class Dtype : std::uint8_t { f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, boolean };
 
 /// The spec's name of a dtype ("F32", "BF16", …).
 inline const char* dtype_name(Dtype d) {
     switch (d) {
-        case Dtype::F64: return "F64";
-        case Dtype::F32: return "F32";
-        case Dtype::F16: return "F16";
-        case Dtype::BF16: return "BF16";
-        case Dtype::I64: return "I64";
-        case Dtype::I32: return "I32";
-        case Dtype::I16: return "I16";
-        case Dtype::I8: return "I8";
-        case Dtype::U64: return "U64";
-        case Dtype::U32: return "U32";
-        case Dtype::U16: return "U16";
-        case Dtype::U8: return "U8";
-        case Dtype::BOOL: return "BOOL";
+        case Dtype::f64: return "F64";
+        case Dtype::f32: return "F32";
+        case Dtype::f16: return "F16";
+        case Dtype::bf16: return "BF16";
+        case Dtype::i64: return "I64";
+        case Dtype::i32: return "I32";
+        case Dtype::i16: return "I16";
+        case Dtype::i8: return "I8";
+        case Dtype::u64: return "U64";
+        case Dtype::u32: return "U32";
+        case Dtype::u16: return "U16";
+        case Dtype::u8: return "U8";
+        case Dtype::boolean: return "BOOL";
     }
     return "?";
 }
@@ -35,10 +35,10 @@ inline const char* dtype_name(Dtype d) {
 /// Bytes per element.
 inline std::size_t dtype_size(Dtype d) {
     switch (d) {
-        case Dtype::F64: case Dtype::I64: case Dtype::U64: return 8;
-        case Dtype::F32: case Dtype::I32: case Dtype::U32: return 4;
-        case Dtype::F16: case Dtype::BF16: case Dtype::I16: case Dtype::U16: return 2;
-        case Dtype::I8: case Dtype::U8: case Dtype::BOOL: return 1;
+        case Dtype::f64: case Dtype::i64: case Dtype::u64: return 8;
+        case Dtype::f32: case Dtype::i32: case Dtype::u32: return 4;
+        case Dtype::f16: case Dtype::bf16: case Dtype::i16: case Dtype::u16: return 2;
+        case Dtype::i8: case Dtype::u8: case Dtype::boolean: return 1;
     }
     return 1;
 }
@@ -46,9 +46,9 @@ inline std::size_t dtype_size(Dtype d) {
 /// Parses a dtype name; nullopt for names semvec does not know.
 inline std::optional<Dtype> parse_dtype(std::string_view s) {
     static const std::pair<const char*, Dtype> table[] = {
-        {"F64", Dtype::F64}, {"F32", Dtype::F32}, {"F16", Dtype::F16}, {"BF16", Dtype::BF16}, {"I64", Dtype::I64},
-        {"I32", Dtype::I32}, {"I16", Dtype::I16}, {"I8", Dtype::I8},   {"U64", Dtype::U64},   {"U32", Dtype::U32},
-        {"U16", Dtype::U16}, {"U8", Dtype::U8},   {"BOOL", Dtype::BOOL}};
+        {"F64", Dtype::f64}, {"F32", Dtype::f32}, {"F16", Dtype::f16}, {"BF16", Dtype::bf16}, {"I64", Dtype::i64},
+        {"I32", Dtype::i32}, {"I16", Dtype::i16}, {"I8", Dtype::i8},   {"U64", Dtype::u64},   {"U32", Dtype::u32},
+        {"U16", Dtype::u16}, {"U8", Dtype::u8},   {"BOOL", Dtype::boolean}};
     for (const auto& [name, d] : table)
         if (s == name) return d;
     return std::nullopt;

@@ -25,7 +25,7 @@ namespace semvec {
 
 /// A whole .npy array in memory, data in C order and native (little-endian) byte order after reading.
 struct NpyArray {
-    Dtype dtype = Dtype::F32;
+    Dtype dtype = Dtype::f32;
     std::vector<std::int64_t> shape;
     std::vector<unsigned char> data;
 
@@ -42,9 +42,9 @@ inline bool npy_descr_to_dtype(std::string_view d, Dtype& out, bool& swap) {
     const std::string_view code = d.substr(1);
     const bool little_host = [] { const std::uint16_t x = 1; unsigned char c; std::memcpy(&c, &x, 1); return c == 1; }();
     static const std::pair<const char*, Dtype> table[] = {
-        {"f8", Dtype::F64}, {"f4", Dtype::F32}, {"f2", Dtype::F16}, {"i8", Dtype::I64}, {"i4", Dtype::I32},
-        {"i2", Dtype::I16}, {"i1", Dtype::I8},  {"u8", Dtype::U64}, {"u4", Dtype::U32}, {"u2", Dtype::U16},
-        {"u1", Dtype::U8},  {"b1", Dtype::BOOL}};
+        {"f8", Dtype::f64}, {"f4", Dtype::f32}, {"f2", Dtype::f16}, {"i8", Dtype::i64}, {"i4", Dtype::i32},
+        {"i2", Dtype::i16}, {"i1", Dtype::i8},  {"u8", Dtype::u64}, {"u4", Dtype::u32}, {"u2", Dtype::u16},
+        {"u1", Dtype::u8},  {"b1", Dtype::boolean}};
     bool found = false;
     for (const auto& [c, dt] : table)
         if (code == c) { out = dt; found = true; }
@@ -115,18 +115,18 @@ struct NpyHeaderParser {
 inline double NpyArray::at(std::size_t i) const {
     const unsigned char* p = data.data() + i * dtype_size(dtype);
     switch (dtype) {
-        case Dtype::F64: { double v; std::memcpy(&v, p, 8); return v; }
-        case Dtype::F32: { float v; std::memcpy(&v, p, 4); return v; }
-        case Dtype::F16: { std::uint16_t v; std::memcpy(&v, p, 2); return f16_to_f32(v); }
-        case Dtype::BF16: { std::uint16_t v; std::memcpy(&v, p, 2); return bf16_to_f32(v); }
-        case Dtype::I64: { std::int64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
-        case Dtype::I32: { std::int32_t v; std::memcpy(&v, p, 4); return v; }
-        case Dtype::I16: { std::int16_t v; std::memcpy(&v, p, 2); return v; }
-        case Dtype::I8: { std::int8_t v; std::memcpy(&v, p, 1); return v; }
-        case Dtype::U64: { std::uint64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
-        case Dtype::U32: { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
-        case Dtype::U16: { std::uint16_t v; std::memcpy(&v, p, 2); return v; }
-        case Dtype::U8: case Dtype::BOOL: return p[0];
+        case Dtype::f64: { double v; std::memcpy(&v, p, 8); return v; }
+        case Dtype::f32: { float v; std::memcpy(&v, p, 4); return v; }
+        case Dtype::f16: { std::uint16_t v; std::memcpy(&v, p, 2); return f16_to_f32(v); }
+        case Dtype::bf16: { std::uint16_t v; std::memcpy(&v, p, 2); return bf16_to_f32(v); }
+        case Dtype::i64: { std::int64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
+        case Dtype::i32: { std::int32_t v; std::memcpy(&v, p, 4); return v; }
+        case Dtype::i16: { std::int16_t v; std::memcpy(&v, p, 2); return v; }
+        case Dtype::i8: { std::int8_t v; std::memcpy(&v, p, 1); return v; }
+        case Dtype::u64: { std::uint64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
+        case Dtype::u32: { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
+        case Dtype::u16: { std::uint16_t v; std::memcpy(&v, p, 2); return v; }
+        case Dtype::u8: case Dtype::boolean: return p[0];
     }
     return 0;
 }
@@ -234,13 +234,13 @@ inline Result<NpyArray> read_npy_array(const std::string& path) {
 inline Result<Matrix> npy_to_matrix(const NpyArray& a, const std::string& name = "<buffer>") {
     if (a.shape.empty() || a.shape.size() > 2)
         return make_error("expected a 1-D or 2-D array, got " + std::to_string(a.shape.size()) + " dimensions", name);
-    if (a.dtype == Dtype::BOOL) return make_error("expected a numeric array, got bool", name);
+    if (a.dtype == Dtype::boolean) return make_error("expected a numeric array, got bool", name);
     const auto rows = static_cast<Eigen::Index>(a.shape[0]);
     const auto cols = static_cast<Eigen::Index>(a.shape.size() == 2 ? a.shape[1] : 1);
     Matrix m(rows, cols);
     float* out = m.data();
     const std::size_t n = a.numel();
-    if (a.dtype == Dtype::F32) {
+    if (a.dtype == Dtype::f32) {
         if (n) std::memcpy(out, a.data.data(), n * 4);
     } else {
         for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(a.at(i));
@@ -260,7 +260,7 @@ inline Result<std::vector<std::int64_t>> read_npy_ints(const std::string& path) 
     auto a = read_npy_array(path);
     if (!a) return a.error();
     if (a->shape.size() != 1) return make_error("expected a 1-D array", path);
-    if (a->dtype == Dtype::F32 || a->dtype == Dtype::F64 || a->dtype == Dtype::F16 || a->dtype == Dtype::BF16)
+    if (a->dtype == Dtype::f32 || a->dtype == Dtype::f64 || a->dtype == Dtype::f16 || a->dtype == Dtype::bf16)
         return make_error(std::string("expected integers, got ") + dtype_name(a->dtype), path);
     std::vector<std::int64_t> out(a->numel());
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::int64_t>(a->at(i));

@@ -43,7 +43,7 @@ namespace semvec {
 /// A tensor inside a file: its description and a pointer to its bytes (valid while the file lives).
 struct TensorView {
     std::string name;
-    Dtype dtype = Dtype::F32;
+    Dtype dtype = Dtype::f32;
     std::vector<std::int64_t> shape;
     const unsigned char* data = nullptr;
     std::size_t nbytes = 0;
@@ -72,22 +72,22 @@ struct TensorView {
         std::vector<float> out(numel());
         const unsigned char* p = data;
         switch (dtype) {
-            case Dtype::F32:
+            case Dtype::f32:
                 if (!out.empty()) std::memcpy(out.data(), p, nbytes);
                 break;
-            case Dtype::F64:
+            case Dtype::f64:
                 for (std::size_t i = 0; i < out.size(); ++i) {
                     double v;
                     std::memcpy(&v, p + 8 * i, 8);
                     out[i] = static_cast<float>(v);
                 }
                 break;
-            case Dtype::F16:
-            case Dtype::BF16:
+            case Dtype::f16:
+            case Dtype::bf16:
                 for (std::size_t i = 0; i < out.size(); ++i) {
                     std::uint16_t h;
                     std::memcpy(&h, p + 2 * i, 2);
-                    out[i] = dtype == Dtype::F16 ? f16_to_f32(h) : bf16_to_f32(h);
+                    out[i] = dtype == Dtype::f16 ? f16_to_f32(h) : bf16_to_f32(h);
                 }
                 break;
             default:
@@ -414,7 +414,7 @@ private:
 /// One tensor to write: the bytes are read from `data` (native little-endian layout, C order).
 struct TensorData {
     std::string name;
-    Dtype dtype = Dtype::F32;
+    Dtype dtype = Dtype::f32;
     std::vector<std::int64_t> shape;
     const void* data = nullptr;
     std::size_t nbytes = 0;
@@ -422,7 +422,7 @@ struct TensorData {
 
 /// A TensorData over a float vector (convenience for tests and users saving vectors).
 inline TensorData tensor_f32(std::string name, const std::vector<float>& values, std::vector<std::int64_t> shape) {
-    return TensorData{std::move(name), Dtype::F32, std::move(shape), values.data(), values.size() * sizeof(float)};
+    return TensorData{std::move(name), Dtype::f32, std::move(shape), values.data(), values.size() * sizeof(float)};
 }
 
 /// Serializes tensors and metadata to safetensors bytes. Tensors are ordered by element size (largest first)

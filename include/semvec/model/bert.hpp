@@ -74,17 +74,17 @@ inline void release_pages(const void* p, std::size_t bytes) {
 
 /// One projection y = act(x·Wᵀ + b), W [n, k] in whichever form the file's tensor takes.
 struct LinearWeights {
-    enum class Kind { F32Rows, F32Packed, F16Packed, BF16Packed, BF16Dot, Int8 };
-    Kind kind = Kind::F32Packed;
+    enum class Kind { f32_rows, f32_packed, f16_packed, bf16_packed, bf16_dot, int8 };
+    Kind kind = Kind::f32_packed;
     std::size_t n = 0, k = 0;
     const float* bias = nullptr;
-    const float* rows = nullptr;         // F32Rows: the [n, k] matrix in the mapped file
-    std::vector<float> pf;               // F32Packed
-    std::vector<simd::f16_t> ph;         // F16Packed
-    std::vector<simd::bf16_t> pb;        // BF16Packed, BF16Dot
-    std::vector<std::int8_t> pq;         // Int8
-    std::vector<std::int32_t> col_sums;  // Int8
-    const float* w_scales = nullptr;     // Int8: per output row
+    const float* rows = nullptr;         // f32_rows: the [n, k] matrix in the mapped file
+    std::vector<float> pf;               // f32_packed
+    std::vector<simd::f16_t> ph;         // f16_packed
+    std::vector<simd::bf16_t> pb;        // bf16_packed, bf16_dot
+    std::vector<std::int8_t> pq;         // int8
+    std::vector<std::int32_t> col_sums;  // int8
+    const float* w_scales = nullptr;     // int8: per output row
 
     std::size_t bytes() const {
         return pf.size() * 4 + ph.size() * 2 + pb.size() * 2 + pq.size() + col_sums.size() * 4;
@@ -92,18 +92,18 @@ struct LinearWeights {
 
     /// Columns per panel: column ranges handed to run() start at multiples of this.
     std::size_t panel() const {
-        return kind == Kind::BF16Dot || kind == Kind::Int8 ? std::size_t{32} : nn::gemm_panel_width();
+        return kind == Kind::bf16_dot || kind == Kind::int8 ? std::size_t{32} : nn::gemm_panel_width();
     }
 
     /// Converts the activations a[m, k] for run() (bf16 rounding or int8 quantization; no-op otherwise).
     void prepare(std::size_t m, const float* a, std::size_t lda, LinearScratch& s) const {
-        if (kind == Kind::BF16Dot) {
+        if (kind == Kind::bf16_dot) {
 #if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
             const std::size_t kp = nn::bf16_dot_padded_k(k);
             if (s.ab.size() < m * kp) s.ab.resize(m * kp);
             nn::to_bf16_rows(a, m, k, lda, s.ab.data(), kp);
 #endif
-        } else if (kind == Kind::Int8) {
+        } else if (kind == Kind::int8) {
             const std::size_t kp = quant::int8_padded_k(k);
             if (s.qa.size() < m * kp) s.qa.resize(m * kp);
             if (s.sa.size() < m) s.sa.resize(m);
@@ -119,18 +119,18 @@ struct LinearWeights {
         const std::size_t nn_ = n1 - n0;
         const float* b = bias ? bias + n0 : nullptr;
         switch (kind) {
-            case Kind::F32Rows: nn::gemm_nt<float>(m, nn_, k, a, lda, rows + n0 * k, k, b, c + n0, ldc, act); return;
-            case Kind::F32Packed: nn::gemm_packed<float>(m, nn_, k, a, lda, pf.data() + n0 * k, b, c + n0, ldc, act); return;
-            case Kind::F16Packed: nn::gemm_packed<simd::f16_t>(m, nn_, k, a, lda, ph.data() + n0 * k, b, c + n0, ldc, act); return;
-            case Kind::BF16Packed: nn::gemm_packed<simd::bf16_t>(m, nn_, k, a, lda, pb.data() + n0 * k, b, c + n0, ldc, act); return;
-            case Kind::BF16Dot: {
+            case Kind::f32_rows: nn::gemm_nt<float>(m, nn_, k, a, lda, rows + n0 * k, k, b, c + n0, ldc, act); return;
+            case Kind::f32_packed: nn::gemm_packed<float>(m, nn_, k, a, lda, pf.data() + n0 * k, b, c + n0, ldc, act); return;
+            case Kind::f16_packed: nn::gemm_packed<simd::f16_t>(m, nn_, k, a, lda, ph.data() + n0 * k, b, c + n0, ldc, act); return;
+            case Kind::bf16_packed: nn::gemm_packed<simd::bf16_t>(m, nn_, k, a, lda, pb.data() + n0 * k, b, c + n0, ldc, act); return;
+            case Kind::bf16_dot: {
 #if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
                 const std::size_t kp = nn::bf16_dot_padded_k(k);
                 nn::gemm_bf16_dot(m, nn_, k, s.ab.data(), kp, pb.data() + n0 * kp, b, c + n0, ldc, act);
 #endif
                 return;
             }
-            case Kind::Int8: {
+            case Kind::int8: {
                 const std::size_t kp = quant::int8_padded_k(k);
                 quant::gemm_int8(m, nn_, k, s.qa.data(), kp, s.sa.data(), pq.data() + n0 * kp, col_sums.data() + n0,
                                  w_scales + n0, b, c + n0, ldc, act);
@@ -229,16 +229,6 @@ struct EncoderLayer {
     const float* ffn_norm_b = nullptr;
 };
 
-inline nn::Activation nn_activation(Activation a) {
-    switch (a) {
-        case Activation::Gelu: return nn::Activation::gelu_erf;
-        case Activation::GeluNew: return nn::Activation::gelu_tanh;
-        case Activation::Relu: return nn::Activation::relu;
-        case Activation::Silu: return nn::Activation::silu;
-    }
-    return nn::Activation::none;
-}
-
 /// f32 matrices: packing (a copy of the weights in GEMM panel order) measured faster than gemm_nt on the
 /// mapped rows, which re-packs every panel for every sequence. Define SEMVEC_ENCODER_F32_IN_PLACE to use the
 /// mapped weights without a copy (less memory).
@@ -271,15 +261,15 @@ struct EncoderWorkspace {
 };
 
 /// Precision the encoder's GEMMs run in (from the file's dtype and the compiled SIMD level).
-enum class EncoderPrecision { F32, F16, BF16, BF16Dot, Int8 };
+enum class EncoderPrecision { f32, f16, bf16, bf16_dot, int8 };
 
 inline const char* precision_name(EncoderPrecision p) {
     switch (p) {
-        case EncoderPrecision::F32: return "f32";
-        case EncoderPrecision::F16: return "f16 (widening loads)";
-        case EncoderPrecision::BF16: return "bf16 (widening loads)";
-        case EncoderPrecision::BF16Dot: return "bf16 (avx512-bf16 dot)";
-        case EncoderPrecision::Int8: return "int8";
+        case EncoderPrecision::f32: return "f32";
+        case EncoderPrecision::f16: return "f16 (widening loads)";
+        case EncoderPrecision::bf16: return "bf16 (widening loads)";
+        case EncoderPrecision::bf16_dot: return "bf16 (avx512-bf16 dot)";
+        case EncoderPrecision::int8: return "int8";
     }
     return "?";
 }
@@ -301,7 +291,7 @@ public:
         auto enc = std::shared_ptr<TransformerEncoder>(new TransformerEncoder());
         enc->file_ = file;
         enc->cfg_ = info.transformer;
-        enc->distil_ = info.architecture == Architecture::DistilBert;
+        enc->distil_ = info.architecture == Architecture::distilbert;
         const auto& c = enc->cfg_;
         std::string err;
         auto find = [&](const std::string& name, std::size_t numel) -> const TensorView* {
@@ -320,7 +310,7 @@ public:
         auto get = [&](const std::string& name, std::size_t numel) -> const float* {
             const TensorView* t = find(name, numel);
             if (!t) return nullptr;
-            if (t->dtype == Dtype::I8) {  // an int8 matrix (the pooler): dequantize with its row scales
+            if (t->dtype == Dtype::i8) {  // an int8 matrix (the pooler): dequantize with its row scales
                 const float* s = get_scales(enc.get(), file, name, numel, err);
                 if (!s) return nullptr;
                 const std::size_t cols = numel / static_cast<std::size_t>(t->shape[0]);  // rows checked by get_scales
@@ -455,7 +445,7 @@ public:
         if (ws.scores.size() < score_size * nthreads) ws.scores.resize(score_size * nthreads);
         if (!all_keys && ws.kv.size() < nk * 2 * H) ws.kv.resize(nk * 2 * H);
         const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-        const nn::Activation act = detail::nn_activation(cfg_.hidden_act);
+        const nn::Activation act = cfg_.hidden_act;
 
         // A projection: activations converted once, output columns split by whole panels across threads
         // (each element is computed exactly as by one thread).
@@ -545,7 +535,7 @@ private:
 
     // The values of t as f32: in place when t is aligned F32, else widened once into enc's owned storage.
     static const float* f32_values(TransformerEncoder* enc, const TensorView& t, std::string& err) {
-        if (t.dtype == Dtype::F32)
+        if (t.dtype == Dtype::f32)
             if (const float* p = t.data_as<float>()) return p;
         auto wide = t.to_f32();
         if (!wide) {
@@ -566,12 +556,12 @@ private:
             if (!v.empty()) std::memcpy(v.data(), t.data, t.nbytes);
             return v;
         };
-        EncoderPrecision p = EncoderPrecision::F32;
+        EncoderPrecision p = EncoderPrecision::f32;
         switch (t.dtype) {
-            case Dtype::F32: {
+            case Dtype::f32: {
                 const float* w = t.data_as<float>();
                 if (!detail::kPackF32 && w) {
-                    l.kind = K::F32Rows;
+                    l.kind = K::f32_rows;
                     l.rows = w;
                     break;
                 }
@@ -582,51 +572,51 @@ private:
                     copy = std::move(*wide);
                     w = copy.data();
                 }
-                l.kind = K::F32Packed;
+                l.kind = K::f32_packed;
                 l.pf.resize(nn::packed_weights_size(n, k));
                 nn::pack_weights<float>(w, k, n, k, l.pf.data());
                 break;
             }
-            case Dtype::F16: {
+            case Dtype::f16: {
                 const auto v = halves();
-                l.kind = K::F16Packed;
+                l.kind = K::f16_packed;
                 l.ph.resize(nn::packed_weights_size(n, k));
                 nn::pack_weights<simd::f16_t>(reinterpret_cast<const simd::f16_t*>(v.data()), k, n, k, l.ph.data());
-                p = EncoderPrecision::F16;
+                p = EncoderPrecision::f16;
                 break;
             }
-            case Dtype::BF16: {
+            case Dtype::bf16: {
                 const auto v = halves();
                 const auto* w = reinterpret_cast<const simd::bf16_t*>(v.data());
                 if (nn::has_bf16_dot()) {
-                    l.kind = K::BF16Dot;
+                    l.kind = K::bf16_dot;
                     l.pb.resize(nn::packed_bf16_dot_size(n, k));
                     nn::pack_weights_bf16_dot<simd::bf16_t>(w, k, n, k, l.pb.data());
-                    p = EncoderPrecision::BF16Dot;
+                    p = EncoderPrecision::bf16_dot;
                 } else {
-                    l.kind = K::BF16Packed;
+                    l.kind = K::bf16_packed;
                     l.pb.resize(nn::packed_weights_size(n, k));
                     nn::pack_weights<simd::bf16_t>(w, k, n, k, l.pb.data());
-                    p = EncoderPrecision::BF16;
+                    p = EncoderPrecision::bf16;
                 }
                 break;
             }
-            case Dtype::I8: {
-                l.kind = K::Int8;
+            case Dtype::i8: {
+                l.kind = K::int8;
                 l.w_scales = get_scales(this, file, name, n * k, err);
                 if (!l.w_scales) return false;
                 l.pq.resize(quant::packed_int8_size(n, k));
                 l.col_sums.resize(n);
                 quant::pack_int8_weights(reinterpret_cast<const std::int8_t*>(t.data), k, n, k, l.pq.data(),
                                          l.col_sums.data());
-                p = EncoderPrecision::Int8;
+                p = EncoderPrecision::int8;
                 break;
             }
             default:
                 err = "tensor '" + name + "': dtype " + dtype_name(t.dtype) + " is not a weight type (F32, F16, BF16, I8)";
                 return false;
         }
-        if (l.kind != K::F32Rows) detail::release_pages(t.data, t.nbytes);
+        if (l.kind != K::f32_rows) detail::release_pages(t.data, t.nbytes);
         precision_ = p;
         return true;
     }
@@ -635,7 +625,7 @@ private:
     std::vector<std::vector<float>> owned_;  // widened tensors, dequantized pooler
     TransformerConfig cfg_;
     bool distil_ = false;
-    EncoderPrecision precision_ = EncoderPrecision::F32;
+    EncoderPrecision precision_ = EncoderPrecision::f32;
     std::size_t weight_bytes_ = 0;
     const float* word_ = nullptr;
     const float* pos_ = nullptr;

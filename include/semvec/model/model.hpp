@@ -114,23 +114,23 @@ inline std::int64_t first_non_finite(const TensorView& t) {
     const std::size_t n = t.numel();
     const unsigned char* p = t.data;
     switch (t.dtype) {
-        case Dtype::F64:
+        case Dtype::f64:
             for (std::size_t i = 0; i < n; ++i) {
                 std::uint64_t b;
                 std::memcpy(&b, p + 8 * i, 8);
                 if ((b & 0x7FF0000000000000ULL) == 0x7FF0000000000000ULL) return static_cast<std::int64_t>(i);
             }
             return -1;
-        case Dtype::F32:
+        case Dtype::f32:
             for (std::size_t i = 0; i < n; ++i) {
                 std::uint32_t b;
                 std::memcpy(&b, p + 4 * i, 4);
                 if ((b & 0x7F800000u) == 0x7F800000u) return static_cast<std::int64_t>(i);
             }
             return -1;
-        case Dtype::F16:
-        case Dtype::BF16: {
-            const std::uint16_t exp = t.dtype == Dtype::F16 ? 0x7C00 : 0x7F80;
+        case Dtype::f16:
+        case Dtype::bf16: {
+            const std::uint16_t exp = t.dtype == Dtype::f16 ? 0x7C00 : 0x7F80;
             for (std::size_t i = 0; i < n; ++i) {
                 std::uint16_t b;
                 std::memcpy(&b, p + 2 * i, 2);
@@ -230,7 +230,7 @@ public:
         const unsigned threads = resolve_threads(opt.threads);
 
         if (im.is_static) {
-            if (mode != PoolingMode::Mean) return make_error("static word-vector models pool by mean only", im.path);
+            if (mode != PoolingMode::mean) return make_error("static word-vector models pool by mean only", im.path);
             Embeddings out;
             out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(D));
             std::vector<StaticEmbedStats> stats(N);

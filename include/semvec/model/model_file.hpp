@@ -19,56 +19,56 @@
 
 #include "../io/dtype.hpp"
 #include "../io/safetensors.hpp"
+#include "../nn/activation.hpp"
 #include "../result.hpp"
 
 namespace semvec {
 
 /// The model families a semvec file can hold.
-enum class Architecture { Bert, DistilBert, Static };
+enum class Architecture { bert, distilbert, static_vectors };  // "static" in files (a C++ keyword here)
 
 /// Storage type of the weight matrices (`semvec.dtype`).
-enum class WeightType { F32, F16, BF16, Int8 };
-
-/// Feed-forward activation (`hidden_act`): gelu = erf form, gelu_new = tanh form.
-enum class Activation { Gelu, GeluNew, Relu, Silu };
+enum class WeightType { f32, f16, bf16, int8 };
 
 /// How token vectors become one vector per text.
-enum class PoolingMode { Cls, Mean, Max };
+enum class PoolingMode { cls, mean, max };
 
 /// Where static word vectors came from (`semvec.config.format`); it decides nothing but is reported.
-enum class StaticFormat { Glove, Word2Vec, Model2Vec };
+enum class StaticFormat { glove, word2vec, model2vec };
 
 inline const char* architecture_name(Architecture a) {
     switch (a) {
-        case Architecture::Bert: return "bert";
-        case Architecture::DistilBert: return "distilbert";
-        case Architecture::Static: return "static";
+        case Architecture::bert: return "bert";
+        case Architecture::distilbert: return "distilbert";
+        case Architecture::static_vectors: return "static";
     }
     return "?";
 }
 inline const char* weight_type_name(WeightType w) {
     switch (w) {
-        case WeightType::F32: return "f32";
-        case WeightType::F16: return "f16";
-        case WeightType::BF16: return "bf16";
-        case WeightType::Int8: return "int8";
+        case WeightType::f32: return "f32";
+        case WeightType::f16: return "f16";
+        case WeightType::bf16: return "bf16";
+        case WeightType::int8: return "int8";
     }
     return "?";
 }
-inline const char* activation_name(Activation a) {
+/// The file's (Hugging Face) name of a feed-forward activation: gelu = erf form, gelu_new = tanh form.
+inline const char* activation_name(nn::Activation a) {
     switch (a) {
-        case Activation::Gelu: return "gelu";
-        case Activation::GeluNew: return "gelu_new";
-        case Activation::Relu: return "relu";
-        case Activation::Silu: return "silu";
+        case nn::Activation::gelu_erf: return "gelu";
+        case nn::Activation::gelu_tanh: return "gelu_new";
+        case nn::Activation::relu: return "relu";
+        case nn::Activation::silu: return "silu";
+        case nn::Activation::none: return "none";
     }
     return "?";
 }
 inline const char* pooling_name(PoolingMode p) {
     switch (p) {
-        case PoolingMode::Cls: return "cls";
-        case PoolingMode::Mean: return "mean";
-        case PoolingMode::Max: return "max";
+        case PoolingMode::cls: return "cls";
+        case PoolingMode::mean: return "mean";
+        case PoolingMode::max: return "max";
     }
     return "?";
 }
@@ -83,7 +83,7 @@ struct TransformerConfig {
     std::size_t max_position_embeddings = 0;  ///< P
     std::size_t type_vocab_size = 0;          ///< T; 0 for DistilBERT
     std::size_t vocab_size = 0;               ///< V
-    Activation hidden_act = Activation::Gelu;
+    nn::Activation hidden_act = nn::Activation::gelu_erf;
     double layer_norm_eps = 1e-12;
     std::size_t pad_token_id = 0;
     bool has_pooler = false;                  ///< pooler.weight/.bias present (BERT only)
@@ -94,12 +94,12 @@ struct TransformerConfig {
 struct StaticConfig {
     std::size_t dim = 0;         ///< D
     std::size_t vocab_size = 0;  ///< V
-    StaticFormat format = StaticFormat::Glove;
+    StaticFormat format = StaticFormat::glove;
 };
 
 /// The file's default pooling (`semvec.pooling`).
 struct PoolingConfig {
-    PoolingMode mode = PoolingMode::Mean;
+    PoolingMode mode = PoolingMode::mean;
     bool normalize = false;
     std::string source;  ///< "sentence-transformers", "model2vec", "default", "user", ...
 };
@@ -116,8 +116,8 @@ struct TokenizerInfo {
 /// Everything a loader needs to know about a semvec model file, checked.
 struct ModelFileInfo {
     int format_version = 1;
-    Architecture architecture = Architecture::Bert;
-    WeightType weight_type = WeightType::F32;
+    Architecture architecture = Architecture::bert;
+    WeightType weight_type = WeightType::f32;
     TransformerConfig transformer;     ///< valid for Bert / DistilBert
     StaticConfig static_config;        ///< valid for Static
     PoolingConfig pooling;
@@ -125,7 +125,7 @@ struct ModelFileInfo {
     std::vector<std::string> vocab;    ///< token (or word) of each id, `vocab_size` entries
     std::string source_note;           ///< `semvec.source`, free text (may be empty)
 
-    bool is_transformer() const { return architecture != Architecture::Static; }
+    bool is_transformer() const { return architecture != Architecture::static_vectors; }
     /// Output vector size: H for transformers, D for static vectors.
     std::size_t dim() const { return is_transformer() ? transformer.hidden_size : static_config.dim; }
 };
@@ -189,7 +189,7 @@ inline constexpr std::size_t kMaxVocab = 1u << 24;
 struct ExpectedTensor {
     std::string name;
     std::vector<std::int64_t> shape;
-    enum class Kind { Matrix, Embedding, Vector } kind = Kind::Matrix;  ///< decides the allowed dtypes
+    enum class Kind { matrix, embedding, vector } kind = Kind::matrix;  ///< decides the allowed dtypes
     bool required = true;
 };
 
@@ -285,10 +285,10 @@ inline Status parse_transformer_config(const SafetensorsFile& file, const nlohma
         return model_error(file, std::string("metadata '") + K + "' field 'type_vocab_size'", "must be at least 1 for bert");
     auto act = json_string(file, c, K, "hidden_act", std::nullopt);
     if (!act) return act.error();
-    if (*act == "gelu") t.hidden_act = Activation::Gelu;
-    else if (*act == "gelu_new") t.hidden_act = Activation::GeluNew;
-    else if (*act == "relu") t.hidden_act = Activation::Relu;
-    else if (*act == "silu") t.hidden_act = Activation::Silu;
+    if (*act == "gelu") t.hidden_act = nn::Activation::gelu_erf;
+    else if (*act == "gelu_new") t.hidden_act = nn::Activation::gelu_tanh;
+    else if (*act == "relu") t.hidden_act = nn::Activation::relu;
+    else if (*act == "silu") t.hidden_act = nn::Activation::silu;
     else
         return model_error(file, std::string("metadata '") + K + "' field 'hidden_act'",
                            "'" + *act + "' is not supported (gelu, gelu_new, relu, silu)");
@@ -306,21 +306,21 @@ inline Status parse_transformer_config(const SafetensorsFile& file, const nlohma
 
 inline bool dtype_allowed(ExpectedTensor::Kind kind, WeightType w, Dtype d) {
     switch (kind) {
-        case ExpectedTensor::Kind::Vector: return d == Dtype::F32;
-        case ExpectedTensor::Kind::Embedding:
+        case ExpectedTensor::Kind::vector: return d == Dtype::f32;
+        case ExpectedTensor::Kind::embedding:
             switch (w) {
-                case WeightType::F32: return d == Dtype::F32;
-                case WeightType::F16: return d == Dtype::F16 || d == Dtype::F32;
-                case WeightType::BF16: return d == Dtype::BF16 || d == Dtype::F32;
-                case WeightType::Int8: return d == Dtype::F32 || d == Dtype::F16 || d == Dtype::BF16;
+                case WeightType::f32: return d == Dtype::f32;
+                case WeightType::f16: return d == Dtype::f16 || d == Dtype::f32;
+                case WeightType::bf16: return d == Dtype::bf16 || d == Dtype::f32;
+                case WeightType::int8: return d == Dtype::f32 || d == Dtype::f16 || d == Dtype::bf16;
             }
             return false;
-        case ExpectedTensor::Kind::Matrix:
+        case ExpectedTensor::Kind::matrix:
             switch (w) {
-                case WeightType::F32: return d == Dtype::F32;
-                case WeightType::F16: return d == Dtype::F16;
-                case WeightType::BF16: return d == Dtype::BF16;
-                case WeightType::Int8: return d == Dtype::I8;
+                case WeightType::f32: return d == Dtype::f32;
+                case WeightType::f16: return d == Dtype::f16;
+                case WeightType::bf16: return d == Dtype::bf16;
+                case WeightType::int8: return d == Dtype::i8;
             }
             return false;
     }
@@ -329,21 +329,21 @@ inline bool dtype_allowed(ExpectedTensor::Kind kind, WeightType w, Dtype d) {
 
 inline const char* allowed_dtypes(ExpectedTensor::Kind kind, WeightType w) {
     switch (kind) {
-        case ExpectedTensor::Kind::Vector: return "F32";
-        case ExpectedTensor::Kind::Embedding:
+        case ExpectedTensor::Kind::vector: return "F32";
+        case ExpectedTensor::Kind::embedding:
             switch (w) {
-                case WeightType::F32: return "F32";
-                case WeightType::F16: return "F16 or F32";
-                case WeightType::BF16: return "BF16 or F32";
-                case WeightType::Int8: return "F32, F16 or BF16";
+                case WeightType::f32: return "F32";
+                case WeightType::f16: return "F16 or F32";
+                case WeightType::bf16: return "BF16 or F32";
+                case WeightType::int8: return "F32, F16 or BF16";
             }
             return "?";
-        case ExpectedTensor::Kind::Matrix:
+        case ExpectedTensor::Kind::matrix:
             switch (w) {
-                case WeightType::F32: return "F32";
-                case WeightType::F16: return "F16";
-                case WeightType::BF16: return "BF16";
-                case WeightType::Int8: return "I8 (with an F32 '_scale' per output row)";
+                case WeightType::f32: return "F32";
+                case WeightType::f16: return "F16";
+                case WeightType::bf16: return "BF16";
+                case WeightType::int8: return "I8 (with an F32 '_scale' per output row)";
             }
             return "?";
     }
@@ -358,35 +358,35 @@ inline std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info) {
     namespace tn = tensor_names;
     std::vector<ExpectedTensor> out;
     auto I = [](std::size_t v) { return static_cast<std::int64_t>(v); };
-    if (info.architecture == Architecture::Static) {
-        out.push_back({tn::kWordEmbeddings, {I(info.static_config.vocab_size), I(info.static_config.dim)}, K::Embedding, true});
+    if (info.architecture == Architecture::static_vectors) {
+        out.push_back({tn::kWordEmbeddings, {I(info.static_config.vocab_size), I(info.static_config.dim)}, K::embedding, true});
         return out;
     }
     const TransformerConfig& t = info.transformer;
     const std::int64_t H = I(t.hidden_size), In = I(t.intermediate_size);
-    out.push_back({tn::kWordEmbeddings, {I(t.vocab_size), H}, K::Embedding, true});
-    out.push_back({tn::kPositionEmbeddings, {I(t.max_position_embeddings), H}, K::Embedding, true});
-    if (info.architecture == Architecture::Bert)
-        out.push_back({tn::kTokenTypeEmbeddings, {I(t.type_vocab_size), H}, K::Embedding, true});
-    out.push_back({tn::kEmbeddingsNormWeight, {H}, K::Vector, true});
-    out.push_back({tn::kEmbeddingsNormBias, {H}, K::Vector, true});
+    out.push_back({tn::kWordEmbeddings, {I(t.vocab_size), H}, K::embedding, true});
+    out.push_back({tn::kPositionEmbeddings, {I(t.max_position_embeddings), H}, K::embedding, true});
+    if (info.architecture == Architecture::bert)
+        out.push_back({tn::kTokenTypeEmbeddings, {I(t.type_vocab_size), H}, K::embedding, true});
+    out.push_back({tn::kEmbeddingsNormWeight, {H}, K::vector, true});
+    out.push_back({tn::kEmbeddingsNormBias, {H}, K::vector, true});
     for (std::size_t i = 0; i < t.num_layers; ++i) {
-        out.push_back({tn::layer(i, tn::kLayerAttnQkvWeight), {3 * H, H}, K::Matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnQkvBias), {3 * H}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnOutWeight), {H, H}, K::Matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnOutBias), {H}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnNormWeight), {H}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnNormBias), {H}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnUpWeight), {In, H}, K::Matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnUpBias), {In}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnDownWeight), {H, In}, K::Matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnDownBias), {H}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnNormWeight), {H}, K::Vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnNormBias), {H}, K::Vector, true});
+        out.push_back({tn::layer(i, tn::kLayerAttnQkvWeight), {3 * H, H}, K::matrix, true});
+        out.push_back({tn::layer(i, tn::kLayerAttnQkvBias), {3 * H}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerAttnOutWeight), {H, H}, K::matrix, true});
+        out.push_back({tn::layer(i, tn::kLayerAttnOutBias), {H}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerAttnNormWeight), {H}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerAttnNormBias), {H}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerFfnUpWeight), {In, H}, K::matrix, true});
+        out.push_back({tn::layer(i, tn::kLayerFfnUpBias), {In}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerFfnDownWeight), {H, In}, K::matrix, true});
+        out.push_back({tn::layer(i, tn::kLayerFfnDownBias), {H}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerFfnNormWeight), {H}, K::vector, true});
+        out.push_back({tn::layer(i, tn::kLayerFfnNormBias), {H}, K::vector, true});
     }
-    if (info.architecture == Architecture::Bert && t.has_pooler) {
-        out.push_back({tn::kPoolerWeight, {H, H}, K::Matrix, true});
-        out.push_back({tn::kPoolerBias, {H}, K::Vector, true});
+    if (info.architecture == Architecture::bert && t.has_pooler) {
+        out.push_back({tn::kPoolerWeight, {H, H}, K::matrix, true});
+        out.push_back({tn::kPoolerBias, {H}, K::vector, true});
     }
     return out;
 }
@@ -405,12 +405,12 @@ inline Status check_tensor(const SafetensorsFile& file, const ExpectedTensor& e,
     if (!detail::dtype_allowed(e.kind, w, t->dtype))
         return detail::model_error(file, item, std::string("has dtype ") + dtype_name(t->dtype) + "; a " + weight_type_name(w) +
                                                    " file stores it as " + detail::allowed_dtypes(e.kind, w));
-    if (e.kind == ExpectedTensor::Kind::Matrix && w == WeightType::Int8) {
+    if (e.kind == ExpectedTensor::Kind::matrix && w == WeightType::int8) {
         const std::string sname = e.name + tensor_names::kScaleSuffix;
         const TensorView* s = file.find(sname);
         const std::vector<std::int64_t> want{e.shape[0]};
         if (!s) return detail::model_error(file, "tensor '" + sname + "'", "missing (the int8 scales of '" + e.name + "')");
-        if (s->shape != want || s->dtype != Dtype::F32)
+        if (s->shape != want || s->dtype != Dtype::f32)
             return detail::model_error(file, "tensor '" + sname + "'",
                                        std::string("must be F32 ") + detail::shape_str(want) + ", got " + dtype_name(s->dtype) +
                                            " " + s->shape_string());
@@ -440,21 +440,21 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
     const std::string* arch = file.metadata_value(mk::kArchitecture);
     const std::string arch_item = std::string("metadata '") + mk::kArchitecture + "'";
     if (!arch) return model_error(file, arch_item, "missing");
-    if (*arch == "bert") info.architecture = Architecture::Bert;
-    else if (*arch == "distilbert") info.architecture = Architecture::DistilBert;
-    else if (*arch == "static") info.architecture = Architecture::Static;
+    if (*arch == "bert") info.architecture = Architecture::bert;
+    else if (*arch == "distilbert") info.architecture = Architecture::distilbert;
+    else if (*arch == "static") info.architecture = Architecture::static_vectors;
     else return model_error(file, arch_item, "unknown architecture '" + *arch + "' (known: bert, distilbert, static)");
 
     // Weight dtype.
     const std::string* dt = file.metadata_value(mk::kDtype);
     const std::string dt_item = std::string("metadata '") + mk::kDtype + "'";
     if (!dt) return model_error(file, dt_item, "missing");
-    if (*dt == "f32") info.weight_type = WeightType::F32;
-    else if (*dt == "f16") info.weight_type = WeightType::F16;
-    else if (*dt == "bf16") info.weight_type = WeightType::BF16;
-    else if (*dt == "int8") info.weight_type = WeightType::Int8;
+    if (*dt == "f32") info.weight_type = WeightType::f32;
+    else if (*dt == "f16") info.weight_type = WeightType::f16;
+    else if (*dt == "bf16") info.weight_type = WeightType::bf16;
+    else if (*dt == "int8") info.weight_type = WeightType::int8;
     else return model_error(file, dt_item, "unknown dtype '" + *dt + "' (known: f32, f16, bf16, int8)");
-    if (info.architecture == Architecture::Static && info.weight_type == WeightType::Int8)
+    if (info.architecture == Architecture::static_vectors && info.weight_type == WeightType::int8)
         return model_error(file, dt_item, "int8 is for transformer weight matrices; static vectors are f32, f16 or bf16");
 
     // Config.
@@ -462,7 +462,7 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
     if (!config) return config.error();
     std::size_t vocab_size = 0;
     if (info.is_transformer()) {
-        SEMVEC_TRY_STATUS(detail::parse_transformer_config(file, *config, info.architecture == Architecture::DistilBert,
+        SEMVEC_TRY_STATUS(detail::parse_transformer_config(file, *config, info.architecture == Architecture::distilbert,
                                                            info.transformer));
         vocab_size = info.transformer.vocab_size;
     } else {
@@ -474,9 +474,9 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         if (!f) return f.error();
         info.static_config.dim = *d;
         info.static_config.vocab_size = *v;
-        if (*f == "glove") info.static_config.format = StaticFormat::Glove;
-        else if (*f == "word2vec") info.static_config.format = StaticFormat::Word2Vec;
-        else if (*f == "model2vec") info.static_config.format = StaticFormat::Model2Vec;
+        if (*f == "glove") info.static_config.format = StaticFormat::glove;
+        else if (*f == "word2vec") info.static_config.format = StaticFormat::word2vec;
+        else if (*f == "model2vec") info.static_config.format = StaticFormat::model2vec;
         else
             return model_error(file, std::string("metadata '") + mk::kConfig + "' field 'format'",
                                "unknown static format '" + *f + "' (glove, word2vec, model2vec)");
@@ -575,11 +575,11 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         const char* K = mk::kPooling;
         auto mode = detail::json_string(file, *pool, K, "mode", std::nullopt);
         if (!mode) return mode.error();
-        if (*mode == "cls") info.pooling.mode = PoolingMode::Cls;
-        else if (*mode == "mean") info.pooling.mode = PoolingMode::Mean;
-        else if (*mode == "max") info.pooling.mode = PoolingMode::Max;
+        if (*mode == "cls") info.pooling.mode = PoolingMode::cls;
+        else if (*mode == "mean") info.pooling.mode = PoolingMode::mean;
+        else if (*mode == "max") info.pooling.mode = PoolingMode::max;
         else return model_error(file, std::string("metadata '") + K + "' field 'mode'", "unknown pooling '" + *mode + "' (cls, mean, max)");
-        if (info.architecture == Architecture::Static && info.pooling.mode != PoolingMode::Mean)
+        if (info.architecture == Architecture::static_vectors && info.pooling.mode != PoolingMode::mean)
             return model_error(file, std::string("metadata '") + K + "' field 'mode'", "static models pool by mean");
         auto norm = detail::json_bool(file, *pool, K, "normalize", std::nullopt);
         if (!norm) return norm.error();
@@ -592,7 +592,7 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
 
     // Tensors.
     for (const auto& e : expected_tensors(info)) SEMVEC_TRY_STATUS(check_tensor(file, e, info.weight_type));
-    if (info.architecture == Architecture::Bert && !info.transformer.has_pooler && file.find(tensor_names::kPoolerWeight))
+    if (info.architecture == Architecture::bert && !info.transformer.has_pooler && file.find(tensor_names::kPoolerWeight))
         return model_error(file, std::string("tensor '") + tensor_names::kPoolerWeight + "'",
                            "present but semvec.config says has_pooler false");
     return info;

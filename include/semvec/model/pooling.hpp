@@ -22,10 +22,10 @@ inline void pool_tokens(const float* hidden, std::size_t rows, std::size_t dim, 
                         PoolingMode mode, float* out) {
     auto counts = [mask](std::size_t i) { return !mask || mask[i] != 0; };
     switch (mode) {
-        case PoolingMode::Cls:
+        case PoolingMode::cls:
             for (std::size_t j = 0; j < dim; ++j) out[j] = rows ? hidden[j] : 0.0f;
             return;
-        case PoolingMode::Mean: {
+        case PoolingMode::mean: {
             std::vector<double> acc(dim, 0.0);
             std::size_t n = 0;
             for (std::size_t i = 0; i < rows; ++i) {
@@ -38,7 +38,7 @@ inline void pool_tokens(const float* hidden, std::size_t rows, std::size_t dim, 
             for (std::size_t j = 0; j < dim; ++j) out[j] = static_cast<float>(acc[j] * inv);
             return;
         }
-        case PoolingMode::Max: {
+        case PoolingMode::max: {
             bool any = false;
             for (std::size_t j = 0; j < dim; ++j) out[j] = -std::numeric_limits<float>::infinity();
             for (std::size_t i = 0; i < rows; ++i) {

@@ -49,7 +49,7 @@ public:
 
     /// Builds the model from a file that read_model_info accepted with architecture Static.
     static Result<StaticVectors> load(const SafetensorsFile& file, const ModelFileInfo& info) {
-        if (info.architecture != Architecture::Static)
+        if (info.architecture != Architecture::static_vectors)
             return make_error(std::string("architecture is ") + architecture_name(info.architecture) + ", not static",
                               file.source(), "metadata 'semvec.architecture'");
         const TensorView* t = file.find(tensor_names::kWordEmbeddings);

@@ -49,6 +49,7 @@ inline Result<double> trustworthiness(const MatrixView& X, const MatrixView& Y, 
     SEMVEC_TRY_STATUS(detail::check_pair(X, Y, k, "trustworthiness"));
     const std::size_t n = static_cast<std::size_t>(X.rows());
     if (2.0 * k >= static_cast<double>(n)) return make_error("trustworthiness: k must be < N / 2");
+    SEMVEC_TRY_STATUS(detail::check_distance_metric(metric, "trustworthiness"));
     auto gx = detail::exact_graph(X, k, metric, threads);
     if (!gx) return gx.error();
     auto gy = detail::exact_graph(Y, k, Metric::euclidean, threads);
@@ -97,6 +98,7 @@ inline Result<double> trustworthiness(const MatrixView& X, const MatrixView& Y, 
 inline Result<double> knn_preservation(const MatrixView& X, const MatrixView& Y, int k = 10,
                                        Metric metric = Metric::euclidean, unsigned threads = 0) {
     SEMVEC_TRY_STATUS(detail::check_pair(X, Y, k, "knn_preservation"));
+    SEMVEC_TRY_STATUS(detail::check_distance_metric(metric, "knn_preservation"));
     auto gx = detail::exact_graph(X, k, metric, threads);
     if (!gx) return gx.error();
     auto gy = detail::exact_graph(Y, k, Metric::euclidean, threads);

@@ -229,6 +229,7 @@ inline Result<Matrix> sne(const MatrixView& data, const SneOptions& o) {
     if (o.dims != 2 && o.dims != 3) return make_error("SNE: dims must be 2 or 3, got " + std::to_string(o.dims));
     if (o.iterations < 0) return make_error("SNE: iterations must be >= 0");
     if (!(o.learning_rate > 0)) return make_error("SNE: learning_rate must be positive");
+    SEMVEC_TRY_STATUS(detail::check_distance_metric(o.metric, "SNE"));
     SEMVEC_TRY_STATUS(detail::check_points(data, "SNE"));
     const std::size_t n = static_cast<std::size_t>(data.rows());
     if (!(o.perplexity > 0)) return make_error("SNE: perplexity must be positive");

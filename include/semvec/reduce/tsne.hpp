@@ -468,6 +468,7 @@ inline Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matr
 /// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, dims not 2/3, cancellation ("cancelled").
 inline Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
     SEMVEC_TRY_STATUS(detail::check_tsne_options(o));
+    SEMVEC_TRY_STATUS(detail::check_distance_metric(o.metric, "t-SNE"));
     SEMVEC_TRY_STATUS(detail::check_points(data, "t-SNE"));
     const std::size_t n = static_cast<std::size_t>(data.rows());
     const bool exact = tsne_uses_exact_gradient(n, o) || o.theta == 0.0;
@@ -531,6 +532,7 @@ inline double tsne_kl_divergence(const SparseAffinities& P, const MatrixView& Y,
 inline Result<double> tsne_kl_divergence(const MatrixView& data, const MatrixView& Y, double perplexity = 30.0,
                                          Metric metric = Metric::euclidean, unsigned threads = 0) {
     if (Y.rows() != data.rows()) return make_error("tsne_kl_divergence: X and Y have different numbers of rows");
+    SEMVEC_TRY_STATUS(detail::check_distance_metric(metric, "tsne_kl_divergence"));
     SEMVEC_TRY_STATUS(detail::check_points(data, "tsne_kl_divergence"));
     auto P = tsne_affinities(data, perplexity, metric, KnnMethod::exact, threads, 42, false);
     if (!P) return P.error();

@@ -128,6 +128,7 @@ inline Status umap_check_finite(const MatrixView& X, const char* what) {
 inline Status umap_check_options(const MatrixView& X, const UmapOptions& o) {
     if (X.rows() == 0) return make_error("the input has no rows", "umap");
     if (X.cols() == 0) return make_error("the input has zero dimensions (columns)", "umap");
+    if (o.metric == Metric::dot) return make_error("metric dot is a similarity, not a distance; use euclidean or cosine", "umap");
     if (o.dims < 1) return make_error("dims must be >= 1, got " + std::to_string(o.dims), "umap");
     if (o.n_neighbors < 2) return make_error("n_neighbors must be >= 2, got " + std::to_string(o.n_neighbors), "umap");
     if (X.rows() < o.n_neighbors)

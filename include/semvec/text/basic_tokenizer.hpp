@@ -76,7 +76,7 @@ struct BasicScratch {
     std::string lowered;                   // ASCII path with lower-casing
 };
 
-enum AsciiClass : std::uint8_t { kAsciiWord = 0, kAsciiSpace = 1, kAsciiDrop = 2, kAsciiPunct = 3 };
+enum class AsciiClass : std::uint8_t { word, space, drop, punct };
 
 }  // namespace detail
 
@@ -86,14 +86,14 @@ public:
     explicit BasicTokenizer(BasicTokenizerOptions options = {}) : opt_(std::move(options)) {
         strip_ = opt_.strip_accents.has_value() ? *opt_.strip_accents : opt_.do_lower_case;
         for (int c = 0; c < 128; ++c) {
-            std::uint8_t k = detail::kAsciiWord;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') k = detail::kAsciiSpace;
+            detail::AsciiClass k = detail::AsciiClass::word;
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') k = detail::AsciiClass::space;
             else if (c < 0x20 || c == 0x7F) {
                 // Cleaning drops controls; without it, the ones Python's str.split() breaks on still split.
-                if (opt_.clean_text) k = detail::kAsciiDrop;
-                else if (detail::is_python_extra_space(static_cast<char32_t>(c))) k = detail::kAsciiSpace;
-                else k = detail::kAsciiDrop;  // kept by the general path, see run()
-            } else if (detail::is_bert_punctuation(static_cast<char32_t>(c))) k = detail::kAsciiPunct;
+                if (opt_.clean_text) k = detail::AsciiClass::drop;
+                else if (detail::is_python_extra_space(static_cast<char32_t>(c))) k = detail::AsciiClass::space;
+                else k = detail::AsciiClass::drop;  // kept by the general path, see run()
+            } else if (detail::is_bert_punctuation(static_cast<char32_t>(c))) k = detail::AsciiClass::punct;
             ascii_[static_cast<std::size_t>(c)] = k;
         }
     }
@@ -123,7 +123,7 @@ public:
             const auto b = static_cast<unsigned char>(p[i]);
             if (b < 0x80) {
                 const auto k = ascii_[b];
-                if (k == detail::kAsciiSpace || (k == detail::kAsciiDrop && opt_.clean_text)) { ++i; continue; }
+                if (k == detail::AsciiClass::space || (k == detail::AsciiClass::drop && opt_.clean_text)) { ++i; continue; }
             }
             // Find the end of this whitespace-delimited token; a CJK ideograph is a token of its own.
             std::size_t j = i;
@@ -132,8 +132,8 @@ public:
                 const auto c = static_cast<unsigned char>(p[j]);
                 if (c < 0x80) {
                     const auto k = ascii_[c];
-                    if (k == detail::kAsciiSpace) break;
-                    if (k == detail::kAsciiDrop) simple = false;
+                    if (k == detail::AsciiClass::space) break;
+                    if (k == detail::AsciiClass::drop) simple = false;
                     ++j;
                     continue;
                 }
@@ -196,7 +196,7 @@ private:
         std::size_t start = 0;
         const std::size_t len = tok.size();
         for (std::size_t k = 0; k < len; ++k) {
-            if (ascii_[static_cast<unsigned char>(tok[k])] != detail::kAsciiPunct) continue;
+            if (ascii_[static_cast<unsigned char>(tok[k])] != detail::AsciiClass::punct) continue;
             if (k > start) {
                 w.text = std::string_view(q + start, k - start);
                 w.nchars = static_cast<std::uint32_t>(k - start);
@@ -380,7 +380,7 @@ private:
 
     BasicTokenizerOptions opt_;
     bool strip_ = true;
-    std::array<std::uint8_t, 128> ascii_{};
+    std::array<detail::AsciiClass, 128> ascii_{};
 };
 
 }  // namespace semvec
