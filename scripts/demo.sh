@@ -6,7 +6,10 @@ JOBS="${JOBS:-$(nproc)}"
 if [ "${SKIP_SETUP:-0}" != 1 ]; then
   bash scripts/setup.sh
 fi
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF
+# Every option the demo relies on is set here, so an earlier configure of build/release (by hand, or another
+# script) cannot change it; scripts/test.sh builds in its own trees (build/test-*).
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_CLI=ON \
+      -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF
 cmake --build build/release -j "$JOBS" --target semvec_cli
 S=build/release/bin/semvec
 M=models/glove-6B-100d-top20k-f16.safetensors

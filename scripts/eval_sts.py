@@ -48,7 +48,7 @@ def main():
     ap.add_argument("--sts", default=os.path.join(ROOT, "..", "shared", "data", "datasets", "stsbenchmark"))
     ap.add_argument("--split", default="test", choices=["test", "dev", "train"])
     ap.add_argument("--require-beat-bow", action="store_true",
-                    help="exit 1 unless every model beats the bag-of-words baseline; exit 77 when the data is absent")
+                    help="exit 1 unless every model beats the bag-of-words baseline; exit 77 when the data is absent (1 under CI)")
     a = ap.parse_args()
     exe = a.bin
     if not exe:
@@ -59,7 +59,15 @@ def main():
     csv = os.path.join(a.sts, "sts-%s.csv" % a.split)
     if not os.path.exists(csv):
         print("eval_sts.py: %s not found (the STS benchmark lives in ../shared)" % csv, file=sys.stderr)
-        return 77 if a.require_beat_bow else 1
+        if not a.require_beat_bow:
+            return 1
+        # The ctest static_sts_beats_bow: fails under CI (which has ../shared), else skipped (exit 77) and counted.
+        sys.path.insert(0, os.path.join(ROOT, "tests"))
+        from semvec_testenv import in_ci
+        if in_ci():
+            return 1
+        print("SEMVEC-SKIP: static_sts_beats_bow: %s missing (../shared): the default model vs bag-of-words on STS-B" % csv)
+        return 77
     worse = []
     print("STS-benchmark %s (%s), Spearman x100 of cosine vs gold; driver %s" % (a.split, csv, os.path.relpath(exe, ROOT)))
     print("%-44s %8s %8s %10s %8s" % ("model", "model", "BoW", "model-BoW", "unknown"))

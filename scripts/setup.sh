@@ -14,6 +14,8 @@ PACKAGES=(
   python3-torch                           # convert.py reading pytorch_model.bin (tested)
   doxygen                                 # API reference (ctest checks it builds without warnings)
   clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
+  g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64
+  nodejs                                  # the HTML page's script, run with a fake DOM (tests/plot)
 )
 # Optional extras for benchmarks against peers, asked for by name: SEMVEC_SETUP_EXTRAS="peers"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
@@ -42,9 +44,11 @@ fi
 
 echo "setup.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
+# Wait for another apt (a shared machine) instead of failing on its lock.
+APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
+if ! "${APT[@]}" install -y --no-install-recommends "${missing[@]}"; then
   echo "setup.sh: install failed; refreshing package lists and retrying"
-  $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+  "${APT[@]}" update
+  "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 echo "setup.sh: done"

@@ -1,70 +1,186 @@
 #!/usr/bin/env bash
-# Runs semvec's tests on a fresh machine: set-up, then a Release build + ctest, then an ASan+UBSan Debug
-# build of the same tests, a TSan build of the concurrency tests, and a short libFuzzer run of every fuzz
-# target. Exits non-zero when anything fails.
-#   JOBS=N       parallel build/test jobs (default: number of cores)
-#   SKIP_SETUP=1 skip the package install (already done)
-#   SKIP_SANITIZERS=1 only the Release pass (no ASan/UBSan, no TSan)
-#   SKIP_FUZZ=1  no fuzz smoke run; FUZZ_SECONDS=N sets its length per target (default 60)
+# Runs every test pass of semvec on a fresh machine; CI runs exactly this (.ci/run). Passes:
+#   release  g++ Release build of everything and ctest: unit, CLI, Python, consume, NEON under qemu, ...
+#   asan     ASan+UBSan Debug (-O1) build and ctest (not the consume tests: they build their own projects
+#            without sanitizers; not the [resource] tests: they measure RSS and run in the release pass)
+#   tsan     TSan build of the test executables that hold [concurrency] tests, which it runs
+#   fuzz     every libFuzzer target for FUZZ_SECONDS (clang, ASan+UBSan)
+# Each pass has its own build tree, build/test-PASS, configured with every option it relies on, so another
+# script's build (scripts/demo.sh uses build/release) never changes what runs. Each pass prints how many tests
+# it ran and its wall time; a table of the passes and the list of skipped tests close the run. A pass that
+# runs no test fails.
+# Under CI (CI set and not 0/false, as .ci/run does) a test that cannot run because a tool or file is missing
+# FAILS (tests/unavailable.cmake, tests/semvec_testenv.py); elsewhere it is skipped, counted and listed.
+#   JOBS=N           parallel build/test jobs (default: number of cores)
+#   PASSES="a b"     the passes to run, in order (default: release asan tsan fuzz)
+#   SKIP_SETUP=1     skip the package install (already done)
+#   SKIP_SANITIZERS=1 / SKIP_FUZZ=1   leave out asan and tsan / fuzz
+#   FUZZ_SECONDS=N   fuzz smoke run per target (default 60)
 #   TSAN_SKIP_AREAS="reduce umap"  test areas left out of the TSan pass (default: those two, for the CI budget)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT="$PWD"
 JOBS="${JOBS:-$(nproc)}"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+CI_MODE=0
+case "${CI:-}" in ""|0|false|FALSE|no) ;; *) CI_MODE=1 ;; esac
+
+PASSES="${PASSES:-release asan tsan fuzz}"
+if [ "${SKIP_SANITIZERS:-0}" = 1 ]; then PASSES=$(echo " $PASSES " | sed 's/ asan / /; s/ tsan / /'); fi
+if [ "${SKIP_FUZZ:-0}" = 1 ]; then PASSES=$(echo " $PASSES " | sed 's/ fuzz / /'); fi
 
 if [ "${SKIP_SETUP:-0}" != 1 ]; then
   bash scripts/setup.sh
 fi
 
-echo "== Release build and tests"
-# Benchmarks are not tests: build them with scripts/bench_*.sh (keeps CI within its 30-minute budget).
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSEMVEC_BUILD_BENCH=OFF
-cmake --build build/release -j "$JOBS"
-(cd build/release && ctest --output-on-failure -j "$JOBS" --timeout 900)
+# Per pass: tests run, failed, skipped (ctest's count of skipped tests), wall seconds, result.
+declare -A RAN FAILED SKIPPED WALL RESULT
+SKIP_LINES="$ROOT/build/test-skips.txt"
+mkdir -p build
+: >"$SKIP_LINES"
 
-if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== ASan+UBSan Debug build and tests"
-  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-        -DSEMVEC_SANITIZE=address,undefined -DSEMVEC_BUILD_BENCH=OFF
-  cmake --build build/asan -j "$JOBS"
-  # consume_* tests build their own projects without sanitizers: the Release pass covers them.
-  (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-     ctest --output-on-failure -j "$JOBS" --timeout 1800 -LE consume)
-fi
-if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== TSan build: the tests tagged [concurrency]"
-  cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=thread \
-        -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF -DSEMVEC_BUILD_CLI=OFF
+# ctest_counts LOG PASS: reads ctest's closing lines ("100% tests passed, 0 tests failed out of 212", the
+# "(Skipped)" entries) into RAN/FAILED/SKIPPED.
+ctest_counts() {
+  local log="$1" pass="$2" line
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1 || true)
+  local total failed skipped
+  total=$(echo "$line" | sed -nE 's/.*out of ([0-9]+).*/\1/p')
+  failed=$(echo "$line" | sed -nE 's/.*, ([0-9]+) tests? failed.*/\1/p')
+  skipped=$(grep -cE '^[[:space:]]*[0-9]+ - .*\(Skipped\)' "$log" || true)
+  RAN[$pass]=$(( ${total:-0} - ${skipped:-0} ))
+  FAILED[$pass]=${failed:-0}
+  SKIPPED[$pass]=${skipped:-0}
+}
+
+# collect_skips PASS BUILD: the "SEMVEC-SKIP: ..." lines the tests printed (whole tests skipped, and parts of
+# tests that could not run), and the tests ctest skipped without such a line, for the list at the end.
+collect_skips() {
+  local pass="$1" log="$2/Testing/Temporary/LastTest.log" lines name
+  [ -f "$log" ] || return 0
+  lines=$(grep -oE 'SEMVEC-SKIP: .*' "$log" | sort -u | sed "s/^SEMVEC-SKIP: /[$pass] /" || true)
+  [ -z "$lines" ] || echo "$lines" >>"$SKIP_LINES"
+  for name in $(sed -nE 's/^[[:space:]]*[0-9]+ - ([^ ]+) \(Skipped\)/\1/p' "$2/ctest.log"); do
+    grep -qF "] $name:" <<<"$lines" || echo "[$pass] $name: skipped by ctest" >>"$SKIP_LINES"
+  done
+}
+
+# run_ctest PASS BUILD [ctest args...]: ctest in BUILD, its output also in BUILD/ctest.log.
+run_ctest() {
+  local pass="$1" build="$2"
+  shift 2
+  (cd "$build" && ctest --no-tests=error --output-on-failure -j "$JOBS" "$@") 2>&1 | tee "$build/ctest.log"
+}
+
+pass_release() {
+  local B=build/test-release
+  cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native \
+        -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON -DSEMVEC_BUILD_BENCH=OFF \
+        -DSEMVEC_BUILD_FUZZ=OFF
+  cmake --build "$B" -j "$JOBS"
+  run_ctest release "$B" --timeout 900
+}
+
+pass_asan() {
+  local B=build/test-asan
+  cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=address,undefined \
+        -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON \
+        -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_FUZZ=OFF
+  cmake --build "$B" -j "$JOBS"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest asan "$B" --timeout 1800 -LE consume
+}
+
+pass_tsan() {
+  local B=build/test-tsan
+  cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=thread \
+        -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=OFF -DSEMVEC_BUILD_EXAMPLES=OFF \
+        -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_FUZZ=OFF
   # Only the test executables whose sources hold [concurrency] tests (tests/AREA → target test_AREA).
-  tsan_targets=()
   # reduce and umap tag their thread-count invariance tests too; under TSan they cost ~4 minutes of build and
   # run, over the CI budget, so CI leaves them out (run them with TSAN_SKIP_AREAS="" scripts/test.sh).
-  TSAN_SKIP_AREAS="${TSAN_SKIP_AREAS-reduce umap}"
+  local skip_areas="${TSAN_SKIP_AREAS-reduce umap}" targets=() f area t
   for f in $(grep -rl '\[concurrency\]' tests --include='*.cpp' | sort); do
     area=$(basename "$(dirname "$f")"); t="test_$area"
-    [[ " $TSAN_SKIP_AREAS " == *" $area "* ]] && continue
-    [[ " ${tsan_targets[*]:-} " == *" $t "* ]] || tsan_targets+=("$t")
+    [[ " $skip_areas " == *" $area "* ]] && continue
+    [[ " ${targets[*]:-} " == *" $t "* ]] || targets+=("$t")
   done
-  if [ ${#tsan_targets[@]} -gt 0 ]; then cmake --build build/tsan -j "$JOBS" --target "${tsan_targets[@]}"; fi
-  ran=0
-  for exe in build/tsan/tests/*/test_*; do
-    [ -x "$exe" ] || continue
-    [[ " $TSAN_SKIP_AREAS " == *" $(basename "$(dirname "$exe")") "* ]] && continue
+  [ ${#targets[@]} -gt 0 ] || { echo "TSan: no test executable holds [concurrency] tests" >&2; return 1; }
+  cmake --build "$B" -j "$JOBS" --target "${targets[@]}"
+  # The converted fixture models the tests read (the release pass makes its own through ctest).
+  "$PY" tests/convert/convert_fixtures.py tests/data/models "$B/converted-models" >"$B/convert_fixtures.log"
+  local exe names cases=0 n rc=0
+  for exe in "$B"/tests/*/test_*; do
+    [ -x "$exe" ] && [ -f "$exe" ] || continue
+    [[ " $skip_areas " == *" $(basename "$(dirname "$exe")") "* ]] && continue
     # Catch2 v2 exits with the number of tests it listed, so read the list instead of its exit code.
     names=$("$exe" --list-test-names-only "[concurrency]" || true)
-    if [ -n "$names" ]; then
-      echo "-- $exe [concurrency]"
-      # converted fixture models come from the Release pass (its convert_fixtures ctest)
-      SEMVEC_CONVERTED_DIR="$PWD/build/release/converted-models" SEMVEC_STRESS_SECONDS=10 \
-        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$exe" "[concurrency]"
-      ran=$((ran + 1))
-    fi
+    [ -n "$names" ] || continue
+    echo "-- $exe [concurrency]: $(echo "$names" | wc -l) test cases"
+    SEMVEC_CONVERTED_DIR="$ROOT/$B/converted-models" SEMVEC_STRESS_SECONDS=10 \
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$exe" --use-colour no "[concurrency]" 2>&1 | tee "$B/run.log" || rc=1
+    n=$(sed -nE 's/.*\(([0-9]+) assertions? in ([0-9]+) test cases?\).*/\2/p; s/.*test cases?: *([0-9]+) *\|.*/\1/p' "$B/run.log" | tail -1)
+    cases=$((cases + ${n:-0}))
   done
-  if [ "$ran" -eq 0 ]; then echo "TSan: no [concurrency] test ran (expected: ${tsan_targets[*]:-none})" >&2; exit 1; fi
-  echo "TSan: $ran test executables with [concurrency] tests passed"
-fi
+  echo "TSan: $cases [concurrency] test cases ran (areas left out: ${skip_areas:-none})"
+  return $rc
+}
 
-if [ "${SKIP_FUZZ:-0}" != 1 ]; then
-  echo "== fuzz smoke run (${FUZZ_SECONDS:-60} s per target)"
-  bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+pass_fuzz() {
+  FUZZ_BUILD=build/test-fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+}
+
+fmt_time() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+status=0
+for pass in $PASSES; do
+  declare -F "pass_$pass" >/dev/null || { echo "test.sh: unknown pass '$pass'" >&2; exit 2; }
+  echo "== pass $pass: start $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  start=$(date +%s)
+  RAN[$pass]=0; FAILED[$pass]=0; SKIPPED[$pass]=0
+  set +e
+  ( set -euo pipefail; "pass_$pass" ) 2>&1 | tee "build/test-$pass.out"
+  rc=${PIPESTATUS[0]}
+  set -e
+  # The subshell cannot set our arrays: recount from what it left behind.
+  case "$pass" in
+    release|asan) [ -f "build/test-$pass/ctest.log" ] && { ctest_counts "build/test-$pass/ctest.log" "$pass"; collect_skips "$pass" "build/test-$pass"; } ;;
+    tsan) RAN[tsan]=$(sed -nE 's/^TSan: ([0-9]+) \[concurrency\] test cases ran.*/\1/p' "build/test-tsan.out" | tail -1) ;;
+    fuzz) RAN[fuzz]=$(grep -c '^== fuzz_.*: [0-9?]* executions' build/test-fuzz.out || true)
+          FAILED[fuzz]=$(grep -c '^fuzz_.* FAILED' build/test-fuzz.out || true) ;;
+  esac
+  RAN[$pass]=${RAN[$pass]:-0}
+  WALL[$pass]=$(( $(date +%s) - start ))
+  if [ "$rc" = 0 ] && [ "${RAN[$pass]}" -eq 0 ]; then
+    echo "test.sh: pass $pass ran no test" >&2; rc=1
+  fi
+  if [ "$rc" = 0 ]; then RESULT[$pass]=ok; else RESULT[$pass]=FAILED; status=1; fi
+  echo "== pass $pass: ${RAN[$pass]} tests ran, ${FAILED[$pass]} failed, ${SKIPPED[$pass]} skipped," \
+       "wall $(fmt_time "${WALL[$pass]}") — ${RESULT[$pass]}"
+done
+
+sort -u -o "$SKIP_LINES" "$SKIP_LINES"
+nskip=$(wc -l <"$SKIP_LINES")
+echo
+echo "== summary ($(nproc) cores, JOBS=$JOBS, CI: $([ $CI_MODE = 1 ] && echo yes || echo no), load $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-8s %7s %7s %8s %9s  %s\n' pass tests failed skipped wall result
+total_passed=0; total_failed=0; total_skipped=0; total_wall=0
+for pass in $PASSES; do
+  printf '%-8s %7s %7s %8s %9s  %s\n' "$pass" "${RAN[$pass]}" "${FAILED[$pass]}" "${SKIPPED[$pass]}" \
+         "$(fmt_time "${WALL[$pass]}")" "${RESULT[$pass]}"
+  total_passed=$((total_passed + RAN[$pass] - FAILED[$pass])); total_failed=$((total_failed + FAILED[$pass]))
+  total_skipped=$((total_skipped + SKIPPED[$pass])); total_wall=$((total_wall + WALL[$pass]))
+done
+printf '%-8s %7s %7s %8s %9s\n' total "$((total_passed + total_failed))" "$total_failed" "$total_skipped" "$(fmt_time "$total_wall")"
+if [ "$nskip" -gt 0 ]; then
+  echo "== SKIPPED: $nskip (a tool or file is missing on this machine; under CI these fail)"
+  sed 's/^/  /' "$SKIP_LINES"
 fi
-echo "== all tests passed"
+if [ "$CI_MODE" = 1 ] && [ "$nskip" -gt 0 ]; then
+  echo "test.sh: $nskip skips under CI" >&2; status=1
+fi
+echo "test.sh: $total_passed passed, $total_failed failed, $nskip skipped"
+[ "$status" = 0 ] && echo "== all test passes passed" || echo "== FAILED: $(for p in $PASSES; do [ "${RESULT[$p]}" = ok ] || printf '%s ' "$p"; done)"
+exit $status

@@ -18,10 +18,12 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DATA = os.path.join(ROOT, "tests", "data")
 CONVERT = os.path.join(ROOT, "scripts", "convert.py")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from semvec_convert import ConvertError  # noqa: E402
 from semvec_convert import hf, wordvec  # noqa: E402
 from semvec_convert import safetensors_io as st  # noqa: E402
+from semvec_testenv import unavailable  # noqa: E402
 
 BERT_TINY = os.path.join(DATA, "models", "bert-tiny")
 
@@ -85,8 +87,9 @@ class SafetensorsIo(TempDir):
         self.assertTrue(np.isnan(back[5]))
         try:
             import torch
-        except ImportError:
-            return
+        except ImportError:  # fails under CI (scripts/setup.sh installs python3-torch)
+            unavailable("test_convert.py: torch missing (package python3-torch): bf16 rounding against torch's")
+            self.skipTest("torch missing")
         y = np.random.default_rng(1).standard_normal(10000).astype(np.float32) * 100
         ref = torch.from_numpy(y).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
         self.assertTrue(np.array_equal(st.f32_to_bf16_bits(y), ref))
@@ -384,7 +387,8 @@ class WordVectors(TempDir):
 
     def test_the_default_model_is_reproduced_byte_for_byte_when_the_source_is_present(self):
         src = os.path.join(ROOT, "..", "shared", "data", "word-vectors", "glove.6B.100d.wink-top20k.txt.gz")
-        if not os.path.exists(src):
+        if not os.path.exists(src):  # fails under CI, which has ../shared beside the checkout
+            unavailable("test_convert.py: %s missing (../shared): the default model reproduced byte for byte" % src)
             self.skipTest("../shared is not present")
         wordvec.convert_word_vectors(src, self.path("g.safetensors"), sif=1e-4, log=quiet)
         with open(self.path("g.safetensors"), "rb") as a, open(os.path.join(ROOT, "models", "glove-6B-100d-top20k-f16.safetensors"), "rb") as b:
