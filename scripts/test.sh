@@ -17,6 +17,8 @@
 #   SKIP_SANITIZERS=1 / SKIP_FUZZ=1   leave out asan and tsan / fuzz
 #   FUZZ_SECONDS=N   fuzz smoke run per target (default 60)
 #   TSAN_SKIP_AREAS="reduce umap"  test areas left out of the TSan pass (default: those two, for the CI budget)
+#   BUILD_TARGETS="t1 t2", CTEST_ARGS="-R regex"  (while developing) build only those targets and pass the
+#                    arguments to every ctest call, e.g. PASSES=asan BUILD_TARGETS=test_text CTEST_ARGS="-R test_text"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -71,7 +73,14 @@ collect_skips() {
 run_ctest() {
   local pass="$1" build="$2"
   shift 2
-  (cd "$build" && ctest --no-tests=error --output-on-failure -j "$JOBS" "$@") 2>&1 | tee "$build/ctest.log"
+  # shellcheck disable=SC2086  # CTEST_ARGS: words on purpose
+  (cd "$build" && ctest --no-tests=error --output-on-failure -j "$JOBS" "$@" ${CTEST_ARGS:-}) 2>&1 | tee "$build/ctest.log"
+}
+
+# build_targets BUILD: everything, or BUILD_TARGETS.
+build_targets() {
+  # shellcheck disable=SC2086
+  cmake --build "$1" -j "$JOBS" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
 }
 
 pass_release() {
@@ -79,7 +88,7 @@ pass_release() {
   cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native \
         -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON -DSEMVEC_BUILD_BENCH=OFF \
         -DSEMVEC_BUILD_FUZZ=OFF
-  cmake --build "$B" -j "$JOBS"
+  build_targets "$B"
   run_ctest release "$B" --timeout 900
 }
 
@@ -88,7 +97,7 @@ pass_asan() {
   cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=address,undefined \
         -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON \
         -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_FUZZ=OFF
-  cmake --build "$B" -j "$JOBS"
+  build_targets "$B"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest asan "$B" --timeout 1800 -LE consume
 }
