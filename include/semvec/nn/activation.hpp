@@ -7,6 +7,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// Activation applied after a bias (BERT `hidden_act`: gelu = gelu_erf, gelu_new = gelu_tanh).
 enum class Activation { none, gelu_erf, gelu_tanh, relu, silu };
@@ -49,5 +50,6 @@ inline void bias_activation(float* x, std::size_t rows, std::size_t cols, std::s
     for (std::size_t r = 0; r < rows; ++r) detail::bias_act_row<simd::Native>(x + r * ld, bias, 0, cols, act);
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

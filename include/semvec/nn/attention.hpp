@@ -9,6 +9,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// Workspace floats that attention_head needs for tq queries and tk keys.
 inline std::size_t attention_workspace_size(std::size_t tq, std::size_t tk) { return tq * tk; }
@@ -29,5 +30,6 @@ inline void attention_head(std::size_t tq, std::size_t tk, std::size_t dh, const
     gemm_nn(tq, dh, tk, scores, tk, v, ldv, out, ldo);
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

@@ -25,6 +25,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 namespace detail {
 using GO = simd::Native;
@@ -71,16 +72,16 @@ inline void micro_kernel(std::size_t kc, const float* a, std::size_t lda, const 
     if (first) {
         const vf b0 = bias ? O::load(bias) : O::zero();
         const vf b1 = bias ? O::load(bias + W) : O::zero();
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
         for (int i = 0; i < MR; ++i) { acc0[i] = b0; acc1[i] = b1; }
     } else {
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
         for (int i = 0; i < MR; ++i) { acc0[i] = O::load(cp + i * ldcp); acc1[i] = O::load(cp + i * ldcp + W); }
     }
     for (std::size_t k = 0; k < kc; ++k) {
         const vf b0 = O::load(b + k * ldbk);
         const vf b1 = O::load(b + k * ldbk + W);
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
         for (int i = 0; i < MR; ++i) {
             const vf av = O::set1(a[i * lda + k]);
             acc0[i] = O::fmadd(av, b0, acc0[i]);
@@ -90,7 +91,7 @@ inline void micro_kernel(std::size_t kc, const float* a, std::size_t lda, const 
     if (last && act != Activation::none) {
         for (int i = 0; i < MR; ++i) { acc0[i] = activate<O>(acc0[i], act); acc1[i] = activate<O>(acc1[i], act); }
     }
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
     for (int i = 0; i < MR; ++i) { O::store(cp + i * ldcp, acc0[i]); O::store(cp + i * ldcp + W, acc1[i]); }
     if (nr < kNR) {
         for (int i = 0; i < MR; ++i) std::memcpy(c + i * ldc, tile + i * kNR, sizeof(float) * static_cast<std::size_t>(nr));
@@ -220,5 +221,6 @@ inline void gemm_nn(std::size_t m, std::size_t n, std::size_t k, const float* a,
     }
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

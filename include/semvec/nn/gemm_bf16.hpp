@@ -17,6 +17,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// True when gemm_bf16_dot is available (AVX512_BF16 compiled in at the AVX-512 level).
 constexpr bool has_bf16_dot() {
@@ -87,12 +88,12 @@ inline void bf16_dot_tile(std::size_t kp, const simd::bf16_t* a, std::size_t lda
     }
     const __m512 bz0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
     const __m512 bz1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
     for (int i = 0; i < MR; ++i) { acc0[i] = bz0; acc1[i] = bz1; }
     for (std::size_t g = 0; g < kp / 2; ++g) {
         const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + g * 64);
         const __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + g * 64 + 32);
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
         for (int i = 0; i < MR; ++i) {
             std::int32_t v;
             std::memcpy(&v, a + i * lda + 2 * g, 4);
@@ -150,5 +151,6 @@ inline void gemm_bf16_dot(std::size_t m, std::size_t n, std::size_t k, const sim
 }
 #endif
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

@@ -8,6 +8,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 namespace detail {
 template <class O>
@@ -73,5 +74,6 @@ inline void residual_layernorm(const float* x, std::size_t ldx, const float* res
     }
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

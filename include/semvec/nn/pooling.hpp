@@ -10,6 +10,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// out[0:cols] = mean of the rows r < rows of h (row stride ld) whose mask[r] != 0 (mask null: all rows).
 /// Matches sentence-transformers: Σ(h·mask) / max(Σmask, 1e-9), so no valid row gives zeros.
@@ -69,5 +70,6 @@ inline void l2_normalize(float* x, std::size_t rows, std::size_t cols, std::size
     }
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

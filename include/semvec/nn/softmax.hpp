@@ -9,6 +9,7 @@
 
 namespace semvec {
 namespace nn {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// x[0:n] = softmax(scale · x + bias) in place. bias (length n, additive mask, e.g. 0 / -inf or HF's
 /// finfo.min) may be null. Stable: subtracts the row max. Entries ≥ 87 below the max come out as
@@ -60,5 +61,6 @@ inline void softmax_rows(float* x, std::size_t rows, std::size_t n, std::size_t 
     for (std::size_t r = 0; r < rows; ++r) softmax_row(x + r * ld, n, scale, bias);
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

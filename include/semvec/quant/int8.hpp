@@ -25,6 +25,7 @@
 
 namespace semvec {
 namespace quant {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// Columns per packed int8 panel (all levels share one layout).
 constexpr std::size_t kInt8Panel = 32;
@@ -130,12 +131,12 @@ template <int MR>
 inline void int8_tile_vnni512(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
                               std::int32_t* out /* MR × 32 */) {
     __m512i acc0[MR], acc1[MR];
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
     for (int i = 0; i < MR; ++i) { acc0[i] = _mm512_setzero_si512(); acc1[i] = _mm512_setzero_si512(); }
     for (std::size_t g = 0; g < kp / 4; ++g) {
         const __m512i b0 = _mm512_loadu_si512(b + g * 128);
         const __m512i b1 = _mm512_loadu_si512(b + g * 128 + 64);
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
         for (int i = 0; i < MR; ++i) {
             std::int32_t v;
             std::memcpy(&v, a + i * ldq + g * 4, 4);
@@ -144,7 +145,7 @@ inline void int8_tile_vnni512(std::size_t kp, const std::uint8_t* a, std::size_t
             acc1[i] = _mm512_dpbusd_epi32(acc1[i], av, b1);
         }
     }
-#pragma GCC unroll 16
+SEMVEC_UNROLL(16)
     for (int i = 0; i < MR; ++i) {
         _mm512_storeu_si512(out + i * 32, acc0[i]);
         _mm512_storeu_si512(out + i * 32 + 16, acc1[i]);
@@ -227,5 +228,6 @@ inline void gemm_int8(std::size_t m, std::size_t n, std::size_t k, const std::ui
     }
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace quant
 }  // namespace semvec

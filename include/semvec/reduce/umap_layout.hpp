@@ -35,6 +35,7 @@
 #endif
 
 namespace semvec::detail {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // the SGD has per-level code: see simd/dispatch.hpp
 
 struct UmapSgdParams {
     float a = 1.577f, b = 0.895f;
@@ -611,4 +612,5 @@ inline bool umap_sgd(Matrix& head, const Matrix* tail_fixed, const UmapCsr& grap
     }
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace semvec::detail

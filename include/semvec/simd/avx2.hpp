@@ -5,9 +5,11 @@
 #include <immintrin.h>
 
 #include "common.hpp"
+#include "dispatch.hpp"
 
 namespace semvec {
 namespace simd {
+SEMVEC_SIMD_NAMESPACE_BEGIN
 
 struct Avx2 {
     using vf = __m256;
@@ -59,6 +61,7 @@ struct Avx2 {
     }
 };
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace simd
 }  // namespace semvec
 #endif

@@ -5,9 +5,11 @@
 #include <immintrin.h>
 
 #include "common.hpp"
+#include "dispatch.hpp"
 
 namespace semvec {
 namespace simd {
+SEMVEC_SIMD_NAMESPACE_BEGIN
 
 struct Avx512 {
     using vf = __m512;
@@ -65,6 +67,7 @@ struct Avx512 {
     }
 };
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace simd
 }  // namespace semvec
 #endif

@@ -6,8 +6,19 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SEMVEC_SIMD_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define SEMVEC_SIMD_INLINE __forceinline
 #else
 #define SEMVEC_SIMD_INLINE inline
+#endif
+
+// SEMVEC_UNROLL(n) before a loop: unroll it n times (GCC and Clang read `#pragma GCC unroll`; other compilers,
+// MSVC among them, would warn about an unknown pragma, so they get nothing).
+#define SEMVEC_PRAGMA(x) _Pragma(#x)
+#if defined(__GNUC__) || defined(__clang__)
+#define SEMVEC_UNROLL(n) SEMVEC_PRAGMA(GCC unroll n)
+#else
+#define SEMVEC_UNROLL(n)
 #endif
 
 namespace semvec {

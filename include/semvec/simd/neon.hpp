@@ -5,9 +5,11 @@
 #include <arm_neon.h>
 
 #include "common.hpp"
+#include "dispatch.hpp"
 
 namespace semvec {
 namespace simd {
+SEMVEC_SIMD_NAMESPACE_BEGIN
 
 struct Neon {
     using vf = float32x4_t;
@@ -48,6 +50,7 @@ struct Neon {
     static SEMVEC_SIMD_INLINE float reduce_max(vf a) { return vmaxvq_f32(a); }
 };
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace simd
 }  // namespace semvec
 #endif

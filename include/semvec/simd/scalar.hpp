@@ -8,10 +8,12 @@
 #include <cstring>
 
 #include "common.hpp"
+#include "dispatch.hpp"
 #include "../util/half.hpp"
 
 namespace semvec {
 namespace simd {
+SEMVEC_SIMD_NAMESPACE_BEGIN
 
 struct Scalar {
     using vf = float;
@@ -48,5 +50,6 @@ struct Scalar {
     static SEMVEC_SIMD_INLINE float reduce_max(vf a) { return a; }
 };
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace simd
 }  // namespace semvec

@@ -2,6 +2,9 @@
 // written once over the packet API: exp, erf, tanh, GELU. Include this, not the per-ISA headers.
 #pragma once
 
+#include <atomic>
+#include <cstring>
+
 #include "dispatch.hpp"
 #include "scalar.hpp"
 #if SEMVEC_SIMD_LEVEL == 3
@@ -14,6 +17,27 @@
 
 namespace semvec {
 namespace simd {
+
+namespace detail {
+/// The kernel variants (SEMVEC_SIMD_NS names) linked into this program: each translation unit that includes
+/// the kernels registers its own at static initialization. More than one means translation units were
+/// compiled with different SIMD flags (semvec::build_info() reports them).
+inline std::atomic<const char*> linked_variants[8] = {};
+
+inline bool register_variant(const char* name) {
+    for (auto& slot : linked_variants) {
+        const char* cur = slot.load();
+        while (!cur && !slot.compare_exchange_weak(cur, name)) {
+        }
+        if (!cur || std::strcmp(cur, name) == 0) return true;
+    }
+    return false;  // more variants than slots: not listed
+}
+}  // namespace detail
+
+SEMVEC_SIMD_NAMESPACE_BEGIN
+/// Registers this translation unit's kernel variant (no `detail` here: it would clash with simd::detail).
+inline const bool variant_registered = detail::register_variant(simd_variant_name());
 
 #if SEMVEC_SIMD_LEVEL == 3
 using Native = Avx512;
@@ -86,5 +110,6 @@ SEMVEC_SIMD_INLINE typename O::vf gelu_tanh(typename O::vf x) {
     return O::fmadd(h, tanh<O>(u), h);
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace simd
 }  // namespace semvec
