@@ -71,7 +71,7 @@ def machine(semvec):
         vals = {}
         if os.path.exists(cache):
             for l in open(cache):
-                m = re.match(r"(CMAKE_CXX_COMPILER|CMAKE_CXX_FLAGS_RELEASE|CMAKE_CXX_FLAGS|SEMVEC_ARCH_FLAGS|CMAKE_BUILD_TYPE):[A-Z]+=(.*)", l)
+                m = re.match(r"(CMAKE_CXX_COMPILER|CMAKE_CXX_FLAGS_RELEASE|CMAKE_CXX_FLAGS|SEMVEC_SIMD|CMAKE_BUILD_TYPE):[A-Z]+=(.*)", l)
                 if m:
                     vals[m.group(1)] = m.group(2).strip()
         cxx = vals.get("CMAKE_CXX_COMPILER", "c++")
@@ -81,7 +81,7 @@ def machine(semvec):
             ver = cxx
         lines.append(f"- semvec: {ver}, {vals.get('CMAKE_BUILD_TYPE', '?')} "
                      f"`{vals.get('CMAKE_CXX_FLAGS', '')} {vals.get('CMAKE_CXX_FLAGS_RELEASE', '')} "
-                     f"{vals.get('SEMVEC_ARCH_FLAGS', '')}`".replace("  ", " "))
+                     f"SEMVEC_SIMD={vals.get('SEMVEC_SIMD', '?')}`".replace("  ", " "))
     try:
         tv = subprocess.run(["/usr/bin/python3", "-c", "import torch; print(torch.__version__)"], capture_output=True,
                             text=True, timeout=60).stdout.strip()

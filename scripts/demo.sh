@@ -8,7 +8,7 @@ if [ "${SKIP_SETUP:-0}" != 1 ]; then
 fi
 # Every option the demo relies on is set here, so an earlier configure of build/release (by hand, or another
 # script) cannot change it; scripts/test.sh builds in its own trees (build/test-*).
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_CLI=ON \
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD=native -DSEMVEC_BUILD_CLI=ON \
       -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_EXAMPLES=OFF
 cmake --build build/release -j "$JOBS" --target semvec_cli
 S=build/release/bin/semvec

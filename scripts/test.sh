@@ -85,7 +85,7 @@ build_targets() {
 
 pass_release() {
   local B=build/test-release
-  cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native \
+  cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD=native \
         -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON -DSEMVEC_BUILD_BENCH=OFF \
         -DSEMVEC_BUILD_FUZZ=OFF
   build_targets "$B"
@@ -95,7 +95,7 @@ pass_release() {
 pass_asan() {
   local B=build/test-asan
   cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=address,undefined \
-        -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON \
+        -DSEMVEC_SIMD=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON \
         -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_FUZZ=OFF
   build_targets "$B"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -105,7 +105,7 @@ pass_asan() {
 pass_tsan() {
   local B=build/test-tsan
   cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DSEMVEC_SANITIZE=thread \
-        -DSEMVEC_SIMD= -DSEMVEC_ARCH_FLAGS=-march=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=OFF -DSEMVEC_BUILD_EXAMPLES=OFF \
+        -DSEMVEC_SIMD=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=OFF -DSEMVEC_BUILD_EXAMPLES=OFF \
         -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_FUZZ=OFF
   # Only the test executables whose sources hold [concurrency] tests (tests/AREA → target test_AREA).
   # reduce and umap tag their thread-count invariance tests too; under TSan they cost ~4 minutes of build and

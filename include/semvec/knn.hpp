@@ -21,6 +21,7 @@
 #include "matrix.hpp"
 #include "metric.hpp"
 #include "result.hpp"
+#include "simd/cpu.hpp"
 #include "util/parallel.hpp"
 
 namespace semvec {
@@ -454,6 +455,7 @@ inline void knn_nndescent_impl(const Matrix& pts, const KnnOptions& o, unsigned 
 /// The k nearest neighbours of every row of `data` (self excluded), nearest first.
 /// Errors: N < 2, k < 1, k ≥ N, zero columns, NaN/Inf. Duplicate rows are fine (distance 0).
 inline Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     const std::size_t n = static_cast<std::size_t>(data.rows());
     if (options.k < 1) return make_error("knn: k must be at least 1, got " + std::to_string(options.k));
     if (n < 2) return make_error("knn: need at least 2 points, got " + std::to_string(n));

@@ -19,6 +19,7 @@
 #include "matrix.hpp"
 #include "metric.hpp"
 #include "result.hpp"
+#include "simd/cpu.hpp"
 #include "util/parallel.hpp"
 
 namespace semvec {
@@ -63,6 +64,7 @@ inline bool hit_before(const Hit& a, const Hit& b) {
 /// same number of columns.
 inline Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, const Matrix& corpus,
                                                    const TopKOptions& options = {}) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     if (queries.cols() != corpus.cols())
         return make_error("queries have " + std::to_string(queries.cols()) + " columns but the corpus has " +
                           std::to_string(corpus.cols()));

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include <semvec/build_info.hpp>
 #include <semvec/io/safetensors.hpp>
 #include <semvec/nn/gemm_bf16.hpp>
 #include <semvec/quant/int8.hpp>
@@ -24,17 +25,38 @@ std::string summarize_value(const std::string& v) {
     return head + "… (" + std::to_string(v.size()) + " bytes)";
 }
 
+// The build: SIMD level, compiled CPU features, whether this CPU has them, the kernel variants linked in.
+void print_build() {
+    const semvec::BuildInfo b = semvec::build_info();
+    std::printf("semvec:    %s, SIMD level %s (kernels %s), %s\n", b.version.c_str(), b.simd_level.c_str(),
+                b.simd_variant.c_str(), b.compiler.c_str());
+    std::printf("compiled:  %s\n", b.features.empty() ? "(baseline only)" : b.features.c_str());
+    if (b.cpu_ok)
+        std::printf("cpu:       has every compiled feature\n");
+    else
+        std::printf("cpu:       LACKS %s: models and reducers return cpu_unsupported\n", b.cpu_missing.c_str());
+    if (b.linked_variants.size() > 1) {
+        std::string all;
+        for (const auto& v : b.linked_variants) all += (all.empty() ? "" : ", ") + v;
+        std::printf("variants:  %s (translation units built with different SIMD flags)\n", all.c_str());
+    }
+}
+
 }  // namespace
 
 int cmd_info(int argc, char** argv) {
-    Args args("info", "Show the tensors and metadata of a safetensors file, the model summary of a semvec model file,\n"
-                      "and the SIMD level compiled into this program.",
-              {{"--tensors", "", "list every tensor (default: the first 40)", ""}}, "FILE");
+    Args args("info", "Show the SIMD level and CPU features compiled into this program and, given FILE, the tensors\n"
+                      "and metadata of a safetensors file and the model summary of a semvec model file.",
+              {{"--tensors", "", "list every tensor (default: the first 40)", ""}}, "[FILE]");
     int code = kExitOk;
     if (!args.parse(argc, argv, code)) return code;
-    if (args.positional().size() != 1) {
-        args.usage_error("expected exactly one FILE", code);
+    if (args.positional().size() > 1) {
+        args.usage_error("expected at most one FILE", code);
         return code;
+    }
+    if (args.positional().empty()) {
+        print_build();
+        return kExitOk;
     }
     const std::string& path = args.positional()[0];
     auto file = semvec::SafetensorsFile::open(path);
@@ -43,7 +65,7 @@ int cmd_info(int argc, char** argv) {
         return kExitInputError;
     }
     std::printf("file:      %s (%zu bytes, header %zu bytes)\n", path.c_str(), file->file_size(), file->header_size());
-    std::printf("semvec:    %s, SIMD level %s\n", semvec::version(), semvec::simd_level_name());
+    print_build();
     // The encoder kernels compiled in: bf16 files use vdpbf16ps only with AVX512_BF16 (else widening loads);
     // int8 files use the named exact integer dot-product path.
     std::printf("kernels:   SIMD %s, bf16-dot %s, int8 path %s\n", semvec::simd_level_name(),

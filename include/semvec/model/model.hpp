@@ -33,6 +33,7 @@
 #include "../io/safetensors.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../simd/cpu.hpp"
 #include "../text/tokenizer.hpp"
 #include "../util/parallel.hpp"
 #include "bert.hpp"
@@ -474,6 +475,7 @@ private:
 /// Opens, checks (read_model_info) and binds a semvec model file. Weights stay in the memory mapping.
 /// Every float tensor is scanned for NaN / Inf unless `options.allow_non_finite`.
 inline Result<Model> load_model(const std::string& path, const LoadOptions& options) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     auto file = SafetensorsFile::open(path);
     if (!file) return file.error();
     auto info = read_model_info(*file);

@@ -23,6 +23,7 @@
 #include "../knn.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../simd/cpu.hpp"
 #include "../util/parallel.hpp"
 #include "affinities.hpp"
 #include "common.hpp"
@@ -226,6 +227,7 @@ Result<Matrix> sne_optimize(const std::vector<float>& Pc, std::vector<double> y,
 /// SNE of the rows of `data` into N×dims (see the header comment; O(N²) per iteration).
 /// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, N > max_points, dims not 2/3, "cancelled".
 inline Result<Matrix> sne(const MatrixView& data, const SneOptions& o) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     if (o.dims != 2 && o.dims != 3) return make_error("SNE: dims must be 2 or 3, got " + std::to_string(o.dims));
     if (o.iterations < 0) return make_error("SNE: iterations must be >= 0");
     if (!(o.learning_rate > 0)) return make_error("SNE: learning_rate must be positive");

@@ -24,6 +24,7 @@
 #include "../knn.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../simd/cpu.hpp"
 #include "../util/parallel.hpp"
 #include "affinities.hpp"
 #include "common.hpp"
@@ -467,6 +468,7 @@ inline Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matr
 /// t-SNE of the rows of `data` (N×D, any D) into N×dims.
 /// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, dims not 2/3, cancellation ("cancelled").
 inline Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     SEMVEC_TRY_STATUS(detail::check_tsne_options(o));
     SEMVEC_TRY_STATUS(detail::check_distance_metric(o.metric, "t-SNE"));
     SEMVEC_TRY_STATUS(detail::check_points(data, "t-SNE"));

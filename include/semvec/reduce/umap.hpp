@@ -34,6 +34,7 @@
 #include "semvec/reduce/umap_init.hpp"
 #include "semvec/reduce/umap_layout.hpp"
 #include "semvec/result.hpp"
+#include "semvec/simd/cpu.hpp"
 #include "semvec/util/parallel.hpp"
 
 namespace semvec {
@@ -189,6 +190,7 @@ inline void umap_query_knn(const Matrix& train, const MatrixView& queries, int k
 /// Fits UMAP on a precomputed kNN graph of X (self excluded, at least n_neighbors − 1 neighbours per row,
 /// ascending). X is still needed for PCA initialisation/fallback and for transform().
 inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_graph, const UmapOptions& options) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     SEMVEC_TRY_STATUS(detail::umap_check_options(X, options));
     const std::size_t n = static_cast<std::size_t>(X.rows());
     const int k = options.n_neighbors - 1;
@@ -279,6 +281,7 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
 
 /// Fits UMAP on X (N×D): builds the kNN graph with semvec::knn, then umap_fit_knn.
 inline Result<UmapModel> umap_fit(const MatrixView& X, const UmapOptions& options = {}) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     SEMVEC_TRY_STATUS(detail::umap_check_options(X, options));
     KnnOptions ko;
     ko.k = options.n_neighbors - 1;
@@ -306,6 +309,7 @@ inline Result<Matrix> umap(const MatrixView& X, const UmapOptions& options = {})
 /// SGD (learning rate / 4) that moves only the new points. Deterministic for any thread count.
 inline Result<Matrix> umap_transform(const UmapModel& model, const MatrixView& points,
                                      const UmapTransformOptions& options = {}) {
+    SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     if (model.embedding.rows() == 0 || model.data.rows() != model.embedding.rows())
         return make_error("the model is empty", "umap transform");
     if (points.cols() != model.data.cols())

@@ -1,0 +1,28 @@
+# A translation unit left at the scalar level by its flags prints one compiler note (#pragma message), and
+# none with SEMVEC_SIMD_SCALAR_OK, with SEMVEC_SIMD_FORCE_scalar (an explicit choice), or at a SIMD level.
+# Variables: CXX, INC, SRC, BASE (flags of a baseline CPU, e.g. -march=x86-64), SIMD (flags of a SIMD level).
+set(note "no SIMD level is enabled")
+function(compile out_var)
+  execute_process(COMMAND ${CXX} -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I${INC} ${ARGN} ${SRC}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "compile failed (${ARGN}):\n${out}${err}")
+  endif()
+  set(${out_var} "${out}${err}" PARENT_SCOPE)
+endfunction()
+separate_arguments(BASE)
+separate_arguments(SIMD)
+compile(o ${BASE})
+string(REGEX MATCHALL "${note}" hits "${o}")
+list(LENGTH hits n)
+if(NOT n EQUAL 1)
+  message(FATAL_ERROR "a scalar build should print the note once, got ${n}:\n${o}")
+endif()
+message(STATUS "scalar build: the note is printed once")
+foreach(flags "${BASE};-DSEMVEC_SIMD_SCALAR_OK" "${BASE};-DSEMVEC_SIMD_FORCE_scalar" "${SIMD}")
+  compile(o ${flags})
+  if(o MATCHES "${note}")
+    message(FATAL_ERROR "no note expected with ${flags}:\n${o}")
+  endif()
+  message(STATUS "${flags}: no note")
+endforeach()
