@@ -102,35 +102,28 @@ TEST_CASE("on a CPU without the compiled features the entry points return cpu_un
     CHECK_FALSE(b.cpu_ok);
     CHECK(b.cpu_missing == missing);
 
-    auto m = semvec::load_model(std::string(SEMVEC_SOURCE_DIR) + "/models/glove-6B-100d-top20k-f16.safetensors");
-    REQUIRE_FALSE(m.ok());
-    CHECK(is_cpu_error(m.error()));
-
+    auto expect_cpu_error = [&](const auto& result, const char* call) {
+        INFO(call);
+        REQUIRE_FALSE(result.ok());
+        CHECK(is_cpu_error(result.error()));
+    };
+    expect_cpu_error(semvec::load_model(std::string(SEMVEC_SOURCE_DIR) + "/models/glove-6B-100d-top20k-f16.safetensors"),
+                     "load_model");
     semvec::Matrix x = semvec::Matrix::Random(40, 5);
     const semvec::MatrixView xv(x.data(), x.rows(), x.cols());
     semvec::TsneOptions to;
     to.perplexity = 5;
-    auto t = semvec::tsne(xv, to);
-    REQUIRE_FALSE(t.ok());
-    CHECK(is_cpu_error(t.error()));
+    expect_cpu_error(semvec::tsne(xv, to), "tsne");
     semvec::SneOptions so;
     so.perplexity = 5;
-    auto s = semvec::sne(xv, so);
-    REQUIRE_FALSE(s.ok());
-    CHECK(is_cpu_error(s.error()));
+    expect_cpu_error(semvec::sne(xv, so), "sne");
     semvec::UmapOptions uo;
     uo.n_neighbors = 5;
-    auto u = semvec::umap(xv, uo);
-    REQUIRE_FALSE(u.ok());
-    CHECK(is_cpu_error(u.error()));
+    expect_cpu_error(semvec::umap(xv, uo), "umap");
     semvec::KnnOptions ko;
     ko.k = 3;
-    auto g = semvec::knn(xv, ko);
-    REQUIRE_FALSE(g.ok());
-    CHECK(is_cpu_error(g.error()));
-    auto h = semvec::top_k(x, x);
-    REQUIRE_FALSE(h.ok());
-    CHECK(is_cpu_error(h.error()));
+    expect_cpu_error(semvec::knn(xv, ko), "knn");
+    expect_cpu_error(semvec::top_k(x, x), "top_k");
 }
 
 TEST_CASE("with the real CPU back, the same calls succeed", "[simd]") {
