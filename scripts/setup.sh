@@ -16,6 +16,7 @@ PACKAGES=(
   clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
   g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64
   nodejs                                  # the HTML page's script, run with a fake DOM (tests/plot)
+  g++-mingw-w64-x86-64 wine64             # the Windows build of the tests, run under Wine (test.sh pass windows)
 )
 # Optional extras for benchmarks against peers, asked for by name: SEMVEC_SETUP_EXTRAS="peers"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
@@ -37,8 +38,29 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# utf8proc for the Windows build: Debian has no MinGW build of it, so its Debian source package is fetched
+# here (setup time; nothing downloads at build or test time) into SEMVEC_DEPS_SRC, through a deb-src entry
+# added for the download and removed after it.
+fetch_utf8proc_source() {
+  local dir="${SEMVEC_DEPS_SRC:-/usr/local/src/semvec-deps}"
+  if ls "$dir"/utf8proc-*/utf8proc.c >/dev/null 2>&1; then echo "setup.sh: utf8proc source present in $dir"; return 0; fi
+  local list=/etc/apt/sources.list.d/semvec-deb-src.sources
+  $SUDO mkdir -p "$dir"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+    $SUDO tee "$list" >/dev/null
+  local rc=0
+  { "${APT[@]}" update -qq && (cd "$dir" && "${APT[@]}" source --download-only utf8proc) &&
+    (cd "$dir" && $SUDO tar xzf utf8proc_*.orig.tar.gz); } || rc=$?
+  $SUDO rm -f "$list"
+  "${APT[@]}" update -qq || true
+  [ "$rc" = 0 ] && echo "setup.sh: utf8proc source in $(ls -d "$dir"/utf8proc-*/)" || echo "setup.sh: could not fetch the utf8proc source" >&2
+  return $rc
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup.sh: all packages present"
+  APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
+  fetch_utf8proc_source
   exit 0
 fi
 
@@ -51,4 +73,5 @@ if ! "${APT[@]}" install -y --no-install-recommends "${missing[@]}"; then
   "${APT[@]}" update
   "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
+fetch_utf8proc_source
 echo "setup.sh: done"

@@ -5,6 +5,7 @@
 #            without sanitizers; not the [resource] tests: they measure RSS and run in the release pass)
 #   tsan     TSan build of the test executables that hold [concurrency] tests, which it runs
 #   fuzz     every libFuzzer target for FUZZ_SECONDS (clang, ASan+UBSan)
+#   windows  (not in the default list yet) the Catch2 tests built with MinGW-w64 and run under Wine
 # Each pass has its own build tree, build/test-PASS, configured with every option it relies on, so another
 # script's build (scripts/demo.sh uses build/release) never changes what runs. Each pass prints how many tests
 # it ran and its wall time; a table of the passes and the list of skipped tests close the run. A pass that
@@ -137,6 +138,30 @@ pass_tsan() {
   return $rc
 }
 
+# Windows: the Catch2 tests built with MinGW-w64 (cmake/toolchain-mingw64.cmake) and run under Wine by ctest
+# (CMAKE_CROSSCOMPILING_EMULATOR). Python, CLI and consume tests stay with the Linux passes.
+pass_windows() {
+  local B=build/test-windows deps="$ROOT/build/test-windows/deps" u8
+  u8=$(ls -d "${SEMVEC_DEPS_SRC:-/usr/local/src/semvec-deps}"/utf8proc-*/ 2>/dev/null | head -1)
+  if [ -z "$u8" ] || ! command -v x86_64-w64-mingw32-g++-posix >/dev/null || [ ! -x /usr/lib/wine/wine64 ]; then
+    echo "SEMVEC-SKIP: windows: MinGW-w64, wine64 or the utf8proc source missing (scripts/setup.sh installs them)" | tee "$SKIP_LINES.windows"
+    [ "$CI_MODE" = 1 ] && return 1
+    return 0
+  fi
+  mkdir -p "$deps"
+  ln -sfn /usr/include/eigen3/Eigen "$deps/Eigen"
+  ln -sfn /usr/include/nlohmann "$deps/nlohmann"
+  ln -sfn /usr/include/catch2 "$deps/catch2"
+  export WINEDEBUG=-all WINEPREFIX="$ROOT/$B/wineprefix"
+  cmake -S . -B "$B" -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchain-mingw64.cmake" -DCMAKE_BUILD_TYPE=Release \
+        -DSEMVEC_SANITIZE= -DSEMVEC_SIMD=native -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=OFF \
+        -DSEMVEC_BUILD_EXAMPLES=OFF -DSEMVEC_BUILD_BENCH=OFF -DSEMVEC_BUILD_FUZZ=OFF -DSEMVEC_INSTALL=OFF \
+        -DSEMVEC_DEPS_INCLUDE_DIR="$deps" -DSEMVEC_UTF8PROC_SOURCE_DIR="$u8"
+  build_targets "$B"
+  /usr/lib/wine/wine64 cmd /c exit 0 >/dev/null 2>&1 || true  # create the Wine prefix once, outside the timed tests
+  run_ctest windows "$B" --timeout 1800 -L unit -LE "python|consume"
+}
+
 pass_fuzz() {
   FUZZ_BUILD=build/test-fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 }
@@ -155,7 +180,7 @@ for pass in $PASSES; do
   set -e
   # The subshell cannot set our arrays: recount from what it left behind.
   case "$pass" in
-    release|asan) [ -f "build/test-$pass/ctest.log" ] && { ctest_counts "build/test-$pass/ctest.log" "$pass"; collect_skips "$pass" "build/test-$pass"; } ;;
+    release|asan|windows) [ -f "build/test-$pass/ctest.log" ] && { ctest_counts "build/test-$pass/ctest.log" "$pass"; collect_skips "$pass" "build/test-$pass"; } ;;
     tsan) RAN[tsan]=$(sed -nE 's/^TSan: ([0-9]+) \[concurrency\] test cases ran.*/\1/p' "build/test-tsan.out" | tail -1) ;;
     fuzz) RAN[fuzz]=$(grep -c '^== fuzz_.*: [0-9?]* executions' build/test-fuzz.out || true)
           FAILED[fuzz]=$(grep -c '^fuzz_.* FAILED' build/test-fuzz.out || true) ;;
