@@ -16,12 +16,12 @@ PACKAGES=(
   clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
   g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64
   nodejs                                  # the HTML page's script, run with a fake DOM (tests/plot)
-  g++-mingw-w64-x86-64 wine64             # the Windows build of the tests, run under Wine (test.sh pass windows)
 )
-# Optional extras for benchmarks against peers, asked for by name: SEMVEC_SETUP_EXTRAS="peers"
+# Optional extras, asked for by name: SEMVEC_SETUP_EXTRAS="peers windows"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
   case "$extra" in
     peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx) ;;  # Node.js comes with the machine
+    windows) PACKAGES+=(g++-mingw-w64-x86-64 wine64); WANT_UTF8PROC_SOURCE=1 ;;  # PASSES=windows scripts/test.sh
     *) echo "setup.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +60,7 @@ fetch_utf8proc_source() {
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup.sh: all packages present"
   APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
-  fetch_utf8proc_source
+  [ "${WANT_UTF8PROC_SOURCE:-0}" = 1 ] && fetch_utf8proc_source
   exit 0
 fi
 
@@ -73,5 +73,5 @@ if ! "${APT[@]}" install -y --no-install-recommends "${missing[@]}"; then
   "${APT[@]}" update
   "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
-fetch_utf8proc_source
+[ "${WANT_UTF8PROC_SOURCE:-0}" = 1 ] && fetch_utf8proc_source
 echo "setup.sh: done"

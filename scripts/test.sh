@@ -5,7 +5,8 @@
 #            without sanitizers; not the [resource] tests: they measure RSS and run in the release pass)
 #   tsan     TSan build of the test executables that hold [concurrency] tests, which it runs
 #   fuzz     every libFuzzer target for FUZZ_SECONDS (clang, ASan+UBSan)
-#   windows  (not in the default list yet) the Catch2 tests built with MinGW-w64 and run under Wine
+#   windows  (opt-in: SEMVEC_SETUP_EXTRAS=windows scripts/setup.sh, then PASSES=windows) the Catch2 tests
+#            built with MinGW-w64 and run under Wine
 # Each pass has its own build tree, build/test-PASS, configured with every option it relies on, so another
 # script's build (scripts/demo.sh uses build/release) never changes what runs. Each pass prints how many tests
 # it ran and its wall time; a table of the passes and the list of skipped tests close the run. A pass that
