@@ -12,5 +12,6 @@ int cmd_reduce(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_map(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_cluster(int argc, char** argv);
 
 }  // namespace semvec_cli

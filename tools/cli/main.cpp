@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"plot", semvec_cli::cmd_plot, "draw 2-D points as SVG or a self-contained HTML page"},
     {"map", semvec_cli::cmd_map, "embed, reduce and plot a corpus in one command"},
     {"bench", semvec_cli::cmd_bench, "measure a model's throughput at a few batch and sequence sizes"},
+    {"cluster", semvec_cli::cmd_cluster, "k-means or HDBSCAN labels for the rows of a matrix (.npy)"},
 };
 
 void print_usage(std::FILE* out) {
