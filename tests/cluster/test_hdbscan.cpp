@@ -139,3 +139,21 @@ TEST_CASE("hdbscan rejects bad input with invalid_argument", "[hdbscan]") {
     REQUIRE_FALSE(ms.ok());
     CHECK(ms.error().what().find("min_samples = 31") != std::string::npos);
 }
+
+TEST_CASE("hdbscan with R's stability gives R dbscan's labels on a UMAP layout of digits", "[hdbscan]") {
+    // R dbscan::hdbscan(x, minPts = 15) 1.1-11 on tests/data/cluster/digits_umap2d.npy (see the README there).
+    const semvec::Matrix X = cluster_test::load("cluster/digits_umap2d.npy");
+    const auto r_labels = cluster_test::load_labels("cluster/digits_umap2d_r15.npy");
+    semvec::HdbscanOptions o;
+    o.min_cluster_size = 15;
+    o.min_samples = 15;
+    o.stability = semvec::HdbscanStability::r_dbscan;
+    auto h = semvec::hdbscan(view(X), o);
+    REQUIRE(h.ok());
+    CHECK(*semvec::adjusted_rand_index(r_labels, h->labels) == 1.0);
+    // The hdbscan library's stability (the default) differs only where small fragments split off.
+    o.stability = semvec::HdbscanStability::hdbscan;
+    auto d = semvec::hdbscan(view(X), o);
+    REQUIRE(d.ok());
+    CHECK(*semvec::adjusted_rand_index(r_labels, d->labels) > 0.95);
+}

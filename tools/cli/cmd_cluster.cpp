@@ -25,6 +25,7 @@ int cmd_cluster(int argc, char** argv) {
                {"--min-cluster-size", "N", "HDBSCAN: smallest cluster", "5"},
                {"--min-samples", "N", "HDBSCAN: core-distance neighbourhood, the point included (0: min-cluster-size)", "0"},
                {"--metric", "NAME", "euclidean or cosine (k-means: spherical)", "euclidean"},
+               {"--stability", "NAME", "HDBSCAN: hdbscan (the Python library's, BERTopic's) or r (R dbscan's)", "hdbscan"},
                {"--restarts", "N", "k-means: runs from different seedings, the best is kept", "10"},
                {"--minibatch", "", "k-means: mini-batch k-means (for millions of rows)", ""},
                {"--batch-size", "N", "mini-batch k-means: rows per step", "1024"},
@@ -47,6 +48,11 @@ int cmd_cluster(int argc, char** argv) {
     const std::string method = args.get("--method", "kmeans"), metric_name = args.get("--metric", "euclidean");
     if (method != "kmeans" && method != "hdbscan") {
         args.usage_error("--method must be kmeans or hdbscan, got '" + method + "'", code);
+        return code;
+    }
+    const std::string stability = args.get("--stability", "hdbscan");
+    if (stability != "hdbscan" && stability != "r") {
+        args.usage_error("--stability must be hdbscan or r, got '" + stability + "'", code);
         return code;
     }
     if (metric_name != "euclidean" && metric_name != "cosine") {
@@ -103,6 +109,7 @@ int cmd_cluster(int argc, char** argv) {
         o.min_cluster_size = static_cast<std::size_t>(*mcs);
         o.min_samples = static_cast<std::size_t>(*ms);
         o.metric = metric;
+        o.stability = stability == "r" ? semvec::HdbscanStability::r_dbscan : semvec::HdbscanStability::hdbscan;
         o.threads = static_cast<unsigned>(*threads);
         auto h = semvec::hdbscan(view_of(*X), o);
         if (!h) return fail(h.error().with_source(in));

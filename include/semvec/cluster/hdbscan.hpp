@@ -34,6 +34,14 @@
 
 namespace semvec {
 
+/// When the points of a small fragment leave their cluster, for the cluster's stability. The two published
+/// implementations differ here; everything else (tree, selection, labels) is the same.
+enum class HdbscanStability {
+    hdbscan,   ///< the hdbscan library (BERTopic): all points of a fragment smaller than min_cluster_size leave
+               ///< at the density where it splits off (Campello et al. 2015)
+    r_dbscan,  ///< R's dbscan::hdbscan: each point stays until it is alone, but no longer than its cluster lives
+};
+
 /// Options of hdbscan(). Defaults are the hdbscan library's.
 struct HdbscanOptions {
     /// Smallest group of points that counts as a cluster (≥ 2). Default 5.
@@ -43,6 +51,8 @@ struct HdbscanOptions {
     std::size_t min_samples = 0;
     /// Distance: euclidean or cosine (1 − cos). Default euclidean.
     Metric metric = Metric::euclidean;
+    /// Which implementation's stability to reproduce. Default hdbscan.
+    HdbscanStability stability = HdbscanStability::hdbscan;
     /// Worker threads for the kNN search; 0 = all cores. Default 0. Results do not depend on it.
     unsigned threads = 0;
 };
@@ -146,12 +156,9 @@ struct LinkageNode {
 };
 
 inline std::vector<LinkageNode> hdbscan_linkage(std::vector<MstEdge> edges, std::size_t n) {
-    std::stable_sort(edges.begin(), edges.end(), [](const MstEdge& p, const MstEdge& q) {
-        if (p.w != q.w) return p.w < q.w;
-        const auto pa = std::min(p.a, p.b), qa = std::min(q.a, q.b);
-        if (pa != qa) return pa < qa;
-        return std::max(p.a, p.b) < std::max(q.a, q.b);
-    });
+    // Equal weights are common (the mutual reachability is often a core distance): they keep Prim's order,
+    // as R's dbscan does (a stable sort), so both build the same hierarchy.
+    std::stable_sort(edges.begin(), edges.end(), [](const MstEdge& p, const MstEdge& q) { return p.w < q.w; });
     std::vector<std::int32_t> parent(2 * n), node_of(n);
     std::iota(parent.begin(), parent.end(), 0);
     std::iota(node_of.begin(), node_of.end(), 0);
@@ -294,9 +301,22 @@ SEMVEC_API Result<HdbscanResult> hdbscan(const MatrixView& data, const HdbscanOp
     // The walk is depth-first, so children have higher ids than their parents: the selection relies on that.
 
     // 4. Stability and excess-of-mass selection (children before parents: descending ids).
+    // R's variant: a point's λ is where it becomes a singleton, capped by its cluster's death (its split into
+    // two clusters; leaves never die).
+    std::vector<double> stability_lambda = leave_lambda;
+    if (options.stability == HdbscanStability::r_dbscan) {
+        std::vector<double> death(tree.size(), std::numeric_limits<double>::infinity());
+        for (std::size_t c = 1; c < tree.size(); ++c) death[static_cast<std::size_t>(tree[c].parent)] = tree[c].lambda_birth;
+        for (const auto& nd : nodes)
+            for (std::int32_t child : {nd.left, nd.right})
+                if (child < static_cast<std::int32_t>(n)) {
+                    const std::size_t p = static_cast<std::size_t>(child);
+                    stability_lambda[p] = std::min(detail::hdbscan_lambda(nd.distance), death[static_cast<std::size_t>(leave_from[p])]);
+                }
+    }
     for (std::size_t p = 0; p < n; ++p) {
         auto& cl = tree[static_cast<std::size_t>(leave_from[p])];
-        cl.stability += detail::hdbscan_lambda_diff(leave_lambda[p], cl.lambda_birth);
+        cl.stability += detail::hdbscan_lambda_diff(stability_lambda[p], cl.lambda_birth);
         auto& ml = max_lambda[static_cast<std::size_t>(leave_from[p])];
         ml = std::max(ml, leave_lambda[p]);
     }
