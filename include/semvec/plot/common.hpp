@@ -27,6 +27,12 @@
 
 namespace semvec {
 
+/// A text drawn on the plot at data coordinates (HTML pages), e.g. a cluster's name at its centre.
+struct PlotAnnotation {
+    double x = 0, y = 0;  ///< where the text is centred, in the points' coordinates
+    std::string text;     ///< the text (escaped like every user string)
+};
+
 /// How a 2-D scatter plot looks. Every field has a default; an empty options struct gives a plain plot.
 struct PlotOptions {
     /// One label per point (its group: colour and legend entry). Default: empty, all points in one group.
@@ -44,6 +50,10 @@ struct PlotOptions {
     double opacity = 0;
     /// Most legend entries drawn in the SVG; the rest are summarized in one line. Default 40.
     int max_legend_entries = 40;
+    /// CSS colours that replace the palette's for some labels, e.g. {{"noise", "#b4b4b4"}}. Default: empty.
+    std::map<std::string, std::string> label_colors;
+    /// Texts drawn over the points of the HTML page (the SVG ignores them). Default: empty.
+    std::vector<PlotAnnotation> annotations;
 };
 
 /// Labels from integer classes (e.g. an int32 label vector): {3, 1} -> {"3", "1"}.

@@ -9,6 +9,7 @@
 // are put into the DOM with textContent, never as markup.
 #pragma once
 
+#include <cmath>
 #include <string>
 
 #include "common.hpp"
@@ -155,6 +156,14 @@ inline const char* html_script() {
         ctx.fillStyle = D.colors[g]; ctx.globalAlpha = 1;
         drawGroup(g, match);
       }
+    }
+    // Annotations (e.g. cluster names): dark text on a white halo, over the points.
+    ctx.globalAlpha = 1; ctx.font = "bold 12px Helvetica, Arial, sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+    for (var a = 0; a < D.notes.length; a++) {
+      var nx = sx(D.notes[a][0]), ny = sy(D.notes[a][1]);
+      ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.lineWidth = 4; ctx.strokeText(D.notes[a][2], nx, ny);
+      ctx.fillStyle = "#111"; ctx.fillText(D.notes[a][2], nx, ny);
     }
     if (hover >= 0) {
       ctx.globalAlpha = 1; ctx.strokeStyle = "#111"; ctx.lineWidth = 2;
@@ -328,7 +337,11 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
     js += "],\"groups\":[";
     for (std::size_t g = 0; g < groups; ++g) js += (g ? "," : "") + detail::json_string(d.groups[g]);
     js += "],\"colors\":[";
-    for (std::size_t g = 0; g < groups; ++g) js += (g ? ",\"" : "\"") + detail::group_color(g, groups) + "\"";
+    for (std::size_t g = 0; g < groups; ++g) {
+        const auto own = opt.label_colors.find(d.groups[g]);
+        js += (g ? "," : "") + (own != opt.label_colors.end() ? detail::json_string(own->second)
+                                                              : "\"" + detail::group_color(g, groups) + "\"");
+    }
     js += "],\"counts\":[";
     for (std::size_t g = 0; g < groups; ++g) js += (g ? "," : "") + std::to_string(d.group_size[g]);
     for (int c = 0; c < 2; ++c) {
@@ -342,6 +355,13 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
     for (std::size_t i = 0; i < n; ++i) {
         if (i) js += ',';
         js += std::to_string(d.group_of[i]);
+    }
+    js += "],\"notes\":[";
+    std::size_t notes = 0;
+    for (const auto& note : opt.annotations) {
+        if (!std::isfinite(note.x) || !std::isfinite(note.y)) continue;  // nowhere to draw it
+        js += (notes++ ? ",[" : "[") + detail::format_number(note.x, "%.*g", 9) + "," + detail::format_number(note.y, "%.*g", 9) +
+              "," + detail::json_string(note.text) + "]";
     }
     js += "],\"texts\":";
     if (opt.texts.empty()) {
