@@ -16,6 +16,7 @@ PACKAGES=(
   clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
   g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64
   nodejs                                  # the HTML page's script, run with a fake DOM (tests/plot)
+  python3-sklearn python3-scipy r-cran-dbscan  # live peer checks of clustering, classification and eval
 )
 # Optional extras, asked for by name: SEMVEC_SETUP_EXTRAS="peers windows"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do

@@ -13,5 +13,9 @@ int cmd_plot(int argc, char** argv);
 int cmd_map(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_cluster(int argc, char** argv);
+int cmd_classify(int argc, char** argv);
+int cmd_topics(int argc, char** argv);
+int cmd_recommend(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
 
 }  // namespace semvec_cli

@@ -26,6 +26,10 @@ const Command kCommands[] = {
     {"map", semvec_cli::cmd_map, "embed, reduce and plot a corpus in one command"},
     {"bench", semvec_cli::cmd_bench, "measure a model's throughput at a few batch and sequence sizes"},
     {"cluster", semvec_cli::cmd_cluster, "k-means or HDBSCAN labels for the rows of a matrix (.npy)"},
+    {"classify", semvec_cli::cmd_classify, "logistic regression or kNN on labelled vectors: predict, or cross-validate"},
+    {"topics", semvec_cli::cmd_topics, "topics of a corpus (UMAP + HDBSCAN + c-TF-IDF) drawn as an HTML map"},
+    {"recommend", semvec_cli::cmd_recommend, "items like the ones a user liked, optionally diversified (MMR)"},
+    {"eval", semvec_cli::cmd_eval, "MTEB-style scores of a model: STS, pairs, classification, clustering, retrieval, reranking"},
 };
 
 void print_usage(std::FILE* out) {
