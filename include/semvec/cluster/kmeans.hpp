@@ -115,6 +115,7 @@ SEMVEC_API Result<std::vector<std::int32_t>> kmeans_predict(const MatrixView& ce
 
 namespace semvec {
 namespace detail {
+SEMVEC_SIMD_NAMESPACE_BEGIN  // the kernels depend on the SIMD level: see simd/dispatch.hpp
 
 /// Squared L2 distance with 16 independent partial sums (vectorizes without -ffast-math; the order of the
 /// additions is fixed by the code, so every build of one SIMD level gives the same bits).
@@ -479,6 +480,7 @@ inline std::uint64_t kmeans_restart_seed(std::uint64_t seed, std::size_t restart
     return splitmix64(seed ^ splitmix64(0x6B6D65616E73ULL + restart));  // "kmeans"
 }
 
+SEMVEC_SIMD_NAMESPACE_END
 }  // namespace detail
 
 SEMVEC_API Result<KMeansResult> kmeans(const MatrixView& data, std::size_t clusters, const KMeansOptions& options) {
