@@ -24,6 +24,8 @@
 #include "../result.hpp"
 #include "../util/parallel.hpp"
 #include "basic_tokenizer.hpp"
+#include "pipeline.hpp"
+#include "tokenizer_json.hpp"
 #include "unicode.hpp"
 #include "wordpiece.hpp"
 
@@ -33,6 +35,8 @@ namespace semvec {
 enum class TruncationStrategy { longest_first, only_first, only_second };
 /// How a batch is padded.
 enum class Padding { none, longest, max_length };
+/// Which side padding goes to (Qwen3-Embedding pads on the left).
+enum class PaddingSide { right, left };
 /// "wordpiece": BERT WordPiece. "words": basic tokenizer only, whole words looked up (static word vectors).
 enum class TokenizerType { wordpiece, words };
 
@@ -207,11 +211,10 @@ public:
         if (mit == j.end() || !mit->is_object()) return make_error("no 'model' object", source, "model");
         const json& m = *mit;
         if (auto t = m.find("type"); t != m.end()) {
-            if (!t->is_string()) return make_error("'type' is not a string", source, "model");
-            if (t->get<std::string>() != "WordPiece")
-                return make_error("unsupported model '" + t->get<std::string>() + "' (only WordPiece)", source, "model.type");
-        } else if (m.find("merges") != m.end()) {
-            return make_error("unsupported model 'BPE' (only WordPiece)", source, "model");
+            if (!t->is_string()) return make_error(ErrorCode::invalid_data, "'type' is not a string", source, "model");
+            if (t->get<std::string>() != "WordPiece") return from_hf_pipeline(j, source);
+        } else if (m.find("merges") != m.end() || (m.find("vocab") != m.end() && m.find("vocab")->is_array())) {
+            return from_hf_pipeline(j, source);
         }
         auto vit = m.find("vocab");
         if (vit == m.end() || !vit->is_object())
@@ -359,6 +362,72 @@ public:
         return from_tokens(std::move(tokens), std::move(o), source);
     }
 
+    /// A BPE or Unigram tokenizer.json (already parsed); see semvec/text/tokenizer_json.hpp for what is read.
+    static Result<Tokenizer> from_hf_pipeline(const nlohmann::json& j, const std::string& source) {
+        auto p = detail::pipeline_from_tokenizer_json(j, source);
+        if (!p) return p.error();
+        TokenizerOptions o;
+        o.max_length = 0;
+        if (auto tr = j.find("truncation"); tr != j.end() && !tr->is_null()) {
+            if (!tr->is_object()) return make_error(ErrorCode::invalid_data, "'truncation' is not an object", source, "truncation");
+            if (auto f = tr->find("max_length"); f != tr->end()) {
+                if (!f->is_number_unsigned())
+                    return make_error(ErrorCode::invalid_data, "'max_length' is not a non-negative integer", source, "truncation");
+                o.max_length = f->get<std::size_t>();
+            }
+            if (auto f = tr->find("strategy"); f != tr->end() && f->is_string()) {
+                const std::string st = f->get<std::string>();
+                if (st == "LongestFirst") o.truncation = TruncationStrategy::longest_first;
+                else if (st == "OnlyFirst") o.truncation = TruncationStrategy::only_first;
+                else if (st == "OnlySecond") o.truncation = TruncationStrategy::only_second;
+                else return make_error(ErrorCode::invalid_data, "unknown truncation strategy '" + st + "'", source, "truncation");
+            }
+        }
+        PaddingSide side = PaddingSide::right;
+        std::int32_t pad_id = -1;
+        if (auto pd = j.find("padding"); pd != j.end() && !pd->is_null()) {
+            if (!pd->is_object()) return make_error(ErrorCode::invalid_data, "'padding' is not an object", source, "padding");
+            if (auto f = pd->find("direction"); f != pd->end() && f->is_string() && f->get<std::string>() == "Left") side = PaddingSide::left;
+            if (auto f = pd->find("pad_id"); f != pd->end() && f->is_number_integer()) pad_id = f->get<std::int32_t>();
+            if (auto f = pd->find("strategy"); f != pd->end()) {
+                if (f->is_string() && f->get<std::string>() == "BatchLongest") o.padding = Padding::longest;
+                else if (f->is_object() && f->find("Fixed") != f->end()) o.padding = Padding::max_length;
+            }
+        }
+        return from_pipeline(std::move(*p), std::move(o), side, pad_id);
+    }
+
+    /// A tokenizer around a finished pipeline (the loaders of BPE and Unigram files use it). `pad_id` -1: the
+    /// pipeline's "<pad>"-like token if any, else 0.
+    static Result<Tokenizer> from_pipeline(std::shared_ptr<detail::Pipeline> pipeline, TokenizerOptions opts = {},
+                                           PaddingSide side = PaddingSide::right, std::int32_t pad_id = -1) {
+        Tokenizer t;
+        t.opts_ = std::move(opts);
+        t.side_ = side;
+        const auto& pp = pipeline->post;
+        // cls/sep: the special tokens around $A in the single template (-1 when absent).
+        t.cls_ = t.sep_ = -1;
+        for (std::size_t k = 0; k < pp.single.size(); ++k) {
+            const auto& piece = pp.single[k];
+            if (!piece.special || piece.ids.empty()) continue;
+            bool before_a = true;
+            for (std::size_t q = 0; q < k; ++q) before_a &= pp.single[q].special;
+            if (before_a && t.cls_ < 0) t.cls_ = piece.ids.front();
+            else t.sep_ = piece.ids.front();
+        }
+        if (pipeline->model_kind == detail::Pipeline::ModelKind::unigram) t.unk_ = pipeline->unigram.options().unk_id;
+        else t.unk_ = pipeline->bpe.unk_id();
+        if (pad_id < 0) {
+            for (const char* name : {"<pad>", "[PAD]", "<|endoftext|>", "<|pad|>"}) {
+                pad_id = pipeline->index.find(name);
+                if (pad_id >= 0) break;
+            }
+        }
+        t.pad_ = pad_id < 0 ? 0 : pad_id;
+        t.pipe_ = std::move(pipeline);
+        return t;
+    }
+
     /// The semvec model file: `semvec.tokenizer` (JSON object) and `semvec.vocab` (JSON array of strings).
     static Result<Tokenizer> from_model_metadata(const std::map<std::string, std::string>& metadata) {
         using nlohmann::json;
@@ -437,6 +506,7 @@ public:
 
     /// [CLS] text [SEP], truncated to max_length (0: the options' max_length; that 0 too: no truncation).
     Encoding encode(std::string_view text, std::size_t max_length = 0) const {
+        if (pipe_) return pipe_encode(text, nullptr, max_length, opts_.truncation);
         Encoding e;
         const std::size_t ml = max_length ? max_length : opts_.max_length;
         const bool specials = cls_ >= 0 && sep_ >= 0;
@@ -468,6 +538,7 @@ public:
     /// [CLS] a [SEP] b [SEP] with token types 0…0 1…1, truncated as HF's `truncate_sequences` does.
     Encoding encode_pair(std::string_view a, std::string_view b, std::size_t max_length = 0,
                          TruncationStrategy strategy = TruncationStrategy::longest_first) const {
+        if (pipe_) return pipe_encode(a, &b, max_length, strategy);
         Encoding e;
         const std::size_t ml = max_length ? max_length : opts_.max_length;
         push_special(e, cls_, 0);
@@ -527,6 +598,14 @@ public:
     /// Pads e to `length` tokens with [PAD] (mask 0, type 0, offsets (0,0)); never shortens.
     void pad(Encoding& e, std::size_t length) const {
         if (e.ids.size() >= length) return;
+        if (side_ == PaddingSide::left) {
+            const std::size_t k = length - e.ids.size();
+            e.ids.insert(e.ids.begin(), k, pad_);
+            e.type_ids.insert(e.type_ids.begin(), k, 0);
+            e.attention_mask.insert(e.attention_mask.begin(), k, 0);
+            e.offsets.insert(e.offsets.begin(), k, {0u, 0u});
+            return;
+        }
         e.ids.resize(length, pad_);
         e.type_ids.resize(length, 0);
         e.attention_mask.resize(length, 0);
@@ -538,6 +617,15 @@ public:
     /// so that cutting a huge text to max_length does not tokenize all of it.
     void tokenize_into(std::string_view text, std::vector<std::int32_t>& ids,
                        std::vector<std::pair<std::uint32_t, std::uint32_t>>& offsets, std::size_t limit = 0) const {
+        if (pipe_) {
+            static thread_local SequenceTokens seq;
+            seq.clear();
+            pipe_->tokenize(text, seq, limit);
+            if (pipe_->post.trim_offsets) trim_offsets(seq);  // as HF's encode(add_special_tokens=False)
+            ids.insert(ids.end(), seq.ids.begin(), seq.ids.end());
+            offsets.insert(offsets.end(), seq.offsets.begin(), seq.offsets.end());
+            return;
+        }
         auto& s = detail::token_scratch();
         const std::size_t n = std::min<std::size_t>(text.size(), 0xFFFFFFFFu);
         const char* p = text.data();
@@ -592,13 +680,48 @@ public:
         return out;
     }
 
-    int32_t token_to_id(std::string_view token) const { return full_.find(token); }
+    int32_t token_to_id(std::string_view token) const { return pipe_ ? pipe_->index.find(token) : full_.find(token); }
     const std::string& id_to_token(std::int32_t id) const {
         static const std::string empty;
+        if (pipe_) return id < 0 || static_cast<std::size_t>(id) >= pipe_->vocab.size() ? empty : pipe_->vocab[static_cast<std::size_t>(id)];
         if (id < 0 || static_cast<std::size_t>(id) >= tokens_.size()) return empty;
         return tokens_[static_cast<std::size_t>(id)];
     }
-    std::size_t vocab_size() const { return tokens_.size(); }
+    std::size_t vocab_size() const { return pipe_ ? pipe_->vocab.size() : tokens_.size(); }
+    /// Which side encode_batch pads (right unless the file says left).
+    PaddingSide padding_side() const { return side_; }
+    /// Changes the padding side and pad id (e.g. from tokenizer_config.json's padding_side); pad_id -1 keeps it.
+    void set_padding(PaddingSide side, std::int32_t pad_id = -1) {
+        side_ = side;
+        if (pad_id >= 0) pad_ = pad_id;
+    }
+    /// Special tokens a single text (or a pair) gets.
+    std::size_t num_special_tokens(bool pair) const {
+        if (pipe_) return pipe_->post.added_tokens(pair);
+        return (cls_ >= 0 && sep_ >= 0) ? (pair ? 3 : 2) : 0;
+    }
+    /// Wraps already tokenized ids (no special tokens) as encode() does after truncation: the single
+    /// template (e.g. [CLS] ids [SEP], <s> ids </s>, ids <|endoftext|>). Offsets are (0, 0).
+    Encoding wrap_single(const std::vector<std::int32_t>& ids) const {
+        SequenceTokens a;
+        a.ids = ids;
+        a.offsets.assign(ids.size(), {0u, 0u});
+        a.lead.assign(ids.size(), 0);
+        a.trail.assign(ids.size(), 0);
+        if (pipe_) return apply_template(a, nullptr, false);
+        Encoding e;
+        if (cls_ >= 0 && sep_ >= 0) push_special(e, cls_, 0);
+        e.ids.insert(e.ids.end(), ids.begin(), ids.end());
+        e.offsets.insert(e.offsets.end(), a.offsets.begin(), a.offsets.end());
+        if (cls_ >= 0 && sep_ >= 0) push_special(e, sep_, 0);
+        e.type_ids.assign(e.ids.size(), 0);
+        e.attention_mask.assign(e.ids.size(), 1);
+        return e;
+    }
+    /// The BPE/Unigram pipeline (null for WordPiece and word tokenizers).
+    const detail::Pipeline* pipeline() const { return pipe_.get(); }
+    /// Whose behaviour this tokenizer follows (WordPiece: transformers' slow BertTokenizer).
+    TokenizerReference reference() const { return pipe_ ? pipe_->reference : TokenizerReference::transformers_slow; }
     std::int32_t cls_id() const { return cls_; }
     std::int32_t sep_id() const { return sep_; }
     std::int32_t pad_id() const { return pad_; }
@@ -633,6 +756,136 @@ private:
         });
     }
 
+    // --- BPE / Unigram pipeline ---
+    Encoding apply_template(SequenceTokens& a, SequenceTokens* b, bool truncated) const {
+        const PostProcessor& pp = pipe_->post;
+        if (pp.trim_offsets) {
+            trim_offsets(a);
+            if (b) trim_offsets(*b);
+        }
+        Encoding e;
+        e.truncated = truncated;
+        for (const auto& piece : b ? pp.pair : pp.single) {
+            if (piece.special) {
+                for (auto id : piece.ids) {
+                    e.ids.push_back(id);
+                    e.type_ids.push_back(static_cast<std::int32_t>(piece.type_id));
+                    e.offsets.emplace_back(0u, 0u);
+                }
+                continue;
+            }
+            const SequenceTokens* s = piece.sequence == 0 ? &a : b;
+            if (!s) continue;
+            e.ids.insert(e.ids.end(), s->ids.begin(), s->ids.end());
+            e.type_ids.insert(e.type_ids.end(), s->ids.size(), static_cast<std::int32_t>(piece.type_id));
+            e.offsets.insert(e.offsets.end(), s->offsets.begin(), s->offsets.end());
+        }
+        e.attention_mask.assign(e.ids.size(), 1);
+        return e;
+    }
+
+    // HF's process_offsets (RobertaProcessing / ByteLevel with trim_offsets).
+    void trim_offsets(SequenceTokens& s) const {
+        const bool aps = pipe_->post.add_prefix_space;
+        for (std::size_t i = 0; i < s.ids.size(); ++i) {
+            std::uint32_t lead = s.lead[i];
+            const std::uint32_t trail = s.trail[i];
+            auto& o = s.offsets[i];
+            if (lead > 0) {
+                const bool is_first = i == 0 || o.first == 0;
+                if (is_first && aps && lead == 1) lead = 0;
+                o.first = std::min(o.first + lead, o.second);
+            }
+            if (trail > 0 && o.second >= trail) o.second = std::max(o.second - trail, o.first);
+        }
+    }
+
+    static void cut(SequenceTokens& s, std::size_t n) {
+        if (s.ids.size() <= n) return;
+        s.ids.resize(n);
+        s.offsets.resize(n);
+        s.lead.resize(n);
+        s.trail.resize(n);
+    }
+
+    Encoding pipe_encode(std::string_view a_text, const std::string_view* b_text, std::size_t max_length,
+                         TruncationStrategy strategy) const {
+        const std::size_t ml = max_length ? max_length : opts_.max_length;
+        const bool pair = b_text != nullptr;
+        const std::size_t added = pipe_->post.added_tokens(pair);
+        const bool limited = ml > 0 && ml < (std::size_t(-1) >> 1);
+        // Enough tokens to know where a cut falls (each side alone never keeps more than ml).
+        const std::size_t cap = limited ? ml + 1 : 0;
+        const bool slow = pipe_->reference == TokenizerReference::transformers_slow;
+        SequenceTokens a, b;
+        pipe_->tokenize(a_text, a, pair && strategy == TruncationStrategy::only_second ? 0 : cap);
+        if (pair) pipe_->tokenize(*b_text, b, strategy == TruncationStrategy::only_first ? 0 : cap);
+        if (pair && cap && strategy == TruncationStrategy::longest_first && a.ids.size() >= cap && b.ids.size() >= cap) {
+            // Both sides are long: which one is longer decides the cut, so count them in full.
+            a.clear();
+            b.clear();
+            pipe_->tokenize(a_text, a, 0);
+            pipe_->tokenize(*b_text, b, 0);
+        }
+        bool truncated = false;
+        if (limited) {
+            std::size_t na = a.ids.size(), nb = pair ? b.ids.size() : 0;
+            if (slow) {
+                // transformers' truncate_sequences: tokens to remove counted with the special tokens; a text
+                // that cannot lose enough stays whole.
+                if (na + nb + added > ml) {
+                    const std::size_t remove = na + nb + added - ml;
+                    if (!pair || strategy == TruncationStrategy::only_first) {
+                        if (na > remove) { na -= remove; truncated = true; }
+                    } else if (strategy == TruncationStrategy::only_second) {
+                        if (nb > remove) { nb -= remove; truncated = true; }
+                    } else {
+                        for (std::size_t k = 0; k < remove; ++k) {
+                            if (na > nb) --na;
+                            else if (nb > 0) --nb;
+                        }
+                        truncated = true;
+                    }
+                }
+            } else if (ml >= added) {
+                // HF tokenizers' truncate_encodings with max_length less the special tokens.
+                const std::size_t target = ml - added;
+                if (na + nb > target) {
+                    const std::size_t remove = na + nb - target;
+                    if (!pair && strategy != TruncationStrategy::only_second) {
+                        if (strategy == TruncationStrategy::longest_first || na > remove) {
+                            na = std::min(na, target);
+                            truncated = true;
+                        }
+                    } else if (pair && strategy == TruncationStrategy::longest_first) {
+                        std::size_t n1 = na, n2 = nb;
+                        const bool swap = n1 > n2;
+                        if (swap) std::swap(n1, n2);
+                        if (n1 > target) n2 = n1;
+                        else n2 = std::max(n1, target - n1);
+                        if (n1 + n2 > target) {
+                            n1 = target / 2;
+                            n2 = n1 + target % 2;
+                        }
+                        if (swap) std::swap(n1, n2);
+                        na = std::min(na, n1);
+                        nb = std::min(nb, n2);
+                        truncated = true;
+                    } else if (pair && strategy == TruncationStrategy::only_first) {
+                        if (na > remove) { na -= remove; truncated = true; }
+                    } else if (pair) {
+                        if (nb > remove) { nb -= remove; truncated = true; }
+                    }
+                }
+            }
+            cut(a, na);
+            if (pair) cut(b, nb);
+        }
+        return apply_template(a, pair ? &b : nullptr, truncated);
+    }
+
+    std::shared_ptr<const detail::Pipeline> pipe_;
+    PaddingSide side_ = PaddingSide::right;
     TokenizerOptions opts_;
     std::vector<std::string> tokens_;
     detail::VocabIndex full_;
