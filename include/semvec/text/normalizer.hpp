@@ -26,7 +26,13 @@ namespace semvec {
 
 /// One normalizer step (a tokenizer.json normalizer other than Sequence).
 struct NormalizerStep {
-    enum class Kind { nfc, nfd, nfkc, nfkd, lowercase, strip_accents, replace, strip, prepend, precompiled };
+    enum class Kind {
+        nfc, nfd, nfkc, nfkd, lowercase, strip_accents, replace, strip, prepend, precompiled,
+        // transformers' Python preprocessing of slow SentencePiece tokenizers (semvec extensions):
+        collapse_whitespace,   ///< " ".join(text.strip().split()) (Python whitespace)
+        drop_combining_class,  ///< drop characters with unicodedata.combining(c) != 0
+        python_lowercase,      ///< str.lower(): full mapping, final sigma as ς
+    };
     Kind kind = Kind::nfc;
     /// replace: the literal pattern and its replacement; prepend: the text put in front.
     std::string pattern, content;
@@ -292,6 +298,80 @@ SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& 
                 case NormalizerStep::Kind::precompiled:
                     changed = st.charsmap->hf_changes(v, dest);
                     break;
+                case NormalizerStep::Kind::collapse_whitespace: {
+                    chars_of(v, cps);
+                    auto py_space = [](char32_t c) { return is_white_space(c) || (c >= 0x1C && c <= 0x1F); };
+                    std::size_t k = 0;
+                    while (k < cps.size() && py_space(cps[k])) ++k;
+                    initial_removed = k;
+                    changed = k > 0;
+                    while (k < cps.size()) {
+                        if (!py_space(cps[k])) {
+                            dest.push_back({cps[k], 0});
+                            ++k;
+                            continue;
+                        }
+                        std::size_t e = k;
+                        while (e < cps.size() && py_space(cps[e])) ++e;
+                        if (e == cps.size()) {  // trailing: charged to the last kept character
+                            if (!dest.empty()) dest.back().change -= static_cast<int>(e - k);
+                            changed = true;
+                        } else {
+                            dest.push_back({U' ', -static_cast<int>(e - k - 1)});
+                            changed |= e - k > 1 || cps[k] != U' ';
+                        }
+                        k = e;
+                    }
+                    break;
+                }
+                case NormalizerStep::Kind::drop_combining_class: {
+                    chars_of(v, cps);
+                    int removed = 0;
+                    bool have_last = false;
+                    char32_t last = 0;
+                    for (char32_t c : cps) {
+                        if (!has_combining_class(c)) {
+                            if (have_last) dest.push_back({last, -removed});
+                            else initial_removed = static_cast<std::size_t>(removed);
+                            last = c;
+                            have_last = true;
+                            removed = 0;
+                        } else {
+                            ++removed;
+                            changed = true;
+                        }
+                    }
+                    if (have_last) dest.push_back({last, -removed});
+                    break;
+                }
+                case NormalizerStep::Kind::python_lowercase: {
+                    chars_of(v, cps);
+                    for (std::size_t k = 0; k < cps.size(); ++k) {
+                        const char32_t c = cps[k];
+                        char32_t low[2];
+                        int m = lower_char(c, low);
+                        if (c == 0x3A3) {
+                            // Final sigma: after a cased letter and not before one (case-ignorable marks skipped).
+                            std::size_t q = k;
+                            bool before = false, after = false;
+                            while (q > 0) {
+                                --q;
+                                if (is_combining_mark(cps[q])) continue;
+                                before = is_letter(cps[q]);
+                                break;
+                            }
+                            for (std::size_t r = k + 1; r < cps.size(); ++r) {
+                                if (is_combining_mark(cps[r])) continue;
+                                after = is_letter(cps[r]);
+                                break;
+                            }
+                            if (before && !after) { low[0] = 0x3C2; m = 1; }
+                        }
+                        for (int t = 0; t < m; ++t) dest.push_back({low[t], t == 0 ? 0 : 1});
+                        changed |= m != 1 || low[0] != c;
+                    }
+                    break;
+                }
             }
             if (changed) dst->splits.push_back(transform_split(*src, s, dest, initial_removed, *dst));
             else dst->splits.push_back(copy_split(*src, s, *dst));

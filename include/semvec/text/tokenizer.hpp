@@ -428,6 +428,46 @@ public:
         return t;
     }
 
+    /// `semvec.tokenizer` of type "bpe" or "unigram" (docs/model-format.md): a tokenizer.json object under
+    /// "tokenizer_json" (its BPE vocab, or the pieces of its Unigram vocab, from `semvec.vocab`), with
+    /// "reference", "max_length", "padding_side" and "prefix".
+    static Result<Tokenizer> from_pipeline_metadata(const nlohmann::json& t, const std::vector<std::string>& vocab,
+                                                    const std::string& src) {
+        const std::string item = "semvec.tokenizer";
+        auto tj = t.find("tokenizer_json");
+        if (tj == t.end() || !tj->is_object())
+            return make_error(ErrorCode::invalid_data, "field 'tokenizer_json' is missing or not an object", src, item);
+        TokenizerReference ref = TokenizerReference::hf_tokenizers;
+        if (auto f = t.find("reference"); f != t.end()) {
+            if (!f->is_string()) return make_error(ErrorCode::invalid_data, "field 'reference' is not a string", src, item);
+            const std::string r = f->get<std::string>();
+            if (r == "transformers_slow") ref = TokenizerReference::transformers_slow;
+            else if (r != "hf_tokenizers")
+                return make_error(ErrorCode::unsupported, "unknown reference '" + r + "' (hf_tokenizers, transformers_slow)", src, item);
+        }
+        auto p = detail::pipeline_from_tokenizer_json(*tj, src, &vocab, ref);
+        if (!p) return p.error();
+        TokenizerOptions o;
+        o.max_length = 0;
+        if (auto f = t.find("max_length"); f != t.end()) {
+            if (!f->is_number_unsigned()) return make_error(ErrorCode::invalid_data, "field 'max_length' is not a non-negative integer", src, item);
+            o.max_length = f->get<std::size_t>();
+        }
+        if (auto f = t.find("prefix"); f != t.end() && !f->is_null()) {
+            if (!f->is_string()) return make_error(ErrorCode::invalid_data, "field 'prefix' is not a string", src, item);
+            o.prefix = f->get<std::string>();
+        }
+        PaddingSide side = PaddingSide::right;
+        if (auto f = t.find("padding_side"); f != t.end() && !f->is_null()) {
+            if (!f->is_string() || (f->get<std::string>() != "left" && f->get<std::string>() != "right"))
+                return make_error(ErrorCode::invalid_data, "field 'padding_side' is not \"left\" or \"right\"", src, item);
+            if (f->get<std::string>() == "left") side = PaddingSide::left;
+        }
+        std::int32_t pad = -1;
+        if (auto f = t.find("pad_token"); f != t.end() && f->is_string()) pad = (*p)->index.find(f->get<std::string>());
+        return from_pipeline(std::move(*p), std::move(o), side, pad);
+    }
+
     /// The semvec model file: `semvec.tokenizer` (JSON object) and `semvec.vocab` (JSON array of strings).
     static Result<Tokenizer> from_model_metadata(const std::map<std::string, std::string>& metadata) {
         using nlohmann::json;
@@ -446,6 +486,9 @@ public:
             if (!e.is_string()) return make_error("entry " + std::to_string(tokens.size()) + " is not a string", src, "semvec.vocab");
             tokens.push_back(e.get<std::string>());
         }
+        if (auto ty = t.find("type"); ty != t.end() && ty->is_string() &&
+            (ty->get<std::string>() == "bpe" || ty->get<std::string>() == "unigram"))
+            return from_pipeline_metadata(t, tokens, src);
         TokenizerOptions o;
         const std::string item = "semvec.tokenizer";
         auto str = [&](const char* key, std::string& out) -> Status {

@@ -30,8 +30,9 @@ namespace detail {
 /// Builds a pipeline from a parsed tokenizer.json whose model is BPE or Unigram. `vocab_override` (when not
 /// null) replaces model.vocab for BPE (the token of each id); for Unigram, model.vocab may then hold scores
 /// only ([score, ...]). `source` names the file in errors.
-SEMVEC_API Result<std::shared_ptr<Pipeline>> pipeline_from_tokenizer_json(const nlohmann::json& j, const std::string& source,
-                                                                          const std::vector<std::string>* vocab_override = nullptr);
+SEMVEC_API Result<std::shared_ptr<Pipeline>> pipeline_from_tokenizer_json(
+    const nlohmann::json& j, const std::string& source, const std::vector<std::string>* vocab_override = nullptr,
+    TokenizerReference reference = TokenizerReference::hf_tokenizers);
 
 /// Standard base64 (with or without padding) → bytes; false on a malformed string.
 SEMVEC_API bool base64_decode(const std::string& in, std::string& out);
@@ -116,6 +117,9 @@ Status read_normalizer(const JsonReader& r, const nlohmann::json& n, std::vector
     else if (type == "NFKD") st.kind = K::nfkd;
     else if (type == "Lowercase") st.kind = K::lowercase;
     else if (type == "StripAccents") st.kind = K::strip_accents;
+    else if (type == "semvec.CollapseWhitespace") st.kind = K::collapse_whitespace;
+    else if (type == "semvec.DropCombiningClass") st.kind = K::drop_combining_class;
+    else if (type == "semvec.PythonLowercase") st.kind = K::python_lowercase;
     else if (type == "Strip") {
         st.kind = K::strip;
         SEMVEC_TRY_STATUS(r.flag(n, "strip_left", st.left, item));
@@ -287,7 +291,8 @@ Status read_template(const JsonReader& r, const nlohmann::json& arr, const nlohm
         auto id = body->find("id");
         if (id == body->end() || !id->is_string()) return r.bad(item, "an element has no string 'id'");
         if (auto t = body->find("type_id"); t != body->end()) {
-            if (!t->is_number_unsigned() || t->get<std::uint64_t>() > 0xFFFF) return r.bad(item, "'type_id' is not a small non-negative integer");
+            if (!t->is_number_integer() || t->get<long long>() < 0 || t->get<long long>() > 0xFFFF)
+                return r.bad(item, "'type_id' is not a small non-negative integer");
             tp.type_id = t->get<std::uint32_t>();
         }
         if (tp.special) {
@@ -381,7 +386,8 @@ Status read_post_processor(const JsonReader& r, const nlohmann::json& n, Pipelin
 }  // namespace
 
 SEMVEC_API Result<std::shared_ptr<Pipeline>> pipeline_from_tokenizer_json(const nlohmann::json& j, const std::string& source,
-                                                                          const std::vector<std::string>* vocab_override) {
+                                                                          const std::vector<std::string>* vocab_override,
+                                                                          TokenizerReference reference) {
     using nlohmann::json;
     JsonReader r{source};
     if (!j.is_object()) return r.bad("", "the top level is not a JSON object");
@@ -391,7 +397,9 @@ SEMVEC_API Result<std::shared_ptr<Pipeline>> pipeline_from_tokenizer_json(const 
     std::string mtype = r.type_of(m);
     if (mtype.empty() && m.contains("merges")) mtype = "BPE";
     auto p = std::make_shared<Pipeline>();
-    p->reference = TokenizerReference::hf_tokenizers;
+    p->reference = reference;
+    SEMVEC_TRY_STATUS(r.flag(j, "semvec.normalize_before_added", p->normalize_before_added, "semvec.normalize_before_added"));
+    SEMVEC_TRY_STATUS(r.flag(j, "semvec.albert_digit_comma", p->albert_digit_comma, "semvec.albert_digit_comma"));
     if (mtype == "BPE") {
         p->model_kind = Pipeline::ModelKind::bpe;
         if (auto d = m.find("dropout"); d != m.end() && !d->is_null()) {
@@ -478,6 +486,21 @@ SEMVEC_API Result<std::shared_ptr<Pipeline>> pipeline_from_tokenizer_json(const 
             o.unk_id = u->get<std::int32_t>();
         }
         SEMVEC_TRY_STATUS(r.flag(m, "byte_fallback", o.byte_fallback, "model"));
+        // semvec extension (slow SentencePiece tokenizers): sentencepiece's arithmetic and piece types.
+        SEMVEC_TRY_STATUS(r.flag(m, "semvec.sentencepiece_mode", o.sentencepiece_mode, "model"));
+        if (auto ty = m.find("semvec.piece_types"); ty != m.end() && !ty->is_null()) {
+            if (!ty->is_array() || ty->size() != pieces.size())
+                return r.bad("model.semvec.piece_types", "is not an array with one type per piece");
+            for (std::size_t k = 0; k < pieces.size(); ++k) {
+                const json& e = (*ty)[k];
+                if (!e.is_number_integer() || e.get<int>() < 1 || e.get<int>() > 6)
+                    return r.bad("model.semvec.piece_types", "entry " + std::to_string(k) + " is not a sentencepiece type 1..6");
+                static const UnigramPiece::Type types[] = {UnigramPiece::Type::normal, UnigramPiece::Type::unknown,
+                                                           UnigramPiece::Type::control, UnigramPiece::Type::user_defined,
+                                                           UnigramPiece::Type::unused, UnigramPiece::Type::byte};
+                pieces[k].type = types[e.get<int>() - 1];
+            }
+        }
         p->vocab.reserve(pieces.size());
         for (const auto& pc : pieces) p->vocab.push_back(pc.piece);
         auto uni = UnigramModel::create(std::move(pieces), o, source);
@@ -523,6 +546,35 @@ SEMVEC_API Result<std::shared_ptr<Pipeline>> pipeline_from_tokenizer_json(const 
     // Pipeline components.
     std::vector<NormalizerStep> nsteps;
     if (auto n = j.find("normalizer"); n != j.end()) SEMVEC_TRY_STATUS(read_normalizer(r, *n, nsteps, 0));
+    // semvec extension: sentencepiece's own normalizer (slow SentencePiece tokenizers), after `normalizer`.
+    if (auto n = j.find("semvec.sentencepiece_normalizer"); n != j.end() && !n->is_null()) {
+        const std::string item = "semvec.sentencepiece_normalizer";
+        if (!n->is_object()) return r.bad(item, "is not an object");
+        auto spm = std::make_shared<SentencePieceNormalizer>();
+        SEMVEC_TRY_STATUS(r.flag(*n, "add_dummy_prefix", spm->add_dummy_prefix, item));
+        SEMVEC_TRY_STATUS(r.flag(*n, "remove_extra_whitespaces", spm->remove_extra_whitespaces, item));
+        SEMVEC_TRY_STATUS(r.flag(*n, "escape_whitespaces", spm->escape_whitespaces, item));
+        if (auto f = n->find("precompiled_charsmap"); f != n->end() && !f->is_null()) {
+            if (!f->is_string()) return r.bad(item, "'precompiled_charsmap' is not a base64 string");
+            std::string blob;
+            if (!base64_decode(f->get<std::string>(), blob)) return r.bad(item, "'precompiled_charsmap' is not valid base64");
+            if (!blob.empty()) {
+                auto cm = PrecompiledCharsmap::parse(blob, r.source);
+                if (!cm) return cm.error();
+                spm->charsmap = *cm;
+            }
+        }
+        if (auto f = n->find("user_defined"); f != n->end() && !f->is_null()) {
+            if (!f->is_array()) return r.bad(item, "'user_defined' is not an array of strings");
+            for (const auto& u : *f) {
+                if (!u.is_string() || u.get<std::string>().empty()) return r.bad(item, "'user_defined' holds a non-string or empty entry");
+                spm->user_defined.push_back(u.get<std::string>());
+            }
+            std::stable_sort(spm->user_defined.begin(), spm->user_defined.end(),
+                             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+        }
+        p->spm = std::move(spm);
+    }
     p->normalizer = Normalizer(std::move(nsteps));
     std::vector<PreTokenizerStep> psteps;
     if (auto n = j.find("pre_tokenizer"); n != j.end()) SEMVEC_TRY_STATUS(read_pre_tokenizer(r, *n, psteps, 0));
