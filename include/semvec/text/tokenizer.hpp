@@ -105,25 +105,25 @@ public:
     /// From tokens in id order plus options. Fails when a needed special token is missing.
     static Result<Tokenizer> from_tokens(std::vector<std::string> tokens, TokenizerOptions opts = {},
                                          const std::string& source = "<vocab>") {
-        if (tokens.empty()) return make_error("the vocabulary is empty", source);
-        if (tokens.size() > 0x7FFFFFFF) return make_error("the vocabulary is too large", source);
+        if (tokens.empty()) return make_error(ErrorCode::invalid_data, "the vocabulary is empty", source);
+        if (tokens.size() > 0x7FFFFFFF) return make_error(ErrorCode::resource_limit, "the vocabulary is too large", source);
         Tokenizer t;
         t.opts_ = std::move(opts);
         t.tokens_ = std::move(tokens);
         for (std::size_t i = 0; i < t.tokens_.size(); ++i)
             if (!detail::is_valid_utf8(t.tokens_[i]))
-                return make_error("token is not valid UTF-8", source, "line " + std::to_string(i + 1));
+                return make_error(ErrorCode::invalid_data, "token is not valid UTF-8", source, "line " + std::to_string(i + 1));
         t.full_.reserve(t.tokens_.size());
         for (std::size_t i = 0; i < t.tokens_.size(); ++i) t.full_.insert(t.tokens_[i], static_cast<std::int32_t>(i));
         auto need = [&](const std::string& tok, const char* what, bool required, std::int32_t& id) -> Status {
             id = -1;
             if (tok.empty()) {
-                if (required) return make_error(std::string(what) + " is empty", source);
+                if (required) return make_error(ErrorCode::invalid_data, std::string(what) + " is empty", source);
                 return {};
             }
             id = t.full_.find(tok);
             if (id < 0 && required)
-                return make_error(std::string("the vocabulary has no ") + what + " '" + tok + "'", source);
+                return make_error(ErrorCode::invalid_data, std::string("the vocabulary has no ") + what + " '" + tok + "'", source);
             return {};
         };
         const bool wp = t.opts_.type == TokenizerType::wordpiece;
@@ -148,7 +148,7 @@ public:
             add_special(t.opts_.cls_token); add_special(t.opts_.mask_token);
         }
         for (const auto& a : t.opts_.added_tokens) {
-            if (!detail::is_valid_utf8(a)) return make_error("added token is not valid UTF-8", source);
+            if (!detail::is_valid_utf8(a)) return make_error(ErrorCode::invalid_data, "added token is not valid UTF-8", source);
             if (t.full_.find(a) < 0) {  // a new token gets the next id
                 t.full_.insert(a, static_cast<std::int32_t>(t.tokens_.size()));
                 t.tokens_.push_back(a);
@@ -166,7 +166,7 @@ public:
     /// vocab.txt: one token per line, id = line number (from 0), as HF's load_vocab reads it.
     static Result<Tokenizer> from_vocab_file(const std::string& path, TokenizerOptions opts = {}) {
         std::ifstream in(path, std::ios::binary);
-        if (!in) return make_error("cannot open the vocabulary file", path);
+        if (!in) return make_error(ErrorCode::io, "cannot open the vocabulary file", path);
         std::ostringstream ss;
         ss << in.rdbuf();
         return from_vocab_text(ss.str(), std::move(opts), path);
@@ -175,7 +175,7 @@ public:
     /// vocab.txt contents already in memory (`path` names them in errors).
     static Result<Tokenizer> from_vocab_text(const std::string& data, TokenizerOptions opts = {},
                                              const std::string& path = "<buffer>") {
-        if (data.empty()) return make_error("the vocabulary file is empty", path);
+        if (data.empty()) return make_error(ErrorCode::invalid_data, "the vocabulary file is empty", path);
         std::vector<std::string> tokens;
         std::size_t pos = 0;
         while (pos < data.size()) {
@@ -185,7 +185,7 @@ public:
             pos = nl + 1;
         }
         if (!tokens.empty() && !tokens[0].empty() && tokens[0].back() == '\r')
-            return make_error("CRLF line endings: HF would keep the '\\r' in every token; convert the file to LF", path,
+            return make_error(ErrorCode::invalid_data, "CRLF line endings: HF would keep the '\\r' in every token; convert the file to LF", path,
                               "line 1");
         return from_tokens(std::move(tokens), std::move(opts), path);
     }
@@ -193,7 +193,7 @@ public:
     /// A Hugging Face tokenizer.json with a WordPiece model.
     static Result<Tokenizer> from_tokenizer_json(const std::string& path) {
         std::ifstream in(path, std::ios::binary);
-        if (!in) return make_error("cannot open the tokenizer file", path);
+        if (!in) return make_error(ErrorCode::io, "cannot open the tokenizer file", path);
         std::ostringstream ss;
         ss << in.rdbuf();
         return from_tokenizer_json_text(ss.str(), path);
@@ -202,13 +202,13 @@ public:
     static Result<Tokenizer> from_tokenizer_json_text(const std::string& text, const std::string& source = "<buffer>") {
         using nlohmann::json;
         const json j = json::parse(text.begin(), text.end(), nullptr, false);
-        if (j.is_discarded()) return make_error("not valid JSON", source);
-        if (!j.is_object()) return make_error("the top level is not a JSON object", source);
+        if (j.is_discarded()) return make_error(ErrorCode::invalid_data, "not valid JSON", source);
+        if (!j.is_object()) return make_error(ErrorCode::invalid_data, "the top level is not a JSON object", source);
         TokenizerOptions o;
         o.max_length = 0;
         // model
         auto mit = j.find("model");
-        if (mit == j.end() || !mit->is_object()) return make_error("no 'model' object", source, "model");
+        if (mit == j.end() || !mit->is_object()) return make_error(ErrorCode::invalid_data, "no 'model' object", source, "model");
         const json& m = *mit;
         if (auto t = m.find("type"); t != m.end()) {
             if (!t->is_string()) return make_error(ErrorCode::invalid_data, "'type' is not a string", source, "model");
@@ -218,33 +218,33 @@ public:
         }
         auto vit = m.find("vocab");
         if (vit == m.end() || !vit->is_object())
-            return make_error("no 'vocab' object (a WordPiece vocab maps tokens to ids)", source, "model.vocab");
-        if (vit->empty()) return make_error("the vocabulary is empty", source, "model.vocab");
-        if (vit->size() > 50'000'000) return make_error("the vocabulary is absurdly large", source, "model.vocab");
+            return make_error(ErrorCode::invalid_data, "no 'vocab' object (a WordPiece vocab maps tokens to ids)", source, "model.vocab");
+        if (vit->empty()) return make_error(ErrorCode::invalid_data, "the vocabulary is empty", source, "model.vocab");
+        if (vit->size() > 50'000'000) return make_error(ErrorCode::resource_limit, "the vocabulary is absurdly large", source, "model.vocab");
         std::vector<std::string> tokens(vit->size());
         std::vector<char> seen(vit->size(), 0);
         for (auto it = vit->begin(); it != vit->end(); ++it) {
-            if (!it->is_number_integer()) return make_error("id of '" + it.key() + "' is not an integer", source, "model.vocab");
+            if (!it->is_number_integer()) return make_error(ErrorCode::invalid_data, "id of '" + it.key() + "' is not an integer", source, "model.vocab");
             const auto id = it->get<long long>();
             if (id < 0 || static_cast<unsigned long long>(id) >= tokens.size())
-                return make_error("id " + std::to_string(id) + " of '" + it.key() + "' is outside [0, " +
+                return make_error(ErrorCode::invalid_data, "id " + std::to_string(id) + " of '" + it.key() + "' is outside [0, " +
                                       std::to_string(tokens.size()) + ")", source, "model.vocab");
             if (seen[static_cast<std::size_t>(id)])
-                return make_error("id " + std::to_string(id) + " is used twice", source, "model.vocab");
+                return make_error(ErrorCode::invalid_data, "id " + std::to_string(id) + " is used twice", source, "model.vocab");
             seen[static_cast<std::size_t>(id)] = 1;
             tokens[static_cast<std::size_t>(id)] = it.key();
         }
         auto str_field = [&](const json& obj, const char* key, std::string& out, const char* where) -> Status {
             auto f = obj.find(key);
             if (f == obj.end() || f->is_null()) return {};
-            if (!f->is_string()) return make_error(std::string("'") + key + "' is not a string", source, where);
+            if (!f->is_string()) return make_error(ErrorCode::invalid_data, std::string("'") + key + "' is not a string", source, where);
             out = f->get<std::string>();
             return {};
         };
         SEMVEC_TRY_STATUS(str_field(m, "unk_token", o.unk_token, "model"));
         SEMVEC_TRY_STATUS(str_field(m, "continuing_subword_prefix", o.continuing_subword_prefix, "model"));
         if (auto f = m.find("max_input_chars_per_word"); f != m.end() && !f->is_null()) {
-            if (!f->is_number_unsigned()) return make_error("'max_input_chars_per_word' is not a non-negative integer", source, "model");
+            if (!f->is_number_unsigned()) return make_error(ErrorCode::invalid_data, "'max_input_chars_per_word' is not a non-negative integer", source, "model");
             o.max_input_chars_per_word = f->get<std::size_t>();
         }
         // normalizer
@@ -255,15 +255,15 @@ public:
             o.basic.tokenize_chinese_chars = false;
             o.basic.clean_text = false;
         } else {
-            if (!nit->is_object()) return make_error("'normalizer' is not an object", source, "normalizer");
+            if (!nit->is_object()) return make_error(ErrorCode::invalid_data, "'normalizer' is not an object", source, "normalizer");
             auto t = nit->find("type");
             const std::string type = (t != nit->end() && t->is_string()) ? t->get<std::string>() : std::string("?");
             if (type != "BertNormalizer")
-                return make_error("unsupported normalizer '" + type + "' (only BertNormalizer)", source, "normalizer");
+                return make_error(ErrorCode::unsupported, "unsupported normalizer '" + type + "' (only BertNormalizer)", source, "normalizer");
             auto flag = [&](const char* key, bool& out) -> Status {
                 auto f = nit->find(key);
                 if (f == nit->end() || f->is_null()) return {};
-                if (!f->is_boolean()) return make_error(std::string("'") + key + "' is not a boolean", source, "normalizer");
+                if (!f->is_boolean()) return make_error(ErrorCode::invalid_data, std::string("'") + key + "' is not a boolean", source, "normalizer");
                 out = f->get<bool>();
                 return {};
             };
@@ -271,30 +271,30 @@ public:
             SEMVEC_TRY_STATUS(flag("handle_chinese_chars", o.basic.tokenize_chinese_chars));
             SEMVEC_TRY_STATUS(flag("lowercase", o.basic.do_lower_case));
             if (auto f = nit->find("strip_accents"); f != nit->end() && !f->is_null()) {
-                if (!f->is_boolean()) return make_error("'strip_accents' is not a boolean or null", source, "normalizer");
+                if (!f->is_boolean()) return make_error(ErrorCode::invalid_data, "'strip_accents' is not a boolean or null", source, "normalizer");
                 o.basic.strip_accents = f->get<bool>();
             }
         }
         // pre-tokenizer
         if (auto p = j.find("pre_tokenizer"); p != j.end() && !p->is_null()) {
-            if (!p->is_object()) return make_error("'pre_tokenizer' is not an object", source, "pre_tokenizer");
+            if (!p->is_object()) return make_error(ErrorCode::invalid_data, "'pre_tokenizer' is not an object", source, "pre_tokenizer");
             auto t = p->find("type");
             const std::string type = (t != p->end() && t->is_string()) ? t->get<std::string>() : std::string("?");
             if (type != "BertPreTokenizer")
-                return make_error("unsupported pre_tokenizer '" + type + "' (only BertPreTokenizer)", source, "pre_tokenizer");
+                return make_error(ErrorCode::unsupported, "unsupported pre_tokenizer '" + type + "' (only BertPreTokenizer)", source, "pre_tokenizer");
         }
         // post-processor: [CLS] A [SEP] (B [SEP])
         o.cls_token.clear();
         o.sep_token.clear();
         if (auto p = j.find("post_processor"); p != j.end() && !p->is_null()) {
-            if (!p->is_object()) return make_error("'post_processor' is not an object", source, "post_processor");
+            if (!p->is_object()) return make_error(ErrorCode::invalid_data, "'post_processor' is not an object", source, "post_processor");
             auto t = p->find("type");
             const std::string type = (t != p->end() && t->is_string()) ? t->get<std::string>() : std::string("?");
             if (type == "BertProcessing") {
                 for (const char* key : {"cls", "sep"}) {
                     auto f = p->find(key);
                     if (f == p->end() || !f->is_array() || f->size() != 2 || !(*f)[0].is_string())
-                        return make_error(std::string("'") + key + "' is not [token, id]", source, "post_processor");
+                        return make_error(ErrorCode::invalid_data, std::string("'") + key + "' is not [token, id]", source, "post_processor");
                     (std::string(key) == "cls" ? o.cls_token : o.sep_token) = (*f)[0].get<std::string>();
                 }
             } else if (type == "TemplateProcessing") {
@@ -308,19 +308,19 @@ public:
                     return id->get<std::string>();
                 };
                 if (s == p->end() || !s->is_array() || s->size() != 3 || !special_of((*s)[0]) || !special_of((*s)[2]))
-                    return make_error("unsupported TemplateProcessing 'single' (only [CLS] $A [SEP])", source, "post_processor");
+                    return make_error(ErrorCode::unsupported, "unsupported TemplateProcessing 'single' (only [CLS] $A [SEP])", source, "post_processor");
                 o.cls_token = *special_of((*s)[0]);
                 o.sep_token = *special_of((*s)[2]);
             } else {
-                return make_error("unsupported post_processor '" + type + "' (TemplateProcessing or BertProcessing)", source,
+                return make_error(ErrorCode::unsupported, "unsupported post_processor '" + type + "' (TemplateProcessing or BertProcessing)", source,
                                   "post_processor");
             }
         }
         // truncation and padding
         if (auto tr = j.find("truncation"); tr != j.end() && !tr->is_null()) {
-            if (!tr->is_object()) return make_error("'truncation' is not an object", source, "truncation");
+            if (!tr->is_object()) return make_error(ErrorCode::invalid_data, "'truncation' is not an object", source, "truncation");
             if (auto f = tr->find("max_length"); f != tr->end()) {
-                if (!f->is_number_unsigned()) return make_error("'max_length' is not a non-negative integer", source, "truncation");
+                if (!f->is_number_unsigned()) return make_error(ErrorCode::invalid_data, "'max_length' is not a non-negative integer", source, "truncation");
                 o.max_length = f->get<std::size_t>();
             }
             if (auto f = tr->find("strategy"); f != tr->end() && f->is_string()) {
@@ -328,11 +328,11 @@ public:
                 if (st == "LongestFirst") o.truncation = TruncationStrategy::longest_first;
                 else if (st == "OnlyFirst") o.truncation = TruncationStrategy::only_first;
                 else if (st == "OnlySecond") o.truncation = TruncationStrategy::only_second;
-                else return make_error("unknown truncation strategy '" + st + "'", source, "truncation");
+                else return make_error(ErrorCode::invalid_data, "unknown truncation strategy '" + st + "'", source, "truncation");
             }
         }
         if (auto pd = j.find("padding"); pd != j.end() && !pd->is_null()) {
-            if (!pd->is_object()) return make_error("'padding' is not an object", source, "padding");
+            if (!pd->is_object()) return make_error(ErrorCode::invalid_data, "'padding' is not an object", source, "padding");
             if (auto f = pd->find("strategy"); f != pd->end()) {
                 if (f->is_string() && f->get<std::string>() == "BatchLongest") o.padding = Padding::longest;
                 else if (f->is_object() && f->find("Fixed") != f->end()) o.padding = Padding::max_length;
@@ -341,17 +341,17 @@ public:
         }
         // added tokens
         if (auto at = j.find("added_tokens"); at != j.end() && !at->is_null()) {
-            if (!at->is_array()) return make_error("'added_tokens' is not an array", source, "added_tokens");
+            if (!at->is_array()) return make_error(ErrorCode::invalid_data, "'added_tokens' is not an array", source, "added_tokens");
             for (const auto& a : *at) {
-                if (!a.is_object()) return make_error("an added token is not an object", source, "added_tokens");
+                if (!a.is_object()) return make_error(ErrorCode::invalid_data, "an added token is not an object", source, "added_tokens");
                 auto c = a.find("content");
-                if (c == a.end() || !c->is_string()) return make_error("an added token has no 'content'", source, "added_tokens");
+                if (c == a.end() || !c->is_string()) return make_error(ErrorCode::invalid_data, "an added token has no 'content'", source, "added_tokens");
                 const std::string content = c->get<std::string>();
-                if (content.empty()) return make_error("an added token is empty", source, "added_tokens");
+                if (content.empty()) return make_error(ErrorCode::invalid_data, "an added token is empty", source, "added_tokens");
                 if (auto id = a.find("id"); id != a.end() && id->is_number_integer()) {
                     const auto v = id->get<long long>();
                     if (v >= 0 && static_cast<unsigned long long>(v) < tokens.size() && tokens[static_cast<std::size_t>(v)] != content)
-                        return make_error("added token '" + content + "' has id " + std::to_string(v) +
+                        return make_error(ErrorCode::invalid_data, "added token '" + content + "' has id " + std::to_string(v) +
                                               " which the vocab gives to '" + tokens[static_cast<std::size_t>(v)] + "'",
                                           source, "added_tokens");
                 }
@@ -468,48 +468,32 @@ public:
         return from_pipeline(std::move(*p), std::move(o), side, pad);
     }
 
-    /// The semvec model file: `semvec.tokenizer` (JSON object) and `semvec.vocab` (JSON array of strings).
-    static Result<Tokenizer> from_model_metadata(const std::map<std::string, std::string>& metadata) {
-        using nlohmann::json;
-        const std::string src = "<model metadata>";
-        auto ti = metadata.find("semvec.tokenizer");
-        if (ti == metadata.end()) return make_error("missing key", src, "semvec.tokenizer");
-        auto vi = metadata.find("semvec.vocab");
-        if (vi == metadata.end()) return make_error("missing key", src, "semvec.vocab");
-        const json t = json::parse(ti->second.begin(), ti->second.end(), nullptr, false);
-        if (t.is_discarded() || !t.is_object()) return make_error("not a JSON object", src, "semvec.tokenizer");
-        const json v = json::parse(vi->second.begin(), vi->second.end(), nullptr, false);
-        if (v.is_discarded() || !v.is_array()) return make_error("not a JSON array", src, "semvec.vocab");
-        std::vector<std::string> tokens;
-        tokens.reserve(v.size());
-        for (const auto& e : v) {
-            if (!e.is_string()) return make_error("entry " + std::to_string(tokens.size()) + " is not a string", src, "semvec.vocab");
-            tokens.push_back(e.get<std::string>());
-        }
-        if (auto ty = t.find("type"); ty != t.end() && ty->is_string() &&
-            (ty->get<std::string>() == "bpe" || ty->get<std::string>() == "unigram"))
-            return from_pipeline_metadata(t, tokens, src);
+    /// The flat `semvec.tokenizer` fields of "wordpiece" and "words" files with the defaults that
+    /// docs/model-format.md documents (strip_accents unset or null: follows do_lower_case, as in HF). The one
+    /// reader of these fields: Tokenizer::from_model_metadata, read_model_info and StaticVectors all use it.
+    static Result<TokenizerOptions> options_from_metadata(const nlohmann::json& t, const std::string& src = "<model metadata>") {
+        if (!t.is_object()) return make_error(ErrorCode::invalid_data, "not a JSON object", src, "semvec.tokenizer");
         TokenizerOptions o;
         const std::string item = "semvec.tokenizer";
         auto str = [&](const char* key, std::string& out) -> Status {
             auto f = t.find(key);
             if (f == t.end()) return {};
             if (f->is_null()) { out.clear(); return {}; }
-            if (!f->is_string()) return make_error(std::string("'") + key + "' is not a string", src, item);
+            if (!f->is_string()) return make_error(ErrorCode::invalid_data, std::string("'") + key + "' is not a string", src, item);
             out = f->get<std::string>();
             return {};
         };
         auto flag = [&](const char* key, bool& out) -> Status {
             auto f = t.find(key);
             if (f == t.end()) return {};
-            if (!f->is_boolean()) return make_error(std::string("'") + key + "' is not a boolean", src, item);
+            if (!f->is_boolean()) return make_error(ErrorCode::invalid_data, std::string("'") + key + "' is not a boolean", src, item);
             out = f->get<bool>();
             return {};
         };
         auto num = [&](const char* key, std::size_t& out) -> Status {
             auto f = t.find(key);
             if (f == t.end()) return {};
-            if (!f->is_number_unsigned()) return make_error(std::string("'") + key + "' is not a non-negative integer", src, item);
+            if (!f->is_number_unsigned()) return make_error(ErrorCode::invalid_data, std::string("'") + key + "' is not a non-negative integer", src, item);
             out = f->get<std::size_t>();
             return {};
         };
@@ -519,12 +503,12 @@ public:
         else if (type == "words") {
             o.type = TokenizerType::words;
             o.cls_token.clear(); o.sep_token.clear(); o.mask_token.clear(); o.unk_token.clear();
-        } else return make_error("unsupported tokenizer type '" + type + "' (wordpiece, words)", src, item);
+        } else return make_error(ErrorCode::unsupported, "unsupported tokenizer type '" + type + "' (wordpiece, words, bpe, unigram)", src, item);
         SEMVEC_TRY_STATUS(flag("do_lower_case", o.basic.do_lower_case));
         SEMVEC_TRY_STATUS(flag("tokenize_chinese_chars", o.basic.tokenize_chinese_chars));
         SEMVEC_TRY_STATUS(flag("clean_text", o.basic.clean_text));
         if (auto f = t.find("strip_accents"); f != t.end() && !f->is_null()) {
-            if (!f->is_boolean()) return make_error("'strip_accents' is not a boolean or null", src, item);
+            if (!f->is_boolean()) return make_error(ErrorCode::invalid_data, "'strip_accents' is not a boolean or null", src, item);
             o.basic.strip_accents = f->get<bool>();
         }
         SEMVEC_TRY_STATUS(str("unk_token", o.unk_token));
@@ -537,14 +521,40 @@ public:
         SEMVEC_TRY_STATUS(num("max_length", o.max_length));
         SEMVEC_TRY_STATUS(num("max_input_chars_per_word", o.max_input_chars_per_word));
         if (auto f = t.find("added_tokens"); f != t.end() && !f->is_null()) {
-            if (!f->is_array()) return make_error("'added_tokens' is not an array", src, item);
+            if (!f->is_array()) return make_error(ErrorCode::invalid_data, "'added_tokens' is not an array", src, item);
             for (const auto& a : *f) {
                 if (!a.is_string() || a.get<std::string>().empty())
-                    return make_error("'added_tokens' holds a non-string or empty entry", src, item);
+                    return make_error(ErrorCode::invalid_data, "'added_tokens' holds a non-string or empty entry", src, item);
                 o.added_tokens.push_back(a.get<std::string>());
             }
         }
-        return from_tokens(std::move(tokens), std::move(o), src);
+        return o;
+    }
+
+    /// The semvec model file: `semvec.tokenizer` (JSON object) and `semvec.vocab` (JSON array of strings).
+    static Result<Tokenizer> from_model_metadata(const std::map<std::string, std::string>& metadata) {
+        using nlohmann::json;
+        const std::string src = "<model metadata>";
+        auto ti = metadata.find("semvec.tokenizer");
+        if (ti == metadata.end()) return make_error(ErrorCode::not_found, "missing key", src, "semvec.tokenizer");
+        auto vi = metadata.find("semvec.vocab");
+        if (vi == metadata.end()) return make_error(ErrorCode::not_found, "missing key", src, "semvec.vocab");
+        const json t = json::parse(ti->second.begin(), ti->second.end(), nullptr, false);
+        if (t.is_discarded() || !t.is_object()) return make_error(ErrorCode::invalid_data, "not a JSON object", src, "semvec.tokenizer");
+        const json v = json::parse(vi->second.begin(), vi->second.end(), nullptr, false);
+        if (v.is_discarded() || !v.is_array()) return make_error(ErrorCode::invalid_data, "not a JSON array", src, "semvec.vocab");
+        std::vector<std::string> tokens;
+        tokens.reserve(v.size());
+        for (const auto& e : v) {
+            if (!e.is_string()) return make_error(ErrorCode::invalid_data, "entry " + std::to_string(tokens.size()) + " is not a string", src, "semvec.vocab");
+            tokens.push_back(e.get<std::string>());
+        }
+        if (auto ty = t.find("type"); ty != t.end() && ty->is_string() &&
+            (ty->get<std::string>() == "bpe" || ty->get<std::string>() == "unigram"))
+            return from_pipeline_metadata(t, tokens, src);
+        auto o = options_from_metadata(t, src);
+        if (!o) return o.error();
+        return from_tokens(std::move(tokens), std::move(*o), src);
     }
 
     /// [CLS] text [SEP], truncated to max_length (0: the options' max_length; that 0 too: no truncation).
