@@ -10,12 +10,13 @@
 // Characters missing from the vocabulary become <0xXX> byte tokens (byte_fallback), or the unknown token
 // (consecutive ones fused into one when fuse_unk), or are dropped when the model has neither, as HF does.
 //
-// Words up to kBpeCacheMaxWord bytes are cached in the model: a sharded table, each shard behind a
-// shared_mutex, filled until it holds kBpeCacheShardCapacity words (then lookups only: no eviction, so the
-// result never depends on what was cached). A const BpeModel may be used by many threads at once.
+// Words up to 256 bytes are cached in the model (semvec/text/word_cache.hpp: sharded, thread-safe, no
+// eviction, so the result never depends on what was cached). A const BpeModel may be used by many threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,12 +24,12 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "../config.hpp"
 #include "../result.hpp"
+#include "word_cache.hpp"
 #include "wordpiece.hpp"
 
 namespace semvec {
@@ -48,12 +49,6 @@ struct BpeOptions {
     /// A word that is a vocabulary token as a whole is taken as it is, without merges (default false;
     /// Llama 3 sets it).
     bool ignore_merges = false;
-};
-
-/// One token of a word: its id and the byte span [begin, end) it covers in the word.
-struct WordToken {
-    std::int32_t id;
-    std::uint32_t begin, end;
 };
 
 namespace detail {
@@ -80,9 +75,6 @@ inline std::string byte_level_string(std::string_view bytes) {
     return out;
 }
 
-constexpr std::size_t kBpeCacheMaxWord = 256;
-constexpr std::size_t kBpeCacheShards = 64;
-constexpr std::size_t kBpeCacheShardCapacity = 4096;
 
 /// Buffers of one merge run, reused across words.
 struct BpeScratch {
@@ -130,14 +122,6 @@ private:
         std::uint32_t rank = 0;
         std::int32_t new_id = -1;
     };
-    struct CacheShard {
-        mutable std::shared_mutex mutex;
-        std::unordered_map<std::string, std::vector<WordToken>> map;
-    };
-    struct Shared {
-        std::array<CacheShard, detail::kBpeCacheShards> shards;
-    };
-
     static std::uint64_t pair_key(std::int32_t a, std::int32_t b) {
         return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a)) << 32) | static_cast<std::uint32_t>(b);
     }
@@ -171,7 +155,7 @@ private:
     std::array<std::int32_t, 256> byte_ids_{};       // byte-level symbol of each byte (-1: not in the vocab)
     std::array<std::int32_t, 256> fallback_ids_{};   // <0xXX> token of each byte (-1: none)
     bool plain_byte_ids_ = false;                    // byte_ids_ usable as is (no prefix/suffix, all present)
-    std::shared_ptr<Shared> cache_;
+    std::shared_ptr<detail::WordCache> cache_;
 };
 
 #if SEMVEC_DEFINITIONS
@@ -224,7 +208,7 @@ SEMVEC_API Result<BpeModel> BpeModel::create(const std::vector<std::string>& tok
         const std::string code = std::string("<0x") + hex[b >> 4] + hex[b & 15] + ">";
         m.fallback_ids_[static_cast<std::size_t>(b)] = m.index_.find(code);
     }
-    m.cache_ = std::make_shared<Shared>();
+    m.cache_ = std::make_shared<detail::WordCache>();
     return m;
 }
 
@@ -341,18 +325,9 @@ SEMVEC_API void BpeModel::tokenize(std::string_view word, bool byte_level, std::
             return;
         }
     }
-    const bool cacheable = word.size() <= detail::kBpeCacheMaxWord && cache_;
-    CacheShard* shard = nullptr;
-    if (cacheable) {
-        const std::uint64_t h = detail::fnv1a(word);
-        shard = &cache_->shards[static_cast<std::size_t>(h ^ (h >> 29)) % detail::kBpeCacheShards];
-        std::shared_lock<std::shared_mutex> lock(shard->mutex);
-        auto it = shard->map.find(std::string(word));
-        if (it != shard->map.end()) {
-            out.insert(out.end(), it->second.begin(), it->second.end());
-            return;
-        }
-    }
+    const bool cacheable = word.size() <= detail::WordCache::kMaxWord && cache_;
+    const std::uint64_t h = cacheable ? detail::WordCache::hash(word) : 0;
+    if (cacheable && cache_->find(word, h, out)) return;
     static thread_local detail::BpeScratch scratch;
     auto& s = scratch;
     initial_symbols(word, byte_level, s);
@@ -360,11 +335,7 @@ SEMVEC_API void BpeModel::tokenize(std::string_view word, bool byte_level, std::
     const std::size_t first = out.size();
     for (const auto& sy : s.symbols)
         if (sy.len != 0) out.push_back({sy.id, sy.begin, sy.begin + sy.len});
-    if (cacheable) {
-        std::unique_lock<std::shared_mutex> lock(shard->mutex);
-        if (shard->map.size() < detail::kBpeCacheShardCapacity)
-            shard->map.emplace(std::string(word), std::vector<WordToken>(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()));
-    }
+    if (cacheable) cache_->insert(word, h, out.data() + first, out.data() + out.size());
 }
 
 #endif  // SEMVEC_DEFINITIONS

@@ -285,8 +285,7 @@ SEMVEC_API void Pipeline::tokenize(std::string_view text, SequenceTokens& out, s
     // 5. Pre-tokenize.
     if (!pre_tokenizer.empty()) {
         SplitBuffer& dst = (cur == &c) ? b : c;
-        pre_tokenizer.apply(*cur, dst);
-        cur = &dst;
+        cur = &pre_tokenizer.apply(*cur, dst);
     }
     // 6. Model.
     for (const Split& s : cur->splits) {

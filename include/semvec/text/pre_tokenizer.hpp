@@ -58,8 +58,9 @@ struct MatchRange {
 
 /// Applies HF's split behaviour to `m` (in place), giving the ranges to keep.
 inline void apply_behavior(std::vector<MatchRange>& m, SplitBehavior behavior) {
-    std::vector<MatchRange> out;
-    out.reserve(m.size());
+    if (behavior == SplitBehavior::isolated) return;  // every range kept as it is
+    static thread_local std::vector<MatchRange> out;
+    out.clear();
     bool prev = false;
     switch (behavior) {
         case SplitBehavior::isolated:
@@ -150,8 +151,9 @@ public:
     bool empty() const { return steps_.empty(); }
     const std::vector<PreTokenizerStep>& steps() const { return steps_; }
 
-    /// Cuts the splits of `in` into `out` (added tokens pass through).
-    SEMVEC_API void apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const;
+    /// Cuts the splits of `in` (added tokens pass through). Steps that only cut work in `in` itself; steps that
+    /// rewrite text use `out` as the other buffer. Returns the buffer that holds the result (`in` or `out`).
+    SEMVEC_API detail::SplitBuffer& apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const;
 
 private:
     std::vector<PreTokenizerStep> steps_;
@@ -160,20 +162,16 @@ private:
 
 #if SEMVEC_DEFINITIONS
 
-SEMVEC_API void PreTokenizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const {
+SEMVEC_API detail::SplitBuffer& PreTokenizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const {
     using namespace detail;
     static thread_local std::vector<MatchRange> m;
     static thread_local std::vector<CharChange> dest;
     static thread_local std::vector<char32_t> cps;
-    static thread_local SplitBuffer tmp;
+    static thread_local std::vector<Split> next;
     // Steps that only cut keep the text buffer; steps that rewrite (Metaspace, ByteLevel's prefix space) move
     // to the other buffer. `cur` always holds the current state.
-    out.text = in.text;
-    out.align = in.align;
-    out.splits = in.splits;
-    SplitBuffer* cur = &out;
-    SplitBuffer* other = &tmp;
-    std::vector<Split> next;
+    SplitBuffer* cur = &in;
+    SplitBuffer* other = &out;
     for (const PreTokenizerStep& st : steps_) {
         // Rewrites first (they keep one split per split).
         const bool prefix_space = st.kind == PreTokenizerStep::Kind::byte_level && st.add_prefix_space;
@@ -340,11 +338,7 @@ SEMVEC_API void PreTokenizer::apply(detail::SplitBuffer& in, detail::SplitBuffer
         }
         cur->splits.swap(next);
     }
-    if (cur != &out) {
-        out.text.swap(cur->text);
-        out.align.swap(cur->align);
-        out.splits.swap(cur->splits);
-    }
+    return *cur;
 }
 
 #endif  // SEMVEC_DEFINITIONS

@@ -870,7 +870,9 @@ private:
         // Enough tokens to know where a cut falls (each side alone never keeps more than ml).
         const std::size_t cap = limited ? ml + 1 : 0;
         const bool slow = pipe_->reference == TokenizerReference::transformers_slow;
-        SequenceTokens a, b;
+        static thread_local SequenceTokens a, b;  // reused: no allocation per text once grown
+        a.clear();
+        b.clear();
         pipe_->tokenize(a_text, a, pair && strategy == TruncationStrategy::only_second ? 0 : cap);
         if (pair) pipe_->tokenize(*b_text, b, strategy == TruncationStrategy::only_first ? 0 : cap);
         if (pair && cap && strategy == TruncationStrategy::longest_first && a.ids.size() >= cap && b.ids.size() >= cap) {

@@ -13,10 +13,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,7 +26,7 @@
 
 #include "../config.hpp"
 #include "../result.hpp"
-#include "bpe.hpp"
+#include "word_cache.hpp"
 #include "unicode.hpp"
 #include "wordpiece.hpp"
 
@@ -82,6 +84,9 @@ private:
     std::vector<Edge> edges_;
     double min_score_ = 0.0, max_score_ = 0.0;
     std::array<std::int32_t, 256> fallback_ids_{};
+    std::array<std::uint32_t, 256> root_child_{};  // child of the root for each first byte (0: none)
+    std::shared_ptr<detail::WordCache> cache_;
+    void viterbi(std::string_view word, std::vector<WordToken>& out) const;
 };
 
 #if SEMVEC_DEFINITIONS
@@ -118,6 +123,7 @@ SEMVEC_API Result<UnigramModel> UnigramModel::create(std::vector<UnigramPiece> p
     for (int b = 0; b < 256; ++b)
         m.fallback_ids_[static_cast<std::size_t>(b)] = m.index_.find(std::string("<0x") + hex[b >> 4] + hex[b & 15] + ">");
     m.build_trie();
+    m.cache_ = std::make_shared<detail::WordCache>();
     return m;
 }
 
@@ -169,9 +175,22 @@ SEMVEC_API void UnigramModel::build_trie() {
         nodes_[t.node].edge_count = static_cast<std::uint32_t>(edges_.size()) - nodes_[t.node].first_edge;
         tasks.insert(tasks.end(), children.begin(), children.end());
     }
+    root_child_.fill(0);
+    for (std::uint32_t e = nodes_[0].first_edge; e < nodes_[0].first_edge + nodes_[0].edge_count; ++e)
+        root_child_[edges_[e].byte] = edges_[e].child;
 }
 
 SEMVEC_API void UnigramModel::tokenize(std::string_view word, std::vector<WordToken>& out) const {
+    if (word.empty()) return;
+    const bool cacheable = word.size() <= detail::WordCache::kMaxWord && cache_;
+    const std::uint64_t h = cacheable ? detail::WordCache::hash(word) : 0;
+    if (cacheable && cache_->find(word, h, out)) return;
+    const std::size_t first = out.size();
+    viterbi(word, out);
+    if (cacheable) cache_->insert(word, h, out.data() + first, out.data() + out.size());
+}
+
+SEMVEC_API void UnigramModel::viterbi(std::string_view word, std::vector<WordToken>& out) const {
     const std::size_t n = word.size();
     if (n == 0) return;
     struct Best {
@@ -202,6 +221,28 @@ SEMVEC_API void UnigramModel::tokenize(std::string_view word, std::vector<WordTo
             const auto b = static_cast<unsigned char>(p[pos]);
             std::uint32_t next = 0;
             bool found = false;
+            if (node == 0) {  // the root has many children: a direct table
+                next = root_child_[b];
+                if (!next) break;
+                node = next;
+                const std::int32_t id0 = nodes_[node].piece;
+                if (id0 < 0) continue;
+                const std::size_t end0 = pos + 1, length0 = end0 - start;
+                const UnigramPiece& pc0 = pieces_[static_cast<std::size_t>(id0)];
+                double cand0;
+                if (spm) {
+                    const float score = pc0.type == UnigramPiece::Type::user_defined
+                                            ? static_cast<float>(static_cast<double>(length0) * max_score_ - 0.1)
+                                            : static_cast<float>(pc0.score);
+                    cand0 = static_cast<double>(score + static_cast<float>(till_here));
+                } else {
+                    cand0 = pc0.score + till_here;
+                }
+                Best& t0 = best[end0];
+                if (t0.starts_at < 0 || cand0 > t0.score) t0 = Best{cand0, id0, static_cast<std::int32_t>(start)};
+                if (length0 == mblen) single = true;
+                continue;
+            }
             // Children are sorted by byte: binary search.
             std::uint32_t lo = nd.first_edge, hi = nd.first_edge + nd.edge_count;
             while (lo < hi) {
