@@ -64,6 +64,29 @@ private:
 
 namespace detail {
 
+/// HF's NormalizedString::filter as (char, change) pairs: a removed character is charged to the kept one before
+/// it; removed ones at the start are skipped through `initial_removed`. Returns true when anything was removed.
+template <class Keep>
+bool filter_changes(const std::vector<char32_t>& cps, Keep&& keep, std::vector<CharChange>& dest, std::size_t& initial_removed) {
+    int removed = 0;
+    bool have_last = false, changed = false;
+    char32_t last = 0;
+    for (char32_t c : cps) {
+        if (keep(c)) {
+            if (have_last) dest.push_back({last, -removed});
+            else initial_removed = static_cast<std::size_t>(removed);
+            last = c;
+            have_last = true;
+            removed = 0;
+        } else {
+            ++removed;
+            changed = true;
+        }
+    }
+    if (have_last) dest.push_back({last, -removed});
+    return changed;
+}
+
 /// Appends the (char, change) list of a Unicode normalization form of `cps` to `dest`; returns false when
 /// the result equals the input (nothing to rewrite).
 SEMVEC_API bool unicode_form_changes(const std::vector<char32_t>& cps, bool compose, bool compat,
@@ -202,28 +225,10 @@ SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& 
                     }
                     break;
                 }
-                case NormalizerStep::Kind::strip_accents: {
-                    // HF's filter: a removed character is charged to the kept one before it; removed ones at
-                    // the start are skipped by the initial offset.
+                case NormalizerStep::Kind::strip_accents:
                     chars_of(v, cps);
-                    int removed = 0;
-                    bool have_last = false;
-                    char32_t last = 0;
-                    for (char32_t c : cps) {
-                        if (!is_combining_mark(c)) {
-                            if (have_last) dest.push_back({last, -removed});
-                            else initial_removed = static_cast<std::size_t>(removed);
-                            last = c;
-                            have_last = true;
-                            removed = 0;
-                        } else {
-                            ++removed;
-                            changed = true;
-                        }
-                    }
-                    if (have_last) dest.push_back({last, -removed});
+                    changed = filter_changes(cps, [](char32_t c) { return !is_combining_mark(c); }, dest, initial_removed);
                     break;
-                }
                 case NormalizerStep::Kind::replace: {
                     // HF's replace: each match's characters are removed and the content inserted (every
                     // inserted character takes the span of the match's last byte).
@@ -324,26 +329,10 @@ SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& 
                     }
                     break;
                 }
-                case NormalizerStep::Kind::drop_combining_class: {
+                case NormalizerStep::Kind::drop_combining_class:
                     chars_of(v, cps);
-                    int removed = 0;
-                    bool have_last = false;
-                    char32_t last = 0;
-                    for (char32_t c : cps) {
-                        if (!has_combining_class(c)) {
-                            if (have_last) dest.push_back({last, -removed});
-                            else initial_removed = static_cast<std::size_t>(removed);
-                            last = c;
-                            have_last = true;
-                            removed = 0;
-                        } else {
-                            ++removed;
-                            changed = true;
-                        }
-                    }
-                    if (have_last) dest.push_back({last, -removed});
+                    changed = filter_changes(cps, [](char32_t c) { return !has_combining_class(c); }, dest, initial_removed);
                     break;
-                }
                 case NormalizerStep::Kind::python_lowercase: {
                     chars_of(v, cps);
                     for (std::size_t k = 0; k < cps.size(); ++k) {

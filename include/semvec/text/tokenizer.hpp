@@ -317,20 +317,7 @@ public:
             }
         }
         // truncation and padding
-        if (auto tr = j.find("truncation"); tr != j.end() && !tr->is_null()) {
-            if (!tr->is_object()) return make_error(ErrorCode::invalid_data, "'truncation' is not an object", source, "truncation");
-            if (auto f = tr->find("max_length"); f != tr->end()) {
-                if (!f->is_number_unsigned()) return make_error(ErrorCode::invalid_data, "'max_length' is not a non-negative integer", source, "truncation");
-                o.max_length = f->get<std::size_t>();
-            }
-            if (auto f = tr->find("strategy"); f != tr->end() && f->is_string()) {
-                const std::string st = f->get<std::string>();
-                if (st == "LongestFirst") o.truncation = TruncationStrategy::longest_first;
-                else if (st == "OnlyFirst") o.truncation = TruncationStrategy::only_first;
-                else if (st == "OnlySecond") o.truncation = TruncationStrategy::only_second;
-                else return make_error(ErrorCode::invalid_data, "unknown truncation strategy '" + st + "'", source, "truncation");
-            }
-        }
+        SEMVEC_TRY_STATUS(read_truncation(j, o, source));
         if (auto pd = j.find("padding"); pd != j.end() && !pd->is_null()) {
             if (!pd->is_object()) return make_error(ErrorCode::invalid_data, "'padding' is not an object", source, "padding");
             if (auto f = pd->find("strategy"); f != pd->end()) {
@@ -362,17 +349,12 @@ public:
         return from_tokens(std::move(tokens), std::move(o), source);
     }
 
-    /// A BPE or Unigram tokenizer.json (already parsed); see semvec/text/tokenizer_json.hpp for what is read.
-    static Result<Tokenizer> from_hf_pipeline(const nlohmann::json& j, const std::string& source) {
-        auto p = detail::pipeline_from_tokenizer_json(j, source);
-        if (!p) return p.error();
-        TokenizerOptions o;
-        o.max_length = 0;
+    /// tokenizer.json's "truncation" (max_length, strategy) into `o`.
+    static Status read_truncation(const nlohmann::json& j, TokenizerOptions& o, const std::string& source) {
         if (auto tr = j.find("truncation"); tr != j.end() && !tr->is_null()) {
             if (!tr->is_object()) return make_error(ErrorCode::invalid_data, "'truncation' is not an object", source, "truncation");
             if (auto f = tr->find("max_length"); f != tr->end()) {
-                if (!f->is_number_unsigned())
-                    return make_error(ErrorCode::invalid_data, "'max_length' is not a non-negative integer", source, "truncation");
+                if (!f->is_number_unsigned()) return make_error(ErrorCode::invalid_data, "'max_length' is not a non-negative integer", source, "truncation");
                 o.max_length = f->get<std::size_t>();
             }
             if (auto f = tr->find("strategy"); f != tr->end() && f->is_string()) {
@@ -383,6 +365,16 @@ public:
                 else return make_error(ErrorCode::invalid_data, "unknown truncation strategy '" + st + "'", source, "truncation");
             }
         }
+        return {};
+    }
+
+    /// A BPE or Unigram tokenizer.json (already parsed); see semvec/text/tokenizer_json.hpp for what is read.
+    static Result<Tokenizer> from_hf_pipeline(const nlohmann::json& j, const std::string& source) {
+        auto p = detail::pipeline_from_tokenizer_json(j, source);
+        if (!p) return p.error();
+        TokenizerOptions o;
+        o.max_length = 0;
+        SEMVEC_TRY_STATUS(read_truncation(j, o, source));
         PaddingSide side = PaddingSide::right;
         std::int32_t pad_id = -1;
         if (auto pd = j.find("padding"); pd != j.end() && !pd->is_null()) {

@@ -215,6 +215,24 @@ SEMVEC_API void UnigramModel::viterbi(std::string_view word, std::vector<WordTok
         detail::decode_utf8(p, n, k);
         const std::size_t mblen = k - start;
         bool single = false;
+        // A piece [start, end): a candidate for the best path ending at `end` (a later one must be strictly
+        // better). sentencepiece sums in float and scores user-defined pieces length × max_score − 0.1.
+        auto relax = [&](std::size_t end, std::int32_t id) {
+            const std::size_t length = end - start;
+            const UnigramPiece& pc = pieces_[static_cast<std::size_t>(id)];
+            double cand;
+            if (spm) {
+                const float score = pc.type == UnigramPiece::Type::user_defined
+                                        ? static_cast<float>(static_cast<double>(length) * max_score_ - 0.1)
+                                        : static_cast<float>(pc.score);
+                cand = static_cast<double>(score + static_cast<float>(till_here));
+            } else {
+                cand = pc.score + till_here;
+            }
+            Best& t = best[end];
+            if (t.starts_at < 0 || cand > t.score) t = Best{cand, id, static_cast<std::int32_t>(start)};
+            if (length == mblen) single = true;
+        };
         std::uint32_t node = 0;
         for (std::size_t pos = start; pos < n; ++pos) {
             const Node& nd = nodes_[node];
@@ -225,22 +243,7 @@ SEMVEC_API void UnigramModel::viterbi(std::string_view word, std::vector<WordTok
                 next = root_child_[b];
                 if (!next) break;
                 node = next;
-                const std::int32_t id0 = nodes_[node].piece;
-                if (id0 < 0) continue;
-                const std::size_t end0 = pos + 1, length0 = end0 - start;
-                const UnigramPiece& pc0 = pieces_[static_cast<std::size_t>(id0)];
-                double cand0;
-                if (spm) {
-                    const float score = pc0.type == UnigramPiece::Type::user_defined
-                                            ? static_cast<float>(static_cast<double>(length0) * max_score_ - 0.1)
-                                            : static_cast<float>(pc0.score);
-                    cand0 = static_cast<double>(score + static_cast<float>(till_here));
-                } else {
-                    cand0 = pc0.score + till_here;
-                }
-                Best& t0 = best[end0];
-                if (t0.starts_at < 0 || cand0 > t0.score) t0 = Best{cand0, id0, static_cast<std::int32_t>(start)};
-                if (length0 == mblen) single = true;
+                if (nodes_[node].piece >= 0) relax(pos + 1, nodes_[node].piece);
                 continue;
             }
             // Children are sorted by byte: binary search.
@@ -256,23 +259,7 @@ SEMVEC_API void UnigramModel::viterbi(std::string_view word, std::vector<WordTok
             }
             if (!found) break;
             node = next;
-            const std::int32_t id = nodes_[node].piece;
-            if (id < 0) continue;
-            const std::size_t end = pos + 1;
-            const std::size_t length = end - start;
-            const UnigramPiece& pc = pieces_[static_cast<std::size_t>(id)];
-            double cand;
-            if (spm) {
-                const float score = pc.type == UnigramPiece::Type::user_defined
-                                        ? static_cast<float>(static_cast<double>(length) * max_score_ - 0.1)
-                                        : static_cast<float>(pc.score);
-                cand = static_cast<double>(score + static_cast<float>(till_here));
-            } else {
-                cand = pc.score + till_here;
-            }
-            Best& t = best[end];
-            if (t.starts_at < 0 || cand > t.score) t = Best{cand, id, static_cast<std::int32_t>(start)};
-            if (length == mblen) single = true;
+            if (nodes_[node].piece >= 0) relax(pos + 1, nodes_[node].piece);
         }
         if (!single) {
             Best& t = best[start + mblen];
