@@ -12,6 +12,7 @@ PACKAGES=(
   libbenchmark-dev                        # micro benchmarks
   python3 python3-numpy                   # scripts/convert.py
   python3-torch                           # convert.py reading pytorch_model.bin (tested)
+  python3-sentencepiece                   # cross-check of convert.py's own .model reader (tests/text)
   doxygen                                 # API reference (ctest checks it builds without warnings)
   clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
   g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64

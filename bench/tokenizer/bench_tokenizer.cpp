@@ -1,4 +1,5 @@
 // Single-thread tokenizer throughput (MB/s, tokens/s) on real English text: AG News test and STS-B test,
+// for WordPiece (vocab.txt) or any tokenizer.json ($SEMVEC_TOK_JSON: BPE, Unigram),
 // read from ../shared (SEMVEC_SHARED env var overrides). Never part of the tests.
 #include <benchmark/benchmark.h>
 
@@ -37,8 +38,14 @@ std::vector<std::string> lines_of(const std::string& path, bool tsv_sts, bool he
     return out;
 }
 
+// The tokenizer: $SEMVEC_TOK_JSON (a tokenizer.json of any family) when set, else bert-base-uncased's vocab.txt.
+semvec::Result<semvec::Tokenizer> load_tokenizer() {
+    if (const char* j = std::getenv("SEMVEC_TOK_JSON"); j && *j) return semvec::Tokenizer::from_tokenizer_json(j);
+    return semvec::Tokenizer::from_vocab_file(shared_dir() + "/data/tokenizers/bert-base-uncased/vocab.txt");
+}
+
 void run(benchmark::State& state, const std::vector<std::string>& texts) {
-    static auto tok = semvec::Tokenizer::from_vocab_file(shared_dir() + "/data/tokenizers/bert-base-uncased/vocab.txt");
+    static auto tok = load_tokenizer();
     if (!tok) { state.SkipWithError(tok.error().what().c_str()); return; }
     if (texts.empty()) { state.SkipWithError("corpus not found"); return; }
     std::size_t bytes = 0, tokens = 0;

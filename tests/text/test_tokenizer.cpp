@@ -231,7 +231,8 @@ TEST_CASE("malformed tokenizer.json gives a clear error naming the component") {
     CHECK(err("{not json").find("not valid JSON") != std::string::npos);
     CHECK(err("[1,2]").find("object") != std::string::npos);
     CHECK(err("{}").find("model") != std::string::npos);
-    CHECK(err(R"({"model":{"type":"BPE","vocab":{},"merges":[]}})").find("unsupported model 'BPE'") != std::string::npos);
+    CHECK(err(R"({"model":{"type":"BPE","vocab":{},"merges":[]}})").find("BPE vocabulary is empty") != std::string::npos);
+    CHECK(err(R"({"model":{"type":"WordLevel","vocab":{"a":0}}})").find("unsupported model 'WordLevel'") != std::string::npos);
     CHECK(err(R"({"model":{"type":"Unigram","vocab":[]}})").find("Unigram") != std::string::npos);
     CHECK(err(R"({"model":{"type":"WordPiece"}})").find("vocab") != std::string::npos);
     CHECK(err(R"({"model":{"type":"WordPiece","vocab":{"a":"x"}}})").find("not an integer") != std::string::npos);

@@ -8,6 +8,8 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "semvec/io/safetensors.hpp"
+#include "semvec/text/bpe_files.hpp"
+#include "semvec/text/sentencepiece_model.hpp"
 #include "semvec/text/tokenizer.hpp"
 
 namespace semvec_cli {
@@ -18,7 +20,13 @@ int cmd_tokenize(int argc, char** argv) {
               "as one JSON object per line (no padding).",
               {{"--model", "FILE", "semvec model file (its tokenizer and vocab)", ""},
                {"--vocab", "FILE", "WordPiece vocab.txt", ""},
-               {"--tokenizer-json", "FILE", "Hugging Face tokenizer.json (WordPiece)", ""},
+               {"--tokenizer-json", "FILE", "Hugging Face tokenizer.json (WordPiece, BPE or Unigram)", ""},
+               {"--vocab-json", "FILE", "byte-level BPE vocab.json (with --merges)", ""},
+               {"--merges", "FILE", "byte-level BPE merges.txt (with --vocab-json)", ""},
+               {"--bpe-style", "roberta|gpt2|qwen2", "how --vocab-json/--merges are read (transformers' class)", "roberta"},
+               {"--spm", "FILE", "SentencePiece .model file (Unigram)", ""},
+               {"--spm-style", "xlmr|albert|plain", "how --spm is read (transformers' class, or sentencepiece's own ids)", "xlmr"},
+               {"--verbose", "", "also print \"tokens\" and \"offsets\" (byte spans in the input line)", ""},
                {"--no-lower-case", "", "do not lower-case (with --vocab)", ""},
                {"--strip-accents", "true|false", "strip accents (with --vocab; default: follows lower-casing)", ""},
                {"--no-chinese-chars", "", "do not split CJK ideographs (with --vocab)", ""},
@@ -27,9 +35,14 @@ int cmd_tokenize(int argc, char** argv) {
                {"--jsonl", "", "each line is a JSON string (or with --pairs an array of two strings)", ""}});
     int code = kExitOk;
     if (!args.parse(argc, argv, code)) return code;
-    const int sources = int(args.has("--model")) + int(args.has("--vocab")) + int(args.has("--tokenizer-json"));
+    const int sources = int(args.has("--model")) + int(args.has("--vocab")) + int(args.has("--tokenizer-json")) +
+                        int(args.has("--vocab-json")) + int(args.has("--spm"));
     if (sources != 1) {
-        args.usage_error("give exactly one of --model, --vocab, --tokenizer-json", code);
+        args.usage_error("give exactly one of --model, --vocab, --tokenizer-json, --vocab-json (with --merges), --spm", code);
+        return code;
+    }
+    if (args.has("--vocab-json") != args.has("--merges")) {
+        args.usage_error("--vocab-json and --merges go together", code);
         return code;
     }
     if (args.has("--pairs") && !args.has("--jsonl")) {
@@ -41,7 +54,7 @@ int cmd_tokenize(int argc, char** argv) {
         if (max_len) std::fprintf(stderr, "semvec tokenize: --max-length must be >= 0\n");
         return kExitUsage;
     }
-    semvec::Result<semvec::Tokenizer> tok = semvec::make_error("no tokenizer");
+    semvec::Result<semvec::Tokenizer> tok = semvec::make_error(semvec::ErrorCode::internal, "no tokenizer");
     if (args.has("--vocab")) {
         semvec::TokenizerOptions o;
         o.max_length = 0;
@@ -63,6 +76,28 @@ int cmd_tokenize(int argc, char** argv) {
         }
         if (args.has("--tokenizer-json")) {
             tok = semvec::Tokenizer::from_tokenizer_json(args.get("--tokenizer-json"));
+        } else if (args.has("--vocab-json")) {
+            semvec::BpeFilesOptions o;
+            const std::string st = args.get("--bpe-style", "roberta");
+            if (st == "roberta") o.style = semvec::BpeStyle::roberta;
+            else if (st == "gpt2") o.style = semvec::BpeStyle::gpt2;
+            else if (st == "qwen2") o.style = semvec::BpeStyle::qwen2;
+            else {
+                args.usage_error("--bpe-style takes roberta, gpt2 or qwen2", code);
+                return code;
+            }
+            tok = semvec::read_bpe_tokenizer(args.get("--vocab-json"), args.get("--merges"), o);
+        } else if (args.has("--spm")) {
+            semvec::SentencePieceOptions o;
+            const std::string st = args.get("--spm-style", "xlmr");
+            if (st == "xlmr") o.style = semvec::SentencePieceStyle::xlm_roberta;
+            else if (st == "albert") o.style = semvec::SentencePieceStyle::albert;
+            else if (st == "plain") o.style = semvec::SentencePieceStyle::plain;
+            else {
+                args.usage_error("--spm-style takes xlmr, albert or plain", code);
+                return code;
+            }
+            tok = semvec::read_sentencepiece_tokenizer(args.get("--spm"), o);
         } else {
             auto f = semvec::SafetensorsFile::open(args.get("--model"));
             if (!f) {
@@ -78,7 +113,7 @@ int cmd_tokenize(int argc, char** argv) {
         return kExitInputError;
     }
     const std::size_t ml = static_cast<std::size_t>(*max_len);
-    const bool jsonl = args.has("--jsonl"), pairs = args.has("--pairs");
+    const bool jsonl = args.has("--jsonl"), pairs = args.has("--pairs"), verbose = args.has("--verbose");
     std::string line;
     std::size_t lineno = 0;
     int status = kExitOk;
@@ -111,7 +146,18 @@ int cmd_tokenize(int argc, char** argv) {
         out["input_ids"] = e.ids;
         out["token_type_ids"] = e.type_ids;
         out["attention_mask"] = e.attention_mask;
-        std::fputs(out.dump().c_str(), stdout);
+        if (verbose) {
+            std::vector<std::string> tokens;
+            tokens.reserve(e.ids.size());
+            for (auto id : e.ids) tokens.push_back(tok->id_to_token(id));
+            // Token strings can hold bytes that are not UTF-8 only in WordPiece/BPE vocabularies read raw; dump
+            // replaces them rather than failing.
+            out["tokens"] = tokens;
+            nlohmann::ordered_json offs = nlohmann::ordered_json::array();
+            for (const auto& o : e.offsets) offs.push_back({o.first, o.second});
+            out["offsets"] = offs;
+        }
+        std::fputs(out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str(), stdout);
         std::fputc('\n', stdout);
     }
     return status;

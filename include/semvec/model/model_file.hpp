@@ -21,6 +21,7 @@
 #include "../io/safetensors.hpp"
 #include "../nn/activation.hpp"
 #include "../result.hpp"
+#include "../text/tokenizer.hpp"
 
 namespace semvec {
 
@@ -512,11 +513,12 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         const char* K = mk::kTokenizer;
         auto type = detail::json_string(file, *tok, K, "type", std::nullopt);
         if (!type) return type.error();
-        if (*type != "wordpiece" && *type != "words")
+        const bool pipeline = *type == "bpe" || *type == "unigram";
+        if (*type != "wordpiece" && *type != "words" && !pipeline)
             return model_error(file, std::string("metadata '") + K + "' field 'type'",
-                               "unknown tokenizer type '" + *type + "' (wordpiece, words)");
-        if (info.is_transformer() && *type != "wordpiece")
-            return model_error(file, std::string("metadata '") + K + "' field 'type'", "a transformer needs a wordpiece tokenizer");
+                               "unknown tokenizer type '" + *type + "' (wordpiece, words, bpe, unigram)");
+        if (info.is_transformer() && *type == "words")
+            return model_error(file, std::string("metadata '") + K + "' field 'type'", "a transformer needs a wordpiece, bpe or unigram tokenizer");
         info.tokenizer.type = *type;
         info.tokenizer.json = *file.metadata_value(K);
         const std::size_t max_hi = info.is_transformer() ? info.transformer.max_position_embeddings : model_limits::kMaxPositions;
@@ -527,44 +529,53 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         } else if (info.is_transformer()) {
             return model_error(file, std::string("metadata '") + K + "' field 'max_length'", "missing");
         }
-        // Optional fields: when present they must have the documented JSON type (the tokenizer loader relies on it).
-        for (const char* b : {"do_lower_case", "tokenize_chinese_chars", "clean_text"}) {
-            auto it = tok->find(b);
-            if (it != tok->end() && !it->is_boolean())
-                return model_error(file, std::string("metadata '") + K + "' field '" + b + "'", "must be true or false, got " + detail::json_preview(*it));
-        }
-        if (auto it = tok->find("strip_accents"); it != tok->end() && !it->is_boolean() && !it->is_null())
-            return model_error(file, std::string("metadata '") + K + "' field 'strip_accents'", "must be null, true or false, got " + detail::json_preview(*it));
-        for (const char* str : {"continuing_subword_prefix", "prefix"}) {
-            auto it = tok->find(str);
-            if (it != tok->end() && !it->is_string())
-                return model_error(file, std::string("metadata '") + K + "' field '" + str + "'", "must be a string, got " + detail::json_preview(*it));
-        }
-        if (auto it = tok->find("max_input_chars_per_word"); it != tok->end() && !it->is_number_unsigned())
-            return model_error(file, std::string("metadata '") + K + "' field 'max_input_chars_per_word'", "must be a non-negative integer, got " + detail::json_preview(*it));
-        if (auto it = tok->find("added_tokens"); it != tok->end()) {
-            if (!it->is_array())
-                return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "must be an array of strings");
-            for (const auto& t : *it)
-                if (!t.is_string())
-                    return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "holds a non-string: " + detail::json_preview(t));
-        }
-        std::unordered_set<std::string_view> words(info.vocab.begin(), info.vocab.end());
-        struct Special { const char* field; std::string* out; bool needed; };
-        const bool wp = *type == "wordpiece";
-        const bool tf = info.is_transformer();
-        Special specials[] = {{"unk_token", &info.tokenizer.unk_token, wp},
-                              {"cls_token", &info.tokenizer.cls_token, tf},
-                              {"sep_token", &info.tokenizer.sep_token, tf},
-                              {"pad_token", &info.tokenizer.pad_token, tf},
-                              {"mask_token", &info.tokenizer.mask_token, false}};
-        for (auto& s : specials) {
-            auto v = detail::json_string(file, *tok, K, s.field, s.needed ? std::nullopt : std::optional<std::string>(""));
-            if (!v) return v.error();
-            *s.out = *v;
-            if (!v->empty() && !words.count(*v))
-                return model_error(file, std::string("metadata '") + K + "' field '" + s.field + "'",
-                                   "token '" + *v + "' is not in semvec.vocab");
+        if (pipeline) {
+            // BPE / Unigram: the tokenizer reader checks the whole description (semvec/text/tokenizer.hpp).
+            auto t = Tokenizer::from_model_metadata(file.metadata());
+            if (!t) return model_error(file, std::string("metadata '") + K + "'", t.error().message);
+            if (t->vocab_size() > info.vocab.size() + 1'000'000)
+                return model_error(file, std::string("metadata '") + K + "'", "added tokens lie far past semvec.vocab");
+        } else {
+            // Optional fields: when present they must have the documented JSON type (validation only: the defaults
+            // are applied by the one reader of these fields, Tokenizer::options_from_metadata).
+            for (const char* b : {"do_lower_case", "tokenize_chinese_chars", "clean_text"}) {
+                auto it = tok->find(b);
+                if (it != tok->end() && !it->is_boolean())
+                    return model_error(file, std::string("metadata '") + K + "' field '" + b + "'", "must be true or false, got " + detail::json_preview(*it));
+            }
+            if (auto it = tok->find("strip_accents"); it != tok->end() && !it->is_boolean() && !it->is_null())
+                return model_error(file, std::string("metadata '") + K + "' field 'strip_accents'", "must be null, true or false, got " + detail::json_preview(*it));
+            for (const char* str : {"continuing_subword_prefix", "prefix"}) {
+                auto it = tok->find(str);
+                if (it != tok->end() && !it->is_string())
+                    return model_error(file, std::string("metadata '") + K + "' field '" + str + "'", "must be a string, got " + detail::json_preview(*it));
+            }
+            if (auto it = tok->find("max_input_chars_per_word"); it != tok->end() && !it->is_number_unsigned())
+                return model_error(file, std::string("metadata '") + K + "' field 'max_input_chars_per_word'", "must be a non-negative integer, got " + detail::json_preview(*it));
+            if (auto it = tok->find("added_tokens"); it != tok->end()) {
+                if (!it->is_array())
+                    return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "must be an array of strings");
+                for (const auto& t : *it)
+                    if (!t.is_string())
+                        return model_error(file, std::string("metadata '") + K + "' field 'added_tokens'", "holds a non-string: " + detail::json_preview(t));
+            }
+            std::unordered_set<std::string_view> words(info.vocab.begin(), info.vocab.end());
+            struct Special { const char* field; std::string* out; bool needed; };
+            const bool wp = *type == "wordpiece";
+            const bool tf = info.is_transformer();
+            Special specials[] = {{"unk_token", &info.tokenizer.unk_token, wp},
+                                  {"cls_token", &info.tokenizer.cls_token, tf},
+                                  {"sep_token", &info.tokenizer.sep_token, tf},
+                                  {"pad_token", &info.tokenizer.pad_token, tf},
+                                  {"mask_token", &info.tokenizer.mask_token, false}};
+            for (auto& s : specials) {
+                auto v = detail::json_string(file, *tok, K, s.field, s.needed ? std::nullopt : std::optional<std::string>(""));
+                if (!v) return v.error();
+                *s.out = *v;
+                if (!v->empty() && !words.count(*v))
+                    return model_error(file, std::string("metadata '") + K + "' field '" + s.field + "'",
+                                       "token '" + *v + "' is not in semvec.vocab");
+            }
         }
     }
 

@@ -28,6 +28,7 @@
 #include "../io/safetensors.hpp"
 #include "../result.hpp"
 #include "../text/basic_tokenizer.hpp"
+#include "../text/tokenizer.hpp"
 #include "../text/wordpiece.hpp"
 #include "model_file.hpp"
 
@@ -179,29 +180,14 @@ private:
         const std::string& tj = info.tokenizer.json;
         nlohmann::json j = nlohmann::json::parse(tj.begin(), tj.end(), nullptr, false);
         if (j.is_discarded() || !j.is_object()) return make_error("is not a JSON object", source, "metadata 'semvec.tokenizer'");
-        auto flag = [&j](const char* k, bool def) {
-            auto it = j.find(k);
-            return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
-        };
+        // The one reader of the tokenizer fields (semvec/text/tokenizer.hpp), with the documented defaults.
+        auto opts = Tokenizer::options_from_metadata(j, source);
+        if (!opts) return opts.error();
         im.wordpiece = info.tokenizer.type == "wordpiece";
-        BasicTokenizerOptions bo;
-        bo.do_lower_case = flag("do_lower_case", true);
-        auto sa = j.find("strip_accents");
-        // Unset: a "words" file keeps accents; WordPiece follows lower-casing (as HF).
-        if (sa == j.end() || sa->is_null()) {
-            if (!im.wordpiece) bo.strip_accents = false;
-        } else {
-            bo.strip_accents = sa->is_boolean() && sa->get<bool>();
-        }
-        bo.tokenize_chinese_chars = flag("tokenize_chinese_chars", true);
-        bo.clean_text = flag("clean_text", true);
-        im.basic = BasicTokenizer(std::move(bo));
+        im.basic = BasicTokenizer(opts->basic);
         im.max_length = info.tokenizer.max_length;
-        std::size_t max_chars = 100;
-        if (auto it = j.find("max_input_chars_per_word"); it != j.end() && it->is_number_unsigned())
-            max_chars = it->get<std::size_t>();
-        std::string prefix = "##";
-        if (auto it = j.find("continuing_subword_prefix"); it != j.end() && it->is_string()) prefix = it->get<std::string>();
+        const std::size_t max_chars = opts->max_input_chars_per_word;
+        const std::string prefix = opts->continuing_subword_prefix;
         im.unk_token = info.tokenizer.unk_token;
         if (im.vocab.size() >= 0x7FFFFFFF) return make_error("the vocabulary is too large", source, "metadata 'semvec.vocab'");
         im.index.reserve(im.vocab.size());
@@ -216,11 +202,9 @@ private:
         }
         // Tokens that are split out of the raw text whole: the special tokens and `added_tokens` in the vocab.
         std::vector<std::string> keep;
-        for (const char* k : {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token"})
-            if (auto it = j.find(k); it != j.end() && it->is_string()) keep.push_back(it->get<std::string>());
-        if (auto it = j.find("added_tokens"); it != j.end() && it->is_array())
-            for (const auto& tok : *it)
-                if (tok.is_string()) keep.push_back(tok.get<std::string>());
+        for (const std::string* k : {&opts->unk_token, &opts->cls_token, &opts->sep_token, &opts->pad_token, &opts->mask_token})
+            if (!k->empty()) keep.push_back(*k);
+        keep.insert(keep.end(), opts->added_tokens.begin(), opts->added_tokens.end());
         for (const auto& k : keep) {
             const std::int32_t id = im.index.find(k);
             if (k.empty() || id < 0) continue;

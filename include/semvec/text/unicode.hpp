@@ -147,6 +147,57 @@ inline bool is_python_extra_space(char32_t cp) {
     return cp == 0x2028 || cp == 0x2029 || cp == 0x0B || cp == 0x0C || (cp >= 0x1C && cp <= 0x1F) || cp == 0x85;
 }
 
+/// Unicode White_Space (what Rust's char::is_whitespace and the \s of Oniguruma and Python's regex match).
+inline bool is_white_space(char32_t cp) {
+    if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+           cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/// \p{L}: general category Lu, Ll, Lt, Lm or Lo.
+inline bool is_letter(char32_t cp) {
+    if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    switch (category(cp)) {
+        case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+        case UTF8PROC_CATEGORY_LO: return true;
+        default: return false;
+    }
+}
+
+/// \p{N}: general category Nd, Nl or No.
+inline bool is_number(char32_t cp) {
+    if (cp < 0x80) return cp >= '0' && cp <= '9';
+    switch (category(cp)) {
+        case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: return true;
+        default: return false;
+    }
+}
+
+/// General category Mn, Mc or Me (what HF's StripAccents removes).
+inline bool is_combining_mark(char32_t cp) {
+    if (cp < 0x300) return false;
+    switch (category(cp)) {
+        case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: return true;
+        default: return false;
+    }
+}
+
+/// Unicode punctuation (any P* category) or, for ASCII, HF's wider punctuation set (symbols too).
+inline bool is_unicode_punctuation(char32_t cp) { return is_bert_punctuation(cp); }
+
+/// Rust regex \w: alphabetic, marks, decimal numbers, connector punctuation, join controls.
+inline bool is_word_char(char32_t cp) {
+    if (cp < 0x80) return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') || cp == '_';
+    if (cp == 0x200C || cp == 0x200D) return true;
+    switch (category(cp)) {
+        case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+        case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+        case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_PC: return true;
+        default: return false;
+    }
+}
+
+
 /// Python's str.lower() applied to one character: the simple lower-case mapping, except U+0130 (capital I
 /// with dot above), whose full mapping is two characters, "i" + U+0307. Writes 1 or 2 code points to out.
 inline int lower_char(char32_t cp, char32_t out[2]) {
@@ -164,6 +215,9 @@ inline int combining_class(char32_t cp) {
     if (cp < 0x300) return 0;
     return utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))->combining_class;
 }
+
+/// Python's unicodedata.combining(c) != 0 (canonical combining class), what AlbertTokenizer drops.
+inline bool has_combining_class(char32_t cp) { return combining_class(cp) != 0; }
 
 /// True for a starter that NFC may still compose with the character before it (NFC_Quick_Check = Maybe with
 /// combining class 0): Hangul vowel/trailing jamo and a few Indic, Sinhala, Myanmar and Balinese vowel signs.
