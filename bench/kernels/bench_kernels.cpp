@@ -10,6 +10,7 @@
 #endif
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "semvec/nn/nn.hpp"
@@ -141,6 +142,73 @@ void BM_gemm_int8(benchmark::State& st) {
     set_flops(st, m, n, k);
     st.SetLabel(semvec::quant::int8_path_name());
 }
+
+// int8 tile shapes of the compiled path (and the other paths this build can run): one GEMM through
+// gemm_int8_tiled<Tile, MR>, activations already quantized. The label names the tile and shape (rows ×
+// columns per pass); docs/performance.md "int8 tile shapes" keeps the table that picked each default.
+template <class Tile, int MR>
+void BM_int8_tile(benchmark::State& st, const char* label) {
+    const std::size_t m = st.range(0), n = st.range(1), k = st.range(2);
+    const auto a = randv(m * k, 1);
+    std::vector<std::int8_t> w(n * k);
+    std::mt19937 g(5);
+    for (auto& x : w) x = static_cast<std::int8_t>(int(g() % 255) - 127);
+    std::vector<float> ws(n, 0.01f), sa(m), c(m * n);
+    std::vector<std::int8_t> packed(semvec::quant::packed_int8_size(n, k));
+    std::vector<std::int32_t> sums(n);
+    semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
+    const std::size_t ldq = semvec::quant::int8_padded_k(k);
+    std::vector<std::uint8_t> qa(m * ldq);
+    semvec::quant::quantize_rows(a.data(), m, k, k, qa.data(), ldq, sa.data());
+    for (auto _ : st) {
+        semvec::quant::detail::gemm_int8_tiled<Tile, MR>(m, n, k, qa.data(), ldq, sa.data(), packed.data(), sums.data(),
+                                                         ws.data(), nullptr, c.data(), n, semvec::nn::Activation::none);
+        benchmark::DoNotOptimize(c.data());
+    }
+    set_flops(st, m, n, k);
+    st.SetLabel(label);
+}
+void tile_shapes(benchmark::internal::Benchmark* b) {
+    b->Args({16, 1536, 384})->Args({128, 1536, 384})->Args({128, 3072, 768})->Args({512, 768, 3072});
+}
+template <class Tile, int MR>
+int register_tile(const char* label) {
+    benchmark::RegisterBenchmark((std::string("BM_int8_tile/") + label).c_str(), BM_int8_tile<Tile, MR>, label)
+        ->Apply(tile_shapes);
+    return 0;
+}
+#define SEMVEC_TILE_BENCH(TILE, MR, LABEL) \
+    const int tile_##LABEL = register_tile<TILE, MR>(#LABEL);
+namespace qd = semvec::quant::detail;
+#if SEMVEC_INT8_PATH >= SEMVEC_INT8_VNNI512 && SEMVEC_INT8_PATH <= SEMVEC_INT8_MADDUBS256
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<1>, 6, maddubs256_6x8)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<1>, 8, maddubs256_8x8)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<1>, 12, maddubs256_12x8)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 3, maddubs256_3x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 4, maddubs256_4x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 5, maddubs256_5x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 6, maddubs256_6x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<4>, 2, maddubs256_2x32)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<4>, 3, maddubs256_3x32)
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI || SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<1>, 8, avxvnni_8x8)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<1>, 12, avxvnni_12x8)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<2>, 4, avxvnni_4x16)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<2>, 6, avxvnni_6x16)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<4>, 2, avxvnni_2x32)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<4>, 3, avxvnni_3x32)
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+SEMVEC_TILE_BENCH(qd::TileVnni512, 8, vnni512_8x32)
+SEMVEC_TILE_BENCH(qd::TileVnni512, 12, vnni512_12x32)
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512 || SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+SEMVEC_TILE_BENCH(qd::TileMaddubs512, 8, maddubs512_8x32)
+SEMVEC_TILE_BENCH(qd::TileMaddubs512, 12, maddubs512_12x32)
+#endif
+SEMVEC_TILE_BENCH(qd::TilePortable, 1, portable_1x32)
+#undef SEMVEC_TILE_BENCH
 
 // {tokens, out, in}: QKV, attention output, intermediate, output.
 void layer_shapes(benchmark::internal::Benchmark* b) {

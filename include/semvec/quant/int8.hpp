@@ -57,8 +57,8 @@
 #endif
 // Tile shapes (rows × 8·NV columns per pass) of the 256-bit paths; see docs/performance.md.
 #ifndef SEMVEC_INT8_AVXVNNI_MR
-#define SEMVEC_INT8_AVXVNNI_MR 3
-#define SEMVEC_INT8_AVXVNNI_NV 4
+#define SEMVEC_INT8_AVXVNNI_MR 6
+#define SEMVEC_INT8_AVXVNNI_NV 2
 #endif
 #ifndef SEMVEC_INT8_MADDUBS_MR
 #define SEMVEC_INT8_MADDUBS_MR 4
@@ -193,45 +193,106 @@ inline void int8_tile_portable(std::size_t kp, const std::uint8_t* a, std::size_
     }
 }
 
-// The compiled tile: Int8Tile<MR>::run(kp, a, ldq, b, acc) fills acc[MR × 32]; kUnsignedA says whether it
-// sums (q+128)·w or q·w. MR and NV (column vectors per pass) were picked by measurement (bench_kernels
-// BM_int8_tile, docs/performance.md "int8 tile shapes").
+// Tile kinds: Tile::run<R>(kp, a, ldq, b, acc) fills acc[R × 32] with the integer sums of R rows against
+// one panel; Tile::kUnsignedA says whether they are Σ(q+128)·w (VNNI, portable) or Σq·w.
+struct TilePortable {
+    static constexpr bool kUnsignedA = true;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_portable<R>(kp, a, ldq, b, acc); }
+};
 #if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
-constexpr int kInt8MR = 12;
-constexpr bool kInt8UnsignedA = true;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_vnni512<MR>(kp, a, ldq, b, acc); }
+struct TileVnni512 {
+    static constexpr bool kUnsignedA = true;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_vnni512<R>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI || SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+template <int NV> struct TileAvxVnni {
+    static constexpr bool kUnsignedA = true;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_avxvnni<R, NV>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512 || SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+struct TileMaddubs512 {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_maddubs512<R>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH >= SEMVEC_INT8_VNNI512 && SEMVEC_INT8_PATH <= SEMVEC_INT8_MADDUBS256
+template <int NV> struct TileMaddubs256 {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_maddubs256<R, NV>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT
+struct TileSdot {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_sdot<R>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT || SEMVEC_INT8_PATH == SEMVEC_INT8_SMULL
+struct TileSmull {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_smull<R>(kp, a, ldq, b, acc); }
+};
+#endif
+
+// The compiled path's tile and its height MR (rows per tile), picked by measurement: bench_kernels
+// BM_int8_tile, docs/performance.md "int8 tile shapes".
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+using NativeTile = TileVnni512;
+constexpr int kInt8MR = 8;  // 8 × 32: at 16 rows two full tiles beat 12 + 4 by ~40%; equal at 128 / 512
 #elif SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI
+using NativeTile = TileAvxVnni<SEMVEC_INT8_AVXVNNI_NV>;
 constexpr int kInt8MR = SEMVEC_INT8_AVXVNNI_MR;
-constexpr bool kInt8UnsignedA = true;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_avxvnni<MR, SEMVEC_INT8_AVXVNNI_NV>(kp, a, ldq, b, acc); }
 #elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+using NativeTile = TileMaddubs512;
 constexpr int kInt8MR = 12;
-constexpr bool kInt8UnsignedA = false;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_maddubs512<MR>(kp, a, ldq, b, acc); }
 #elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS256
+using NativeTile = TileMaddubs256<SEMVEC_INT8_MADDUBS_NV>;
 constexpr int kInt8MR = SEMVEC_INT8_MADDUBS_MR;
-constexpr bool kInt8UnsignedA = false;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_maddubs256<MR, SEMVEC_INT8_MADDUBS_NV>(kp, a, ldq, b, acc); }
 #elif SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT
+using NativeTile = TileSdot;
 constexpr int kInt8MR = 4;
-constexpr bool kInt8UnsignedA = false;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_sdot<MR>(kp, a, ldq, b, acc); }
 #elif SEMVEC_INT8_PATH == SEMVEC_INT8_SMULL
+using NativeTile = TileSmull;
 constexpr int kInt8MR = 4;
-constexpr bool kInt8UnsignedA = false;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_smull<MR>(kp, a, ldq, b, acc); }
 #else
+using NativeTile = TilePortable;
 constexpr int kInt8MR = 1;
-constexpr bool kInt8UnsignedA = true;
-template <int MR> SEMVEC_SIMD_INLINE void int8_tile(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_portable<MR>(kp, a, ldq, b, acc); }
 #endif
 
 // One tile of exactly mr ≤ MR rows (the last partial block: one pass over the weight panel, not mr).
-template <int MR>
+template <class Tile, int MR>
 inline void int8_rows(int mr, std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) {
     if constexpr (MR > 0) {
-        if (mr == MR) return int8_tile<MR>(kp, a, ldq, b, acc);
-        return int8_rows<MR - 1>(mr, kp, a, ldq, b, acc);
+        if (mr == MR) return Tile::template run<MR>(kp, a, ldq, b, acc);
+        return int8_rows<Tile, MR - 1>(mr, kp, a, ldq, b, acc);
+    }
+}
+
+// gemm_int8 with a given tile kind and height (the benchmark compares shapes through this).
+template <class Tile, int MR>
+inline void gemm_int8_tiled(std::size_t m, std::size_t n, std::size_t k, const std::uint8_t* qa, std::size_t ldq,
+                            const float* a_scales, const std::int8_t* packed, const std::int32_t* col_sums,
+                            const float* w_scales, const float* bias, float* c, std::size_t ldc, nn::Activation act) {
+    const std::size_t kp = int8_padded_k(k);
+    alignas(64) std::int32_t acc[MR * kInt8Panel];
+    constexpr std::size_t kMC = 96;  // rows per block: their activations (≤ 96·3 KB) stay in L2 across panels
+    for (std::size_t m0 = 0; m0 < m; m0 += kMC) {
+        const std::size_t m1 = std::min(m, m0 + kMC);
+        for (std::size_t n0 = 0; n0 < n; n0 += kInt8Panel) {
+            const int nr = static_cast<int>(std::min(kInt8Panel, n - n0));
+            const std::int8_t* b = packed + n0 * kp;
+            for (std::size_t i = m0; i < m1; i += MR) {
+                const int mr = static_cast<int>(std::min<std::size_t>(MR, m1 - i));
+                int8_rows<Tile, MR>(mr, kp, qa + i * ldq, ldq, b, acc);
+                for (int r = 0; r < mr; ++r) {
+                    float* crow = c + (i + r) * ldc + n0;
+                    int8_epilogue_row(acc + r * 32, nr, n0, a_scales[i + r], col_sums, w_scales, bias, crow, Tile::kUnsignedA);
+                    if (act != nn::Activation::none) nn::bias_activation(crow, 1, static_cast<std::size_t>(nr), 0, nullptr, act);
+                }
+            }
+        }
     }
 }
 
@@ -244,27 +305,8 @@ inline void gemm_int8(std::size_t m, std::size_t n, std::size_t k, const std::ui
                       const float* a_scales, const std::int8_t* packed, const std::int32_t* col_sums,
                       const float* w_scales, const float* bias, float* c, std::size_t ldc,
                       nn::Activation act = nn::Activation::none) {
-    const std::size_t kp = int8_padded_k(k);
-    constexpr int MR = detail::kInt8MR;
-    alignas(64) std::int32_t acc[MR * kInt8Panel];
-    constexpr std::size_t kMC = 96;  // rows per block: their activations (≤ 96·3 KB) stay in L2 across panels
-    for (std::size_t m0 = 0; m0 < m; m0 += kMC) {
-        const std::size_t m1 = std::min(m, m0 + kMC);
-        for (std::size_t n0 = 0; n0 < n; n0 += kInt8Panel) {
-            const int nr = static_cast<int>(std::min(kInt8Panel, n - n0));
-            const std::int8_t* b = packed + n0 * kp;
-            for (std::size_t i = m0; i < m1; i += MR) {
-                const int mr = static_cast<int>(std::min<std::size_t>(MR, m1 - i));
-                detail::int8_rows<MR>(mr, kp, qa + i * ldq, ldq, b, acc);
-                for (int r = 0; r < mr; ++r) {
-                    float* crow = c + (i + r) * ldc + n0;
-                    detail::int8_epilogue_row(acc + r * 32, nr, n0, a_scales[i + r], col_sums, w_scales, bias, crow,
-                                              detail::kInt8UnsignedA);
-                    if (act != nn::Activation::none) nn::bias_activation(crow, 1, static_cast<std::size_t>(nr), 0, nullptr, act);
-                }
-            }
-        }
-    }
+    detail::gemm_int8_tiled<detail::NativeTile, detail::kInt8MR>(m, n, k, qa, ldq, a_scales, packed, col_sums, w_scales,
+                                                                 bias, c, ldc, act);
 }
 
 }  // namespace quant
