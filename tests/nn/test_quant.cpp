@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "semvec/nn/gemm_bf16.hpp"
+#include "semvec/nn/gemm_paths.hpp"
 #include "semvec/quant/int8.hpp"
 
 namespace {
@@ -106,3 +108,18 @@ TEST_CASE("int8 GEMM runs the path this test executable was built for", "[quant]
     REQUIRE(std::string(semvec::quant::int8_path_name()) == SEMVEC_INT8_EXPECT_PATH);
 }
 #endif
+
+TEST_CASE("gemm_paths names the kernel of each weight precision and notes only slow ones", "[quant]") {
+    const semvec::GemmPaths p = semvec::gemm_paths();
+    CHECK(std::string(p.simd) == semvec::simd_level_name());
+    CHECK(std::string(p.int8) == semvec::quant::int8_path_name());
+    CHECK(std::string(semvec::gemm_path("int8")) == p.int8);
+    CHECK(std::string(semvec::gemm_path("bf16")) == (semvec::nn::has_bf16_dot() ? "bf16-dot" : "bf16-widened"));
+    CHECK(std::string(semvec::gemm_path("f32")) == p.f32);
+    CHECK(std::string(semvec::gemm_path("f16")) == p.f16);
+    CHECK(std::string(semvec::gemm_path("q4")) == "?");
+    // A note for int8 exactly when the build has no int8 SIMD (or no SIMD at all); never for f32 on SIMD.
+    const bool scalar = std::string(semvec::simd_level_name()) == "scalar";
+    CHECK((semvec::slow_path_note("int8")[0] != '\0') == (scalar || !semvec::quant::int8_path_is_simd()));
+    CHECK((semvec::slow_path_note("f32")[0] != '\0') == scalar);
+}
