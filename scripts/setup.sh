@@ -20,7 +20,8 @@ PACKAGES=(
 # Optional extras for benchmarks against peers, asked for by name: SEMVEC_SETUP_EXTRAS="peers"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
   case "$extra" in
-    peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx) ;;  # Node.js comes with the machine
+    peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx  # Node.js comes with the machine
+                      libopenblas0-pthread libopenblas0-openmp) ;;  # PyTorch's BLAS, stock and tuned (bench_all.sh)
     *) echo "setup.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac
 done
