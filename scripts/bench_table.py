@@ -108,8 +108,8 @@ def machine(semvec):
         lines.append(f"- PyTorch {tv} (Debian python3-torch). \"PyTorch\": OpenBLAS pthread via LD_LIBRARY_PATH, "
                      "OMP_WAIT_POLICY=PASSIVE; \"PyTorch tuned\": OpenBLAS OpenMP via LD_LIBRARY_PATH, OMP_NUM_THREADS, "
                      "OMP_WAIT_POLICY=PASSIVE, GLIBC_TUNABLES glibc.malloc.mmap_threshold=32 MiB, "
-                     "trim_threshold=1 GiB; in the avx2 table both with ATEN_CPU_CAPABILITY=avx2 and "
-                     "OPENBLAS_CORETYPE=Haswell")
+                     "trim_threshold=1 GiB, OPENBLAS_CORETYPE=SkylakeX on an AVX-512 CPU (OpenBLAS 0.3.21 takes Zen 4/5 for "
+                     "Haswell); in the avx2 table both with ATEN_CPU_CAPABILITY=avx2 and OPENBLAS_CORETYPE=Haswell")
     except (OSError, subprocess.SubprocessError):
         pass
     pj = os.path.join(os.environ.get("ORT_NODE_MODULES", "/work/peers/ort/node_modules"), "onnxruntime-node", "package.json")

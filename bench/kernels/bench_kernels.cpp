@@ -34,7 +34,7 @@ void set_flops(benchmark::State& st, double m, double n, double k) {
 // Peak: independent FMA chains on the native packet, enough of them to cover the FMA latency.
 void BM_peak_fma(benchmark::State& st) {
     using O = semvec::simd::Native;
-    constexpr int kChains = 16;
+    constexpr int kChains = SEMVEC_SIMD_LEVEL == 2 ? 12 : 16;  // AVX2 has 16 ymm registers: 16 chains would spill
     O::vf acc[kChains];
     for (int i = 0; i < kChains; ++i) acc[i] = O::set1(float(i) * 1e-3f);
     const O::vf a = O::set1(0.999f), b = O::set1(1e-4f);
@@ -53,7 +53,7 @@ BENCHMARK(BM_peak_fma);
 #if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
 // bf16 peak: independent vdpbf16ps chains (each: 32 bf16 products summed in pairs into 16 floats = 64 FLOP).
 void BM_peak_bf16dot(benchmark::State& st) {
-    constexpr int kChains = 16;
+    constexpr int kChains = SEMVEC_SIMD_LEVEL == 2 ? 12 : 16;  // AVX2 has 16 ymm registers: 16 chains would spill
     __m512 acc[kChains];
     for (int i = 0; i < kChains; ++i) acc[i] = _mm512_set1_ps(float(i) * 1e-3f);
     const __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3a83);
@@ -209,6 +209,27 @@ SEMVEC_TILE_BENCH(qd::TileMaddubs512, 12, maddubs512_12x32)
 #endif
 SEMVEC_TILE_BENCH(qd::TilePortable, 1, portable_1x32)
 #undef SEMVEC_TILE_BENCH
+// The default tile of this build, for bench_kernels.py's table.
+std::string default_tile_label() {
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+    const char* path = "vnni512";
+    const int cols = 32;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI
+    const char* path = "avxvnni";
+    const int cols = 8 * SEMVEC_INT8_AVXVNNI_NV;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+    const char* path = "maddubs512";
+    const int cols = 32;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS256
+    const char* path = "maddubs256";
+    const int cols = 8 * SEMVEC_INT8_MADDUBS_NV;
+#else
+    const char* path = "portable";
+    const int cols = 32;
+#endif
+    return std::string(path) + "_" + std::to_string(qd::kInt8MR) + "x" + std::to_string(cols);
+}
+const int tile_context = (benchmark::AddCustomContext("semvec_int8_tile", default_tile_label()), 0);
 
 // {tokens, out, in}: QKV, attention output, intermediate, output.
 void layer_shapes(benchmark::internal::Benchmark* b) {
