@@ -121,25 +121,33 @@ void BM_gemm_bf16dot(benchmark::State& st) {  // includes rounding A to bf16, as
 }
 #endif
 
-void BM_gemm_int8(benchmark::State& st) {
-    const std::size_t m = st.range(0), n = st.range(1), k = st.range(2);
-    const auto a = randv(m * k, 1);
-    std::vector<std::int8_t> w(n * k);
-    std::mt19937 g(5);
-    for (auto& x : w) x = static_cast<std::int8_t>(int(g() % 255) - 127);
-    std::vector<float> ws(n, 0.01f), sa(m), c(m * n);
-    std::vector<std::int8_t> packed(semvec::quant::packed_int8_size(n, k));
-    std::vector<std::int32_t> sums(n);
-    semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
-    const std::size_t ldq = semvec::quant::int8_padded_k(k);
-    std::vector<std::uint8_t> qa(m * ldq);
-    for (auto _ : st) {  // includes the per-token activation quantization, as in the encoder
-        semvec::quant::quantize_rows(a.data(), m, k, k, qa.data(), ldq, sa.data());
-        semvec::quant::gemm_int8(m, n, k, qa.data(), ldq, sa.data(), packed.data(), sums.data(), ws.data(), nullptr,
-                                 c.data(), n);
-        benchmark::DoNotOptimize(c.data());
+// Random int8 weights packed for gemm_int8, f32 activations and their buffers, for an m × n × k GEMM.
+struct Int8Case {
+    std::size_t m, n, k, ldq;
+    std::vector<float> a, ws, sa, c;
+    std::vector<std::int8_t> packed;
+    std::vector<std::int32_t> sums;
+    std::vector<std::uint8_t> qa;
+    explicit Int8Case(const benchmark::State& st)
+        : m(st.range(0)), n(st.range(1)), k(st.range(2)), ldq(semvec::quant::int8_padded_k(k)), a(randv(m * k, 1)),
+          ws(n, 0.01f), sa(m), c(m * n), packed(semvec::quant::packed_int8_size(n, k)), sums(n), qa(m * ldq) {
+        std::vector<std::int8_t> w(n * k);
+        std::mt19937 g(5);
+        for (auto& x : w) x = static_cast<std::int8_t>(int(g() % 255) - 127);
+        semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
     }
-    set_flops(st, m, n, k);
+    void quantize() { semvec::quant::quantize_rows(a.data(), m, k, k, qa.data(), ldq, sa.data()); }
+};
+
+void BM_gemm_int8(benchmark::State& st) {
+    Int8Case x(st);
+    for (auto _ : st) {  // includes the per-token activation quantization, as in the encoder
+        x.quantize();
+        semvec::quant::gemm_int8(x.m, x.n, x.k, x.qa.data(), x.ldq, x.sa.data(), x.packed.data(), x.sums.data(),
+                                 x.ws.data(), nullptr, x.c.data(), x.n);
+        benchmark::DoNotOptimize(x.c.data());
+    }
+    set_flops(st, x.m, x.n, x.k);
     st.SetLabel(semvec::quant::int8_path_name());
 }
 
@@ -148,24 +156,15 @@ void BM_gemm_int8(benchmark::State& st) {
 // columns per pass); docs/performance.md "int8 tile shapes" keeps the table that picked each default.
 template <class Tile, int MR>
 void BM_int8_tile(benchmark::State& st, const char* label) {
-    const std::size_t m = st.range(0), n = st.range(1), k = st.range(2);
-    const auto a = randv(m * k, 1);
-    std::vector<std::int8_t> w(n * k);
-    std::mt19937 g(5);
-    for (auto& x : w) x = static_cast<std::int8_t>(int(g() % 255) - 127);
-    std::vector<float> ws(n, 0.01f), sa(m), c(m * n);
-    std::vector<std::int8_t> packed(semvec::quant::packed_int8_size(n, k));
-    std::vector<std::int32_t> sums(n);
-    semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
-    const std::size_t ldq = semvec::quant::int8_padded_k(k);
-    std::vector<std::uint8_t> qa(m * ldq);
-    semvec::quant::quantize_rows(a.data(), m, k, k, qa.data(), ldq, sa.data());
+    Int8Case x(st);
+    x.quantize();
     for (auto _ : st) {
-        semvec::quant::detail::gemm_int8_tiled<Tile, MR>(m, n, k, qa.data(), ldq, sa.data(), packed.data(), sums.data(),
-                                                         ws.data(), nullptr, c.data(), n, semvec::nn::Activation::none);
-        benchmark::DoNotOptimize(c.data());
+        semvec::quant::detail::gemm_int8_tiled<Tile, MR>(x.m, x.n, x.k, x.qa.data(), x.ldq, x.sa.data(), x.packed.data(),
+                                                         x.sums.data(), x.ws.data(), nullptr, x.c.data(), x.n,
+                                                         semvec::nn::Activation::none);
+        benchmark::DoNotOptimize(x.c.data());
     }
-    set_flops(st, m, n, k);
+    set_flops(st, x.m, x.n, x.k);
     st.SetLabel(label);
 }
 void tile_shapes(benchmark::internal::Benchmark* b) {
