@@ -18,9 +18,10 @@ import re
 import subprocess
 
 SHAPES = {"minilm": (384, 6, 12, 1536), "bert-base": (768, 12, 12, 3072)}
-ORDER = ["semvec-fp32", "semvec-bf16", "semvec-int8", "pytorch", "ort-fp32", "ort-int8"]
+ORDER = ["semvec-fp32", "semvec-bf16", "semvec-int8", "pytorch", "pytorch-tuned", "ort-fp32", "ort-int8"]
 NAMES = {"semvec-fp32": "semvec fp32", "semvec-bf16": "semvec bf16", "semvec-int8": "semvec int8",
-         "pytorch": "PyTorch", "ort-fp32": "ORT fp32", "ort-int8": "ORT int8"}
+         "pytorch": "PyTorch", "pytorch-tuned": "PyTorch tuned", "ort-fp32": "ORT fp32", "ort-int8": "ORT int8"}
+SIMD_FLAGS = re.compile(r"^(sse\S*|ssse3|avx\S*|fma|f16c|amx\S*|asimd\S*|sve\S*|fphp|asimdhp|asimddp|i8mm|bf16)$")
 CASE_NAMES = {"b32x128": "32 × 128 (sent/s)", "b1x16": "1 × 16 (ms)", "b1x128": "1 × 128 (ms)", "b1x512": "1 × 512 (ms)"}
 
 
@@ -55,17 +56,36 @@ def fr(x):
     return "—" if x is None else f"{x:.2f}×"
 
 
+def lscpu():
+    """(model name, SIMD flags) from lscpu (falls back to /proc/cpuinfo)."""
+    model, flags = "?", []
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=30).stdout
+        for l in out.splitlines():
+            k, _, v = l.partition(":")
+            if k.strip() == "Model name" and model == "?":
+                model = v.strip()
+            elif k.strip() == "Flags":
+                flags = v.split()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if model == "?" or not flags:
+        try:
+            for l in open("/proc/cpuinfo"):
+                k, _, v = l.partition(":")
+                if k.strip() == "model name" and model == "?":
+                    model = v.strip()
+                elif k.strip() in ("flags", "Features") and not flags:
+                    flags = v.split()
+        except OSError:
+            pass
+    return model, [f for f in flags if SIMD_FLAGS.match(f)]
+
+
 def machine(semvec):
     lines = []
-    cpu = "?"
-    try:
-        for l in open("/proc/cpuinfo"):
-            if l.startswith("model name"):
-                cpu = l.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    lines.append(f"- CPU: {cpu}, {os.cpu_count()} vCPU, Linux {platform.release()}")
+    cpu, flags = lscpu()
+    lines.append(f"- CPU (lscpu): {cpu}, {os.cpu_count()} vCPU, Linux {platform.release()}; SIMD flags: {' '.join(flags)}")
     if semvec:
         cache = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(semvec))), "CMakeCache.txt")
         vals = {}
@@ -85,12 +105,17 @@ def machine(semvec):
     try:
         tv = subprocess.run(["/usr/bin/python3", "-c", "import torch; print(torch.__version__)"], capture_output=True,
                             text=True, timeout=60).stdout.strip()
-        lines.append(f"- PyTorch {tv} (Debian python3-torch, BLAS: OpenBLAS pthread via LD_LIBRARY_PATH)")
+        lines.append(f"- PyTorch {tv} (Debian python3-torch). \"PyTorch\": OpenBLAS pthread via LD_LIBRARY_PATH, "
+                     "OMP_WAIT_POLICY=PASSIVE; \"PyTorch tuned\": OpenBLAS OpenMP via LD_LIBRARY_PATH, OMP_NUM_THREADS, "
+                     "OMP_WAIT_POLICY=PASSIVE, GLIBC_TUNABLES glibc.malloc.mmap_threshold=32 MiB, "
+                     "trim_threshold=1 GiB, OPENBLAS_CORETYPE=SkylakeX on an AVX-512 CPU (OpenBLAS 0.3.21 takes Zen 4/5 for "
+                     "Haswell); in the avx2 table both with ATEN_CPU_CAPABILITY=avx2 and OPENBLAS_CORETYPE=Haswell")
     except (OSError, subprocess.SubprocessError):
         pass
     pj = os.path.join(os.environ.get("ORT_NODE_MODULES", "/work/peers/ort/node_modules"), "onnxruntime-node", "package.json")
     if os.path.exists(pj):
-        lines.append(f"- ONNX Runtime {json.load(open(pj)).get('version', '?')} (npm onnxruntime-node, CPU EP)")
+        lines.append(f"- ONNX Runtime {json.load(open(pj)).get('version', '?')} (npm onnxruntime-node, CPU EP; picks its "
+                     "kernels from CPUID at run time, so it runs the same code in every build's table)")
     return lines
 
 
@@ -99,6 +124,7 @@ def main():
     ap.add_argument("results", nargs="+")
     ap.add_argument("--command", default="")
     ap.add_argument("--semvec", default="")
+    ap.add_argument("--build", default="", help="the semvec build's name and flags, e.g. 'avx2 (-march=znver3)'")
     a = ap.parse_args()
     rows, meta = [], []
     for f in a.results:
@@ -126,10 +152,17 @@ def main():
     cases = [c for c in CASE_NAMES if any(k[2] == c for k in keys)] + sorted({k[2] for k in keys} - set(CASE_NAMES))
     keys = [(s, t, c) for s in shapes for t in threads for c in cases if any((e, s, t, c) in by for e in engines)]
     simd = sorted({r.get("simd") for r in rows if r.get("simd")})
+    kernels = {}
+    for r in rows:
+        if r.get("kernel") and r["engine"].startswith("semvec-"):
+            kernels[NAMES.get(r["engine"], r["engine"])] = r["kernel"]
 
     out = []
     p = out.append
-    p("## End to end: semvec beside PyTorch and ONNX Runtime")
+    p("## End to end: semvec beside PyTorch and ONNX Runtime" + (f", semvec build {a.build}" if a.build else ""))
+    p("")
+    cpu, flags = lscpu()
+    p(f"CPU (lscpu): {cpu}; SIMD flags: {' '.join(flags)}.")
     p("")
     if a.command:
         p(f"Command: `{a.command}`")
@@ -139,7 +172,9 @@ def main():
     dirty = start.get("uncommitted")
     dirty = f" (+{dirty} uncommitted files under include/ and tools/)" if dirty else ""
     p(f"Run {start.get('time', '?')} at git {start.get('git', '?')}{dirty}, {end.get('seconds', '?')} s; load average "
-      f"before {start.get('loadavg', '?')}, after {end.get('loadavg', '?')}; semvec SIMD level {', '.join(simd) or '?'}.")
+      f"before {start.get('loadavg', '?')}, after {end.get('loadavg', '?')}; semvec SIMD level {', '.join(simd) or '?'}"
+      + (f" (build flags `{start['arch_flags']}`)" if start.get("arch_flags") else "")
+      + ("; GEMM paths: " + ", ".join(f"{k} {v}" for k, v in kernels.items()) if kernels else "") + ".")
     p("")
     p("Batch 32 × 128: sentences/s (higher is better); batch 1: latency in ms (lower is better); fastest call of "
       "each case; (GFLOP/s) with per layer 2·T·(4H² + 2HI) + 4·T²·H, the same count for every engine.")
@@ -175,6 +210,7 @@ def main():
     p("")
 
     pairs = [("semvec-fp32", "ort-fp32", "fp32 / ORT fp32"), ("semvec-fp32", "pytorch", "fp32 / PyTorch"),
+             ("semvec-fp32", "pytorch-tuned", "fp32 / PyTorch tuned"), ("pytorch-tuned", "pytorch", "PyTorch tuned / stock"),
              ("semvec-int8", "ort-int8", "int8 / ORT int8"), ("semvec-fp32", "ort-int8", "fp32 / ORT int8"),
              ("semvec-bf16", "semvec-fp32", "bf16 / our fp32"), ("semvec-int8", "semvec-fp32", "int8 / our fp32")]
     pairs = [x for x in pairs if x[0] in engines and x[1] in engines]
@@ -233,9 +269,23 @@ def main():
                 x = None if r1 is None or r2 is None else best(r1) / best(r2)
                 tg.append((f"{NAMES[e]}: {t2} threads ≥ 1.8× {t1} thread at 32 × 128", s, f"{t1}→{t2}", fr(x),
                            verdict(x, 1.8)))
+    # Issue #15's bars (the AVX2 ones are meant for a build without AVX-512 / VNNI).
+    for s in shapes:
+        for t in threads:
+            k = (s, t, "b32x128")
+            x = ratio(by, "semvec-int8", "ort-int8", k)
+            tg.append(("#15: int8 ≥ 1.2× ORT int8 at 32 × 128", s, t, fr(x), verdict(x, 1.2)))
+            x = ratio(by, "semvec-int8", "ort-int8", (s, t, "b1x128"))
+            tg.append(("#15: int8 latency ≤ ORT int8 at 1 × 128", s, t, fr(x), verdict(x, 1.0)))
+            x = ratio(by, "semvec-fp32", "ort-fp32", k)
+            tg.append(("#15: fp32 ≥ 1.1× ORT fp32 at 32 × 128", s, t, fr(x), verdict(x, 1.1)))
+            torch = [ratio(by, "semvec-fp32", e, k) for e in ("pytorch", "pytorch-tuned")]
+            torch = [x for x in torch if x is not None]
+            x = min(torch) if torch else None
+            tg.append(("#15: fp32 ≥ 1.1× the faster PyTorch at 32 × 128", s, t, fr(x), verdict(x, 1.1)))
     tg = [x for x in tg if x[3] != "—"]
     if tg:
-        p("Issue #5's targets (same run, equal thread count):")
+        p("Targets of issues #5 and #15 (same run, equal thread count):")
         p("")
         p("| target | shape | threads | measured | verdict |")
         p("|---|---|---|---|---|")

@@ -22,7 +22,8 @@ PACKAGES=(
 # Optional extras, asked for by name: SEMVEC_SETUP_EXTRAS="peers windows"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
   case "$extra" in
-    peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx) ;;  # Node.js comes with the machine
+    peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx  # Node.js comes with the machine
+                      libopenblas0-pthread libopenblas0-openmp) ;;  # PyTorch's BLAS, stock and tuned (bench_all.sh)
     windows) PACKAGES+=(g++-mingw-w64-x86-64 wine64); WANT_UTF8PROC_SOURCE=1 ;;  # PASSES=windows scripts/test.sh
     *) echo "setup.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac

@@ -10,6 +10,7 @@
 #endif
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "semvec/nn/nn.hpp"
@@ -33,7 +34,7 @@ void set_flops(benchmark::State& st, double m, double n, double k) {
 // Peak: independent FMA chains on the native packet, enough of them to cover the FMA latency.
 void BM_peak_fma(benchmark::State& st) {
     using O = semvec::simd::Native;
-    constexpr int kChains = 16;
+    constexpr int kChains = SEMVEC_SIMD_LEVEL == 2 ? 12 : 16;  // AVX2 has 16 ymm registers: 16 chains would spill
     O::vf acc[kChains];
     for (int i = 0; i < kChains; ++i) acc[i] = O::set1(float(i) * 1e-3f);
     const O::vf a = O::set1(0.999f), b = O::set1(1e-4f);
@@ -52,7 +53,7 @@ BENCHMARK(BM_peak_fma);
 #if defined(__AVX512BF16__) && SEMVEC_SIMD_LEVEL == 3
 // bf16 peak: independent vdpbf16ps chains (each: 32 bf16 products summed in pairs into 16 floats = 64 FLOP).
 void BM_peak_bf16dot(benchmark::State& st) {
-    constexpr int kChains = 16;
+    constexpr int kChains = SEMVEC_SIMD_LEVEL == 2 ? 12 : 16;  // AVX2 has 16 ymm registers: 16 chains would spill
     __m512 acc[kChains];
     for (int i = 0; i < kChains; ++i) acc[i] = _mm512_set1_ps(float(i) * 1e-3f);
     const __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3a83);
@@ -120,27 +121,114 @@ void BM_gemm_bf16dot(benchmark::State& st) {  // includes rounding A to bf16, as
 }
 #endif
 
-void BM_gemm_int8(benchmark::State& st) {
-    const std::size_t m = st.range(0), n = st.range(1), k = st.range(2);
-    const auto a = randv(m * k, 1);
-    std::vector<std::int8_t> w(n * k);
-    std::mt19937 g(5);
-    for (auto& x : w) x = static_cast<std::int8_t>(int(g() % 255) - 127);
-    std::vector<float> ws(n, 0.01f), sa(m), c(m * n);
-    std::vector<std::int8_t> packed(semvec::quant::packed_int8_size(n, k));
-    std::vector<std::int32_t> sums(n);
-    semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
-    const std::size_t ldq = semvec::quant::int8_padded_k(k);
-    std::vector<std::uint8_t> qa(m * ldq);
-    for (auto _ : st) {  // includes the per-token activation quantization, as in the encoder
-        semvec::quant::quantize_rows(a.data(), m, k, k, qa.data(), ldq, sa.data());
-        semvec::quant::gemm_int8(m, n, k, qa.data(), ldq, sa.data(), packed.data(), sums.data(), ws.data(), nullptr,
-                                 c.data(), n);
-        benchmark::DoNotOptimize(c.data());
+// Random int8 weights packed for gemm_int8, f32 activations and their buffers, for an m × n × k GEMM.
+struct Int8Case {
+    std::size_t m, n, k, ldq;
+    std::vector<float> a, ws, sa, c;
+    std::vector<std::int8_t> packed;
+    std::vector<std::int32_t> sums;
+    std::vector<std::uint8_t> qa;
+    explicit Int8Case(const benchmark::State& st)
+        : m(st.range(0)), n(st.range(1)), k(st.range(2)), ldq(semvec::quant::int8_padded_k(k)), a(randv(m * k, 1)),
+          ws(n, 0.01f), sa(m), c(m * n), packed(semvec::quant::packed_int8_size(n, k)), sums(n), qa(m * ldq) {
+        std::vector<std::int8_t> w(n * k);
+        std::mt19937 g(5);
+        for (auto& x : w) x = static_cast<std::int8_t>(int(g() % 255) - 127);
+        semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
     }
-    set_flops(st, m, n, k);
+    void quantize() { semvec::quant::quantize_rows(a.data(), m, k, k, qa.data(), ldq, sa.data()); }
+};
+
+void BM_gemm_int8(benchmark::State& st) {
+    Int8Case x(st);
+    for (auto _ : st) {  // includes the per-token activation quantization, as in the encoder
+        x.quantize();
+        semvec::quant::gemm_int8(x.m, x.n, x.k, x.qa.data(), x.ldq, x.sa.data(), x.packed.data(), x.sums.data(),
+                                 x.ws.data(), nullptr, x.c.data(), x.n);
+        benchmark::DoNotOptimize(x.c.data());
+    }
+    set_flops(st, x.m, x.n, x.k);
     st.SetLabel(semvec::quant::int8_path_name());
 }
+
+// int8 tile shapes of the compiled path (and the other paths this build can run): one GEMM through
+// gemm_int8_tiled<Tile, MR>, activations already quantized. The label names the tile and shape (rows ×
+// columns per pass); docs/performance.md "int8 tile shapes" keeps the table that picked each default.
+template <class Tile, int MR>
+void BM_int8_tile(benchmark::State& st, const char* label) {
+    Int8Case x(st);
+    x.quantize();
+    for (auto _ : st) {
+        semvec::quant::detail::gemm_int8_tiled<Tile, MR>(x.m, x.n, x.k, x.qa.data(), x.ldq, x.sa.data(), x.packed.data(),
+                                                         x.sums.data(), x.ws.data(), nullptr, x.c.data(), x.n,
+                                                         semvec::nn::Activation::none);
+        benchmark::DoNotOptimize(x.c.data());
+    }
+    set_flops(st, x.m, x.n, x.k);
+    st.SetLabel(label);
+}
+void tile_shapes(benchmark::internal::Benchmark* b) {
+    b->Args({16, 1536, 384})->Args({128, 1536, 384})->Args({128, 3072, 768})->Args({512, 768, 3072});
+}
+template <class Tile, int MR>
+int register_tile(const char* label) {
+    benchmark::RegisterBenchmark((std::string("BM_int8_tile/") + label).c_str(), BM_int8_tile<Tile, MR>, label)
+        ->Apply(tile_shapes);
+    return 0;
+}
+#define SEMVEC_TILE_BENCH(TILE, MR, LABEL) \
+    const int tile_##LABEL = register_tile<TILE, MR>(#LABEL);
+namespace qd = semvec::quant::detail;
+#if SEMVEC_INT8_PATH >= SEMVEC_INT8_VNNI512 && SEMVEC_INT8_PATH <= SEMVEC_INT8_MADDUBS256
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<1>, 6, maddubs256_6x8)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<1>, 8, maddubs256_8x8)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<1>, 12, maddubs256_12x8)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 3, maddubs256_3x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 4, maddubs256_4x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 5, maddubs256_5x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<2>, 6, maddubs256_6x16)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<4>, 2, maddubs256_2x32)
+SEMVEC_TILE_BENCH(qd::TileMaddubs256<4>, 3, maddubs256_3x32)
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI || SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<1>, 8, avxvnni_8x8)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<1>, 12, avxvnni_12x8)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<2>, 4, avxvnni_4x16)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<2>, 6, avxvnni_6x16)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<4>, 2, avxvnni_2x32)
+SEMVEC_TILE_BENCH(qd::TileAvxVnni<4>, 3, avxvnni_3x32)
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+SEMVEC_TILE_BENCH(qd::TileVnni512, 8, vnni512_8x32)
+SEMVEC_TILE_BENCH(qd::TileVnni512, 12, vnni512_12x32)
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512 || SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+SEMVEC_TILE_BENCH(qd::TileMaddubs512, 8, maddubs512_8x32)
+SEMVEC_TILE_BENCH(qd::TileMaddubs512, 12, maddubs512_12x32)
+#endif
+SEMVEC_TILE_BENCH(qd::TilePortable, 1, portable_1x32)
+#undef SEMVEC_TILE_BENCH
+// The default tile of this build, for bench_kernels.py's table.
+std::string default_tile_label() {
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+    const char* path = "vnni512";
+    const int cols = 32;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI
+    const char* path = "avxvnni";
+    const int cols = 8 * SEMVEC_INT8_AVXVNNI_NV;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+    const char* path = "maddubs512";
+    const int cols = 32;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS256
+    const char* path = "maddubs256";
+    const int cols = 8 * SEMVEC_INT8_MADDUBS_NV;
+#else
+    const char* path = "portable";
+    const int cols = 32;
+#endif
+    return std::string(path) + "_" + std::to_string(qd::kInt8MR) + "x" + std::to_string(cols);
+}
+const int tile_context = (benchmark::AddCustomContext("semvec_int8_tile", default_tile_label()), 0);
 
 // {tokens, out, in}: QKV, attention output, intermediate, output.
 void layer_shapes(benchmark::internal::Benchmark* b) {

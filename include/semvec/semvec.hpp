@@ -6,6 +6,7 @@
 #include "version.hpp"
 #include "matrix.hpp"
 #include "simd/dispatch.hpp"
+#include "nn/gemm_paths.hpp"
 #include "util/half.hpp"
 #include "util/parallel.hpp"
 #include "io/dtype.hpp"

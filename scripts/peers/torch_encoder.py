@@ -3,6 +3,7 @@
 PyTorch peer and as the source of the ONNX models for ONNX Runtime.
 
   torch_encoder.py bench  --shape minilm --threads 1      # JSON lines: {"engine":"pytorch","case":...}
+                                                           # (BLAS, threads, allocator: scripts/bench_all.sh)
   torch_encoder.py export --shape minilm --out model.onnx  # fp32 ONNX (input_ids, attention_mask → pooled)
   torch_encoder.py hf     --shape minilm --out DIR         # the same weights as a Hugging Face BertModel folder
                                                            # (for scripts/convert.py → semvec f32/bf16/int8 files)
@@ -129,7 +130,7 @@ def cmd_bench(args):
         ids, mask = inputs(b, t)
         with torch.inference_mode():
             mean, best, n = time_case(lambda: model(ids, mask), b, args.seconds)
-        print(json.dumps({"engine": "pytorch", "shape": args.shape, "threads": args.threads, "case": name,
+        print(json.dumps({"engine": args.engine, "shape": args.shape, "threads": args.threads, "case": name,
                           "batch": b, "tokens": t, "ms": mean * 1e3, "best_ms": best * 1e3,
                           "sent_per_s": b / mean, "gflops": flops_per_sentence(args.shape, t) * b / best * 1e-9,
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "calls": n}),
@@ -196,6 +197,8 @@ def main():
     ap.add_argument("mode", choices=["bench", "export", "hf", "flops"])
     ap.add_argument("--shape", choices=sorted(SHAPES), default="minilm")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--engine", default="pytorch", help="engine name in the JSON lines (bench_all.sh: pytorch, "
+                    "pytorch-tuned; the set-up is the caller's environment)")
     ap.add_argument("--seconds", type=float, default=2.0, help="minimum timed seconds per case")
     ap.add_argument("--out", default="model.onnx")
     ap.add_argument("--cases", default=",".join(c[0] for c in CASES), help="comma-separated bBATCHxTOKENS")

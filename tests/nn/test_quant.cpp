@@ -5,8 +5,11 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "semvec/nn/gemm_bf16.hpp"
+#include "semvec/nn/gemm_paths.hpp"
 #include "semvec/quant/int8.hpp"
 
 namespace {
@@ -68,4 +71,55 @@ TEST_CASE("int8 GEMM equals the scalar integer reference bit for bit and approxi
         INFO("m=" << s.m << " n=" << s.n << " k=" << s.k << " max err " << err << " max |c| " << mag);
         CHECK(err < 0.02 * (1.0 + mag));
     }
+}
+
+TEST_CASE("int8 GEMM stays exact at the extreme codes where 16-bit pair sums would saturate", "[quant]") {
+    // q = ±127 (u8 1 or 255) against w = −128 or 127 in every sign combination: a path that summed two
+    // u8·s8 products into int16 without the |w|, q·sign(w) rewrite would saturate here.
+    INFO("int8 path: " << semvec::quant::int8_path_name());
+    std::mt19937 g(5);
+    for (const std::size_t k : {std::size_t{4}, std::size_t{61}, std::size_t{1000}}) {
+        const std::size_t m = 13, n = 37, ldq = semvec::quant::int8_padded_k(k);
+        std::vector<std::int8_t> w(n * k);
+        for (auto& x : w) x = (g() & 1) ? std::int8_t{-128} : std::int8_t{127};
+        for (std::size_t t = 0; t < k; ++t) w[t] = -128;  // one column all −128
+        std::vector<std::uint8_t> qa(m * ldq, 128);
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t t = 0; t < k; ++t) qa[i * ldq + t] = (i == 0 || (g() & 1)) ? std::uint8_t{1} : std::uint8_t{255};
+        std::vector<std::int8_t> packed(semvec::quant::packed_int8_size(n, k));
+        std::vector<std::int32_t> sums(n);
+        semvec::quant::pack_int8_weights(w.data(), k, n, k, packed.data(), sums.data());
+        const std::vector<float> sa(m, 1.0f), ws(n, 1.0f);
+        std::vector<float> c(m * n);
+        semvec::quant::gemm_int8(m, n, k, qa.data(), ldq, sa.data(), packed.data(), sums.data(), ws.data(), nullptr,
+                                 c.data(), n);
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j) {
+                std::int64_t dot = 0;
+                for (std::size_t t = 0; t < k; ++t) dot += (int(qa[i * ldq + t]) - 128) * int(w[j * k + t]);
+                INFO("k=" << k << " row " << i << " col " << j);
+                REQUIRE(c[i * n + j] == std::fma(static_cast<float>(dot), 1.0f, 0.0f));
+            }
+    }
+}
+
+#ifdef SEMVEC_INT8_EXPECT_PATH
+TEST_CASE("int8 GEMM runs the path this test executable was built for", "[quant]") {
+    REQUIRE(std::string(semvec::quant::int8_path_name()) == SEMVEC_INT8_EXPECT_PATH);
+}
+#endif
+
+TEST_CASE("gemm_paths names the kernel of each weight precision and notes only slow ones", "[quant]") {
+    const semvec::GemmPaths p = semvec::gemm_paths();
+    CHECK(std::string(p.simd) == semvec::simd_level_name());
+    CHECK(std::string(p.int8) == semvec::quant::int8_path_name());
+    CHECK(std::string(semvec::gemm_path("int8")) == p.int8);
+    CHECK(std::string(semvec::gemm_path("bf16")) == (semvec::nn::has_bf16_dot() ? "bf16-dot" : "bf16-widened"));
+    CHECK(std::string(semvec::gemm_path("f32")) == p.f32);
+    CHECK(std::string(semvec::gemm_path("f16")) == p.f16);
+    CHECK(std::string(semvec::gemm_path("q4")) == "?");
+    // A note for int8 exactly when the build has no int8 SIMD (or no SIMD at all); never for f32 on SIMD.
+    const bool scalar = std::string(semvec::simd_level_name()) == "scalar";
+    CHECK((semvec::slow_path_note("int8")[0] != '\0') == (scalar || !semvec::quant::int8_path_is_simd()));
+    CHECK((semvec::slow_path_note("f32")[0] != '\0') == scalar);
 }

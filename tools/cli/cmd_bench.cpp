@@ -29,6 +29,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "kernel_note.hpp"
 
 namespace semvec_cli {
 
@@ -164,9 +165,10 @@ int run_cases(const semvec::Model& model, const std::string& model_path, const s
         else shape = "h" + std::to_string(cfg.hidden_size) + "-l" + std::to_string(cfg.num_layers);
     }
     const unsigned nthreads = semvec::resolve_threads(threads);
+    const char* kernel = semvec::gemm_path(semvec::weight_type_name(model.info().weight_type));
     if (!json) {
-        std::printf("model %s (%s, %s), SIMD %s, threads %u\n", model_path.c_str(), shape.c_str(),
-                    dtype_label(model.info().weight_type), semvec::simd_level_name(), nthreads);
+        std::printf("model %s (%s, %s), SIMD %s, GEMM %s, threads %u\n", model_path.c_str(), shape.c_str(),
+                    dtype_label(model.info().weight_type), semvec::simd_level_name(), kernel, nthreads);
         std::printf("%-10s %6s %7s %10s %10s %10s %9s %9s\n", "case", "batch", "tokens", "mean ms", "best ms",
                     "sent/s", "GFLOP/s", "RSS MiB");
     }
@@ -222,9 +224,9 @@ int run_cases(const semvec::Model& model, const std::string& model_path, const s
         if (json) {
             std::printf("{\"engine\": \"%s\", \"shape\": \"%s\", \"threads\": %u, \"case\": \"%s\", \"batch\": %zu, "
                         "\"tokens\": %zu, \"ms\": %.4f, \"best_ms\": %.4f, \"sent_per_s\": %.3f, \"gflops\": %.2f, "
-                        "\"peak_rss_mb\": %.1f, \"calls\": %zu, \"simd\": \"%s\", \"path\": \"%s\"}\n",
+                        "\"peak_rss_mb\": %.1f, \"calls\": %zu, \"simd\": \"%s\", \"kernel\": \"%s\", \"path\": \"%s\"}\n",
                         engine.c_str(), shape.c_str(), nthreads, c.name.c_str(), c.batch, c.tokens, mean * 1e3,
-                        best * 1e3, b / mean, gflops, peak_rss_mb(), calls, semvec::simd_level_name(),
+                        best * 1e3, b / mean, gflops, peak_rss_mb(), calls, semvec::simd_level_name(), kernel,
                         use_intra ? "forward+intra" : "encode");
         } else {
             std::printf("%-10s %6zu %7zu %10.3f %10.3f %10.1f %9.1f %9.1f%s\n", c.name.c_str(), c.batch, c.tokens,
@@ -299,6 +301,7 @@ int cmd_bench(int argc, char** argv) {
         std::fprintf(stderr, "semvec bench: %s\n", model.error().what().c_str());
         return kExitInputError;
     }
+    note_slow_kernel(*model, "bench");
     const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!cases.empty())
         return run_cases(*model, model_path, cases, static_cast<unsigned>(*threads), *seconds, json, args.get("--engine"),
@@ -306,8 +309,9 @@ int cmd_bench(int argc, char** argv) {
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
 
-    std::printf("model %s (loaded in %.2f s), SIMD %s, threads %u\n", model_path.c_str(), load_s,
-                semvec::simd_level_name(), semvec::resolve_threads(static_cast<unsigned>(*threads)));
+    std::printf("model %s (loaded in %.2f s), SIMD %s, GEMM %s, threads %u\n", model_path.c_str(), load_s,
+                semvec::simd_level_name(), semvec::gemm_path(semvec::weight_type_name(model->info().weight_type)),
+                semvec::resolve_threads(static_cast<unsigned>(*threads)));
     std::printf("%8s %8s %12s %14s %12s\n", "batch", "words", "texts/s", "words/s", "ms/call");
     double best = 0;
     for (long long len : lengths) {

@@ -16,6 +16,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "kernel_note.hpp"
 
 namespace semvec_cli {
 
@@ -134,6 +135,7 @@ int cmd_embed(int argc, char** argv) {
         std::fprintf(stderr, "semvec embed: %s\n", model.error().what().c_str());
         return kExitInputError;
     }
+    note_slow_kernel(*model, "embed");
     if (isatty(fileno(stderr))) {
         const auto t0 = std::chrono::steady_clock::now();
         o.progress = [t0](std::size_t done, std::size_t total) {

@@ -4,8 +4,7 @@
 
 #include <semvec/build_info.hpp>
 #include <semvec/io/safetensors.hpp>
-#include <semvec/nn/gemm_bf16.hpp>
-#include <semvec/quant/int8.hpp>
+#include <semvec/nn/gemm_paths.hpp>
 #include <semvec/simd/dispatch.hpp>
 #include <semvec/version.hpp>
 
@@ -66,11 +65,10 @@ int cmd_info(int argc, char** argv) {
     }
     std::printf("file:      %s (%zu bytes, header %zu bytes)\n", path.c_str(), file->file_size(), file->header_size());
     print_build();
-    // The encoder kernels compiled in: bf16 files use vdpbf16ps only with AVX512_BF16 (else widening loads);
-    // int8 files use the named exact integer dot-product path.
-    std::printf("kernels:   SIMD %s, bf16-dot %s, int8 path %s\n", semvec::simd_level_name(),
-                semvec::nn::has_bf16_dot() ? "yes (avx512-bf16)" : "no (bf16 weights widened in the loads)",
-                semvec::quant::int8_path_name());
+    // The encoder's GEMM per weight precision in this build (docs/performance.md, "Kernels and precision").
+    const semvec::GemmPaths gp = semvec::gemm_paths();
+    std::printf("kernels:   SIMD %s; GEMM f32 %s, f16 %s, bf16 %s, int8 %s\n", gp.simd, gp.f32, gp.f16, gp.bf16,
+                gp.int8);
     std::size_t params = 0;
     for (const auto& t : file->tensors()) params += t.numel();
     std::printf("tensors:   %zu (%zu values)\n", file->tensors().size(), params);
@@ -78,8 +76,11 @@ int cmd_info(int argc, char** argv) {
     const auto& meta = file->metadata();
     if (auto arch = meta.find("semvec.architecture"); arch != meta.end()) {
         std::printf("model:     semvec model file, architecture %s", arch->second.c_str());
-        if (auto d = meta.find("semvec.dtype"); d != meta.end()) std::printf(", weights %s", d->second.c_str());
+        const auto d = meta.find("semvec.dtype");
+        if (d != meta.end()) std::printf(", weights %s (GEMM %s)", d->second.c_str(), semvec::gemm_path(d->second));
         std::printf("\n");
+        if (d != meta.end() && semvec::slow_path_note(d->second)[0] != '\0')
+            std::printf("  note: %s\n", semvec::slow_path_note(d->second));
         for (const char* key : {"semvec.config", "semvec.tokenizer", "semvec.pooling", "semvec.source"})
             if (auto it = meta.find(key); it != meta.end())
                 std::printf("  %-17s %s\n", key + 7, summarize_value(it->second).c_str());

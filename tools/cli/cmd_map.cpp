@@ -15,6 +15,7 @@
 #include "args.hpp"
 #include "cmd_plot.hpp"
 #include "commands.hpp"
+#include "kernel_note.hpp"
 
 namespace semvec_cli {
 
@@ -109,6 +110,7 @@ int cmd_map(int argc, char** argv) {
     const std::string model_path = args.get("--model");
     auto model = semvec::load_model(model_path);
     if (!model) return fail(model.error());
+    note_slow_kernel(*model, "map");
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
     const auto t1 = std::chrono::steady_clock::now();

@@ -16,6 +16,7 @@
 #include "args.hpp"
 #include "cmd_plot.hpp"
 #include "commands.hpp"
+#include "kernel_note.hpp"
 
 namespace semvec_cli {
 
@@ -96,6 +97,7 @@ int cmd_search(int argc, char** argv) {
 
     auto model = semvec::load_model(model_path);
     if (!model) return fail(model.error());
+    note_slow_kernel(*model, "search");
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
 

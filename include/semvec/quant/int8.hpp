@@ -3,11 +3,25 @@
 //
 //   C[i,j] = fma(float(Σ_k qa[i,k]·qw[j,k]), sa[i]·sw[j], bias[j])      then an optional activation
 //
-// The integer dot product is exact on every path (AVX-512 VNNI `vpdpbusd`, AVX-VNNI, or the portable
-// loop), and the float epilogue is one rounding of a product then one fma, so the output WITHOUT an
-// activation is bit-identical on every CPU and SIMD level (tests/nn checks it against the scalar
-// reference). VNNI multiplies unsigned by signed bytes, so activations are stored as u8 = q + 128 and the
-// packed weights carry their column sums: Σ(q+128)·w − 128·Σw = Σq·w.
+// The integer dot product is EXACT on every path, and the float epilogue is one rounding of a product then
+// one fma, so the output WITHOUT an activation is bit-identical on every CPU and SIMD level (tests/nn
+// checks it against the scalar reference at each path, tests/parity end to end). The path is chosen at
+// compile time from the compiler's flags (int8_path_name() says which):
+//
+//   path               needs                                   how (details in int8_x86.hpp / int8_neon.hpp)
+//   avx512-vnni        AVX-512 level + AVX512_VNNI              vpdpbusd zmm on u8 = q + 128
+//   avx-vnni           AVX2 level + AVX-VNNI (-mavxvnni)        vpdpbusd ymm on u8 = q + 128
+//   avx512bw-maddubs   AVX-512 level without VNNI (Skylake-SP)  vpmaddubsw(|w|, q·sign(w)) + vpmaddwd
+//   avx2-maddubs       AVX2 level without VNNI (Haswell–Zen 3)  the same on ymm with vpsignb
+//   neon-sdot          NEON + ARMv8.2 dot product               sdot on s8 q
+//   neon-smull         plain NEON                               smull/smlal → s16, sadalp → s32
+//   portable           anything else                            plain int32 loop
+//
+// Exactness: q ∈ [-127, 127] (never −128) and w ∈ [-128, 127], so |q·w| ≤ 16256. VNNI sums 4 such
+// products straight into int32; vpmaddubsw sums 2 into int16 with saturation, which is why it is fed
+// |w| ≤ 128 and q·sign(w): a pair is at most 2·128·127 = 32512 < 32767 and never saturates. The (q+128)
+// form of the VNNI paths is corrected with the packed column sums: Σ(q+128)·w − 128·Σw = Σq·w.
+// int32 accumulation is exact for k < 2^31 / 16256 ≈ 132 000.
 #pragma once
 
 #include <algorithm>
@@ -19,8 +33,42 @@
 #include "../nn/activation.hpp"
 #include "../simd/simd.hpp"
 
-#if defined(__AVX512VNNI__) || defined(__AVXVNNI__)
-#include <immintrin.h>
+#define SEMVEC_INT8_PORTABLE 0
+#define SEMVEC_INT8_VNNI512 1
+#define SEMVEC_INT8_AVXVNNI 2
+#define SEMVEC_INT8_MADDUBS512 3
+#define SEMVEC_INT8_MADDUBS256 4
+#define SEMVEC_INT8_SDOT 5
+#define SEMVEC_INT8_SMULL 6
+#if SEMVEC_SIMD_LEVEL == 3 && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#define SEMVEC_INT8_PATH SEMVEC_INT8_VNNI512
+#elif SEMVEC_SIMD_LEVEL >= 2 && defined(__AVXVNNI__)
+#define SEMVEC_INT8_PATH SEMVEC_INT8_AVXVNNI
+#elif SEMVEC_SIMD_LEVEL == 3 && defined(__AVX512BW__)
+#define SEMVEC_INT8_PATH SEMVEC_INT8_MADDUBS512
+#elif SEMVEC_SIMD_LEVEL == 2 && defined(__AVX2__)
+#define SEMVEC_INT8_PATH SEMVEC_INT8_MADDUBS256
+#elif SEMVEC_SIMD_LEVEL == 1 && defined(__ARM_FEATURE_DOTPROD)
+#define SEMVEC_INT8_PATH SEMVEC_INT8_SDOT
+#elif SEMVEC_SIMD_LEVEL == 1
+#define SEMVEC_INT8_PATH SEMVEC_INT8_SMULL
+#else
+#define SEMVEC_INT8_PATH SEMVEC_INT8_PORTABLE
+#endif
+// Tile shapes (rows × 8·NV columns per pass) of the 256-bit paths; see docs/performance.md.
+#ifndef SEMVEC_INT8_AVXVNNI_MR
+#define SEMVEC_INT8_AVXVNNI_MR 6
+#define SEMVEC_INT8_AVXVNNI_NV 2
+#endif
+#ifndef SEMVEC_INT8_MADDUBS_MR
+#define SEMVEC_INT8_MADDUBS_MR 4
+#define SEMVEC_INT8_MADDUBS_NV 2
+#endif
+
+#if SEMVEC_INT8_PATH >= SEMVEC_INT8_VNNI512 && SEMVEC_INT8_PATH <= SEMVEC_INT8_MADDUBS256
+#include "int8_x86.hpp"
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT || SEMVEC_INT8_PATH == SEMVEC_INT8_SMULL
+#include "int8_neon.hpp"
 #endif
 
 namespace semvec {
@@ -38,16 +86,29 @@ inline std::size_t packed_int8_size(std::size_t n, std::size_t k) {
     return (n + kInt8Panel - 1) / kInt8Panel * kInt8Panel * int8_padded_k(k);
 }
 
-/// Name of the int8 dot-product path compiled in: "avx512-vnni", "avx-vnni" or "portable".
+/// Name of the int8 dot-product path compiled in: "avx512-vnni", "avx-vnni", "avx512bw-maddubs",
+/// "avx2-maddubs", "neon-sdot", "neon-smull" or "portable" (see the table at the top of this header).
 inline const char* int8_path_name() {
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && SEMVEC_SIMD_LEVEL == 3
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
     return "avx512-vnni";
-#elif defined(__AVXVNNI__) && SEMVEC_SIMD_LEVEL >= 2
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI
     return "avx-vnni";
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+    return "avx512bw-maddubs";
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS256
+    return "avx2-maddubs";
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT
+    return "neon-sdot";
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_SMULL
+    return "neon-smull";
 #else
     return "portable";
 #endif
 }
+
+/// True when the int8 GEMM runs on SIMD integer instructions; false for the portable loop, which is
+/// several times slower than the f32 GEMM (the CLI says so when it loads an int8 model).
+constexpr bool int8_path_is_simd() { return SEMVEC_INT8_PATH != SEMVEC_INT8_PORTABLE; }
 
 /// Packs w [n × k] int8 (row stride ldw, per-row scales kept by the caller) into panels of 32 columns ×
 /// groups of 4 k: byte (panel p, group g, column c, lane l) at p·32·kp + g·128 + c·4 + l. Zero padded.
@@ -104,82 +165,137 @@ inline void quantize_rows(const float* x, std::size_t rows, std::size_t k, std::
 
 namespace detail {
 
-// Epilogue for one row × nr columns from exact int32 dot products of u8 activations.
+// Epilogue for one row × nr columns from exact int32 dot products. `unsigned_a`: acc holds Σ(q+128)·w
+// (the VNNI tiles), so 128·Σw is subtracted; otherwise acc is Σq·w already.
 inline void int8_epilogue_row(const std::int32_t* acc, int nr, std::size_t n0, float sa, const std::int32_t* col_sums,
-                              const float* w_scales, const float* bias, float* c) {
+                              const float* w_scales, const float* bias, float* c, bool unsigned_a) {
     for (int j = 0; j < nr; ++j) {
-        const std::int32_t dot = acc[j] - 128 * col_sums[n0 + j];
+        const std::int32_t dot = unsigned_a ? acc[j] - 128 * col_sums[n0 + j] : acc[j];
         const float s = sa * w_scales[n0 + j];
         c[j] = std::fma(static_cast<float>(dot), s, bias ? bias[n0 + j] : 0.0f);
     }
 }
 
-// Portable exact path: one row against one panel.
-inline void int8_row_panel_portable(std::size_t kp, const std::uint8_t* a, const std::int8_t* b, std::int32_t* acc) {
-    for (std::size_t c = 0; c < kInt8Panel; ++c) acc[c] = 0;
-    for (std::size_t g = 0; g < kp / 4; ++g) {
-        const std::int8_t* bg = b + g * 128;
-        const std::uint8_t* ag = a + g * 4;
-        for (std::size_t c = 0; c < kInt8Panel; ++c) {
-            acc[c] += ag[0] * bg[c * 4] + ag[1] * bg[c * 4 + 1] + ag[2] * bg[c * 4 + 2] + ag[3] * bg[c * 4 + 3];
+// Portable exact path: MR rows against one panel, Σ(q+128)·w.
+template <int MR>
+inline void int8_tile_portable(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
+                               std::int32_t* acc /* MR × 32 */) {
+    for (int r = 0; r < MR; ++r) {
+        std::int32_t* ar = acc + r * 32;
+        const std::uint8_t* arow = a + r * ldq;
+        for (std::size_t c = 0; c < kInt8Panel; ++c) ar[c] = 0;
+        for (std::size_t g = 0; g < kp / 4; ++g) {
+            const std::int8_t* bg = b + g * 128;
+            const std::uint8_t* ag = arow + g * 4;
+            for (std::size_t c = 0; c < kInt8Panel; ++c) {
+                ar[c] += ag[0] * bg[c * 4] + ag[1] * bg[c * 4 + 1] + ag[2] * bg[c * 4 + 2] + ag[3] * bg[c * 4 + 3];
+            }
         }
     }
 }
 
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && SEMVEC_SIMD_LEVEL == 3
-template <int MR>
-inline void int8_tile_vnni512(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
-                              std::int32_t* out /* MR × 32 */) {
-    __m512i acc0[MR], acc1[MR];
-SEMVEC_UNROLL(16)
-    for (int i = 0; i < MR; ++i) { acc0[i] = _mm512_setzero_si512(); acc1[i] = _mm512_setzero_si512(); }
-    for (std::size_t g = 0; g < kp / 4; ++g) {
-        const __m512i b0 = _mm512_loadu_si512(b + g * 128);
-        const __m512i b1 = _mm512_loadu_si512(b + g * 128 + 64);
-SEMVEC_UNROLL(16)
-        for (int i = 0; i < MR; ++i) {
-            std::int32_t v;
-            std::memcpy(&v, a + i * ldq + g * 4, 4);
-            const __m512i av = _mm512_set1_epi32(v);
-            acc0[i] = _mm512_dpbusd_epi32(acc0[i], av, b0);
-            acc1[i] = _mm512_dpbusd_epi32(acc1[i], av, b1);
-        }
-    }
-SEMVEC_UNROLL(16)
-    for (int i = 0; i < MR; ++i) {
-        _mm512_storeu_si512(out + i * 32, acc0[i]);
-        _mm512_storeu_si512(out + i * 32 + 16, acc1[i]);
-    }
-}
-// One tile of exactly mr rows for the last partial block (one pass over the weight panel).
-template <int MR>
-inline void int8_rows_vnni512(int mr, std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
-                              std::int32_t* out) {
-    if constexpr (MR > 0) {
-        if (mr == MR) return int8_tile_vnni512<MR>(kp, a, ldq, b, out);
-        return int8_rows_vnni512<MR - 1>(mr, kp, a, ldq, b, out);
-    }
-}
-#elif defined(__AVXVNNI__) && SEMVEC_SIMD_LEVEL >= 2
-template <int MR>
-inline void int8_tile_avxvnni(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b,
-                              std::int32_t* out /* MR × 32 */) {
-    __m256i acc[MR][4];
-    for (int i = 0; i < MR; ++i) for (int v = 0; v < 4; ++v) acc[i][v] = _mm256_setzero_si256();
-    for (std::size_t g = 0; g < kp / 4; ++g) {
-        __m256i bv[4];
-        for (int v = 0; v < 4; ++v) bv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + g * 128 + v * 32));
-        for (int i = 0; i < MR; ++i) {
-            std::int32_t x;
-            std::memcpy(&x, a + i * ldq + g * 4, 4);
-            const __m256i av = _mm256_set1_epi32(x);
-            for (int v = 0; v < 4; ++v) acc[i][v] = _mm256_dpbusd_avx_epi32(acc[i][v], av, bv[v]);
-        }
-    }
-    for (int i = 0; i < MR; ++i)
-        for (int v = 0; v < 4; ++v) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i * 32 + v * 8), acc[i][v]);
-}
+// Tile kinds: Tile::run<R>(kp, a, ldq, b, acc) fills acc[R × 32] with the integer sums of R rows against
+// one panel; Tile::kUnsignedA says whether they are Σ(q+128)·w (VNNI, portable) or Σq·w.
+struct TilePortable {
+    static constexpr bool kUnsignedA = true;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_portable<R>(kp, a, ldq, b, acc); }
+};
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+struct TileVnni512 {
+    static constexpr bool kUnsignedA = true;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_vnni512<R>(kp, a, ldq, b, acc); }
+};
 #endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI || SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+template <int NV> struct TileAvxVnni {
+    static constexpr bool kUnsignedA = true;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_avxvnni<R, NV>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512 || SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+struct TileMaddubs512 {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_maddubs512<R>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH >= SEMVEC_INT8_VNNI512 && SEMVEC_INT8_PATH <= SEMVEC_INT8_MADDUBS256
+template <int NV> struct TileMaddubs256 {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_maddubs256<R, NV>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT
+struct TileSdot {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_sdot<R>(kp, a, ldq, b, acc); }
+};
+#endif
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT || SEMVEC_INT8_PATH == SEMVEC_INT8_SMULL
+struct TileSmull {
+    static constexpr bool kUnsignedA = false;
+    template <int R> static SEMVEC_SIMD_INLINE void run(std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) { int8_tile_smull<R>(kp, a, ldq, b, acc); }
+};
+#endif
+
+// The compiled path's tile and its height MR (rows per tile), picked by measurement: bench_kernels
+// BM_int8_tile, docs/performance.md "int8 tile shapes".
+#if SEMVEC_INT8_PATH == SEMVEC_INT8_VNNI512
+using NativeTile = TileVnni512;
+constexpr int kInt8MR = 8;  // 8 × 32: at 16 rows two full tiles beat 12 + 4 by ~40%; equal at 128 / 512
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_AVXVNNI
+using NativeTile = TileAvxVnni<SEMVEC_INT8_AVXVNNI_NV>;
+constexpr int kInt8MR = SEMVEC_INT8_AVXVNNI_MR;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS512
+using NativeTile = TileMaddubs512;
+constexpr int kInt8MR = 12;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_MADDUBS256
+using NativeTile = TileMaddubs256<SEMVEC_INT8_MADDUBS_NV>;
+constexpr int kInt8MR = SEMVEC_INT8_MADDUBS_MR;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_SDOT
+using NativeTile = TileSdot;
+constexpr int kInt8MR = 4;
+#elif SEMVEC_INT8_PATH == SEMVEC_INT8_SMULL
+using NativeTile = TileSmull;
+constexpr int kInt8MR = 4;
+#else
+using NativeTile = TilePortable;
+constexpr int kInt8MR = 1;
+#endif
+
+// One tile of exactly mr ≤ MR rows (the last partial block: one pass over the weight panel, not mr).
+template <class Tile, int MR>
+inline void int8_rows(int mr, std::size_t kp, const std::uint8_t* a, std::size_t ldq, const std::int8_t* b, std::int32_t* acc) {
+    if constexpr (MR > 0) {
+        if (mr == MR) return Tile::template run<MR>(kp, a, ldq, b, acc);
+        return int8_rows<Tile, MR - 1>(mr, kp, a, ldq, b, acc);
+    }
+}
+
+// gemm_int8 with a given tile kind and height (the benchmark compares shapes through this).
+template <class Tile, int MR>
+inline void gemm_int8_tiled(std::size_t m, std::size_t n, std::size_t k, const std::uint8_t* qa, std::size_t ldq,
+                            const float* a_scales, const std::int8_t* packed, const std::int32_t* col_sums,
+                            const float* w_scales, const float* bias, float* c, std::size_t ldc, nn::Activation act) {
+    const std::size_t kp = int8_padded_k(k);
+    alignas(64) std::int32_t acc[MR * kInt8Panel];
+    constexpr std::size_t kMC = 96;  // rows per block: their activations (≤ 96·3 KB) stay in L2 across panels
+    for (std::size_t m0 = 0; m0 < m; m0 += kMC) {
+        const std::size_t m1 = std::min(m, m0 + kMC);
+        for (std::size_t n0 = 0; n0 < n; n0 += kInt8Panel) {
+            const int nr = static_cast<int>(std::min(kInt8Panel, n - n0));
+            const std::int8_t* b = packed + n0 * kp;
+            for (std::size_t i = m0; i < m1; i += MR) {
+                const int mr = static_cast<int>(std::min<std::size_t>(MR, m1 - i));
+                int8_rows<Tile, MR>(mr, kp, qa + i * ldq, ldq, b, acc);
+                for (int r = 0; r < mr; ++r) {
+                    float* crow = c + (i + r) * ldc + n0;
+                    int8_epilogue_row(acc + r * 32, nr, n0, a_scales[i + r], col_sums, w_scales, bias, crow, Tile::kUnsignedA);
+                    if (act != nn::Activation::none) nn::bias_activation(crow, 1, static_cast<std::size_t>(nr), 0, nullptr, act);
+                }
+            }
+        }
+    }
+}
 
 }  // namespace detail
 
@@ -190,42 +306,8 @@ inline void gemm_int8(std::size_t m, std::size_t n, std::size_t k, const std::ui
                       const float* a_scales, const std::int8_t* packed, const std::int32_t* col_sums,
                       const float* w_scales, const float* bias, float* c, std::size_t ldc,
                       nn::Activation act = nn::Activation::none) {
-    const std::size_t kp = int8_padded_k(k);
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && SEMVEC_SIMD_LEVEL == 3
-    constexpr int MR = 12;
-#elif defined(__AVXVNNI__) && SEMVEC_SIMD_LEVEL >= 2
-    constexpr int MR = 3;
-#else
-    constexpr int MR = 1;
-#endif
-    alignas(64) std::int32_t acc[MR * kInt8Panel];
-    constexpr std::size_t kMC = 96;  // rows per block: their activations (≤ 96·3 KB) stay in L2 across panels
-    for (std::size_t m0 = 0; m0 < m; m0 += kMC) {
-        const std::size_t m1 = std::min(m, m0 + kMC);
-        for (std::size_t n0 = 0; n0 < n; n0 += kInt8Panel) {
-            const int nr = static_cast<int>(std::min(kInt8Panel, n - n0));
-            const std::int8_t* b = packed + n0 * kp;
-            for (std::size_t i = m0; i < m1; i += MR) {
-                const int mr = static_cast<int>(std::min<std::size_t>(MR, m1 - i));
-#if defined(__AVX512VNNI__) && defined(__AVX512BW__) && SEMVEC_SIMD_LEVEL == 3
-                detail::int8_rows_vnni512<MR>(mr, kp, qa + i * ldq, ldq, b, acc);
-#elif defined(__AVXVNNI__) && SEMVEC_SIMD_LEVEL >= 2
-                if (mr == MR) {
-                    detail::int8_tile_avxvnni<MR>(kp, qa + i * ldq, ldq, b, acc);
-                } else {
-                    for (int r = 0; r < mr; ++r) detail::int8_tile_avxvnni<1>(kp, qa + (i + r) * ldq, ldq, b, acc + r * 32);
-                }
-#else
-                for (int r = 0; r < mr; ++r) detail::int8_row_panel_portable(kp, qa + (i + r) * ldq, b, acc + r * 32);
-#endif
-                for (int r = 0; r < mr; ++r) {
-                    float* crow = c + (i + r) * ldc + n0;
-                    detail::int8_epilogue_row(acc + r * 32, nr, n0, a_scales[i + r], col_sums, w_scales, bias, crow);
-                    if (act != nn::Activation::none) nn::bias_activation(crow, 1, static_cast<std::size_t>(nr), 0, nullptr, act);
-                }
-            }
-        }
-    }
+    detail::gemm_int8_tiled<detail::NativeTile, detail::kInt8MR>(m, n, k, qa, ldq, a_scales, packed, col_sums, w_scales,
+                                                                 bias, c, ldc, act);
 }
 
 SEMVEC_SIMD_NAMESPACE_END
