@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Builds tests/data/vision/ from ../shared/data/images and Debian's PIL / torchvision (run once; outputs committed).
+
+  scripts/make_vision_fixtures.py [--shared ../shared] [--only images|torchvision|models]
+
+images:      photos (copied; licences beside them), PIL references for decoding, resizing and cropping, hostile files.
+torchvision: reduced-width resnet18 (BasicBlock) and resnet50 (Bottleneck) with random weights, seeded, BN statistics
+             randomized as shared/fixtures/images/torchvision/*/config.json describes; their features and logits.
+models:      the real models the parity tests need (Coral TFLite, face-api TF.js) and their goldens.
+"""
+import argparse
+import hashlib
+import io
+import json
+import os
+import shutil
+import struct
+import sys
+import zlib
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "tests", "data", "vision")
+
+
+def save_npy(path, a):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    np.save(path, np.ascontiguousarray(a))
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def make_png(width, height, bit_depth, color_type, idat):
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+
+
+def images(shared):
+    from PIL import Image, ImageOps
+    src = os.path.join(shared, "data", "images", "coral")
+    photos = os.path.join(OUT, "photos")
+    os.makedirs(photos, exist_ok=True)
+    for name in ("owl.jpg", "cat.bmp"):
+        shutil.copyfile(os.path.join(src, name), os.path.join(photos, name))
+    shutil.copyfile(os.path.join(src, "COPYRIGHT"), os.path.join(photos, "COPYRIGHT"))
+    shutil.copyfile(os.path.join(src, "LICENSE"), os.path.join(photos, "LICENSE"))
+    ref = os.path.join(OUT, "pil")
+    # The torchvision pipeline (PIL decode, Resize(256) bilinear antialias, CenterCrop(224)).
+    import torchvision.transforms as T
+    tf = T.Compose([T.Resize(256), T.CenterCrop(224)])
+    for name in ("owl.jpg", "cat.bmp"):
+        im = Image.open(os.path.join(photos, name)).convert("RGB")
+        save_npy(os.path.join(ref, name.split(".")[0] + "_crop224.npy"), np.asarray(tf(im), dtype=np.uint8))
+    # Resampling on a small photo patch: every filter, up and down, odd sizes.
+    owl = Image.open(os.path.join(photos, "owl.jpg")).convert("RGB")
+    patch = owl.crop((100, 80, 100 + 97, 80 + 61))
+    patch.save(os.path.join(ref, "patch.png"))
+    cases = []
+    for filt, pil in (("bilinear", Image.BILINEAR), ("bicubic", Image.BICUBIC), ("lanczos", Image.LANCZOS)):
+        for w, h in ((33, 20), (200, 130), (97, 17), (40, 61), (150, 45)):
+            out = np.asarray(patch.resize((w, h), pil), dtype=np.uint8)
+            fn = "patch_%s_%dx%d.npy" % (filt, w, h)
+            save_npy(os.path.join(ref, fn), out)
+            cases.append({"filter": filt, "width": w, "height": h, "file": fn})
+    # BMP variants and PNG variants written by PIL, with PIL's RGB decode as the reference.
+    variants = []
+    small = owl.resize((37, 23), Image.BILINEAR)
+    for fmt, mode, fn in (("BMP", "RGB", "v_rgb24.bmp"), ("BMP", "L", "v_gray8.bmp"), ("BMP", "P", "v_pal8.bmp"),
+                          ("BMP", "1", "v_mono1.bmp"), ("BMP", "RGBA", "v_rgba32.bmp"),
+                          ("PNG", "RGB", "v_rgb.png"), ("PNG", "RGBA", "v_rgba.png"), ("PNG", "L", "v_gray.png"),
+                          ("PNG", "LA", "v_gray_alpha.png"), ("PNG", "P", "v_pal.png"), ("PNG", "1", "v_mono.png"),
+                          ("JPEG", "L", "v_gray.jpg"), ("JPEG", "RGB", "v_rgb.jpg")):
+        im = small.convert(mode)
+        path = os.path.join(ref, fn)
+        im.save(path, fmt)
+        back = Image.open(path).convert("RGB")
+        save_npy(path + ".npy", np.asarray(back, dtype=np.uint8))
+        variants.append(fn)
+    # 16-bit PNG (PIL keeps the high byte) and an interlaced PNG.
+    arr16 = (np.asarray(small, dtype=np.uint16) * 257 + 3).astype(">u2")
+    raw = b"".join(b"\x00" + arr16[y].tobytes() for y in range(arr16.shape[0]))
+    with open(os.path.join(ref, "v_rgb16.png"), "wb") as f:
+        f.write(make_png(37, 23, 16, 2, zlib.compress(raw)))
+    save_npy(os.path.join(ref, "v_rgb16.png.npy"), np.asarray(Image.open(os.path.join(ref, "v_rgb16.png")).convert("RGB")))
+    variants.append("v_rgb16.png")
+    # EXIF orientations on a JPEG: PIL's exif_transpose is the reference.
+    for o in range(1, 9):
+        exif = Image.Exif()
+        exif[0x0112] = o
+        fn = "exif_%d.jpg" % o
+        small.save(os.path.join(ref, fn), "JPEG", exif=exif.tobytes(), quality=95)
+        t = ImageOps.exif_transpose(Image.open(os.path.join(ref, fn))).convert("RGB")
+        save_npy(os.path.join(ref, fn + ".npy"), np.asarray(t, dtype=np.uint8))
+        variants.append(fn)
+    with open(os.path.join(ref, "cases.json"), "w") as f:
+        json.dump({"resize": cases, "decode": variants, "pil": Image.__version__}, f, indent=1)
+    # Hostile files.
+    bad = os.path.join(OUT, "bad")
+    os.makedirs(bad, exist_ok=True)
+    open(os.path.join(bad, "empty.png"), "wb").close()
+    data = open(os.path.join(photos, "owl.jpg"), "rb").read()
+    open(os.path.join(bad, "truncated.jpg"), "wb").write(data[: len(data) // 2])
+    open(os.path.join(bad, "huge_header.png"), "wb").write(make_png(60000, 60000, 8, 2, zlib.compress(b"\x00" * 64)))
+    # A bomb: 16000 x 16000 1-bit gray, all zero: 32 MB of filtered rows in ~32 KB.
+    row = b"\x00" * (1 + 16000 // 8)
+    z = zlib.compressobj(9)
+    comp = b"".join(z.compress(row) for _ in range(16000)) + z.flush()
+    open(os.path.join(bad, "bomb.png"), "wb").write(make_png(16000, 16000, 1, 0, comp))
+    # A bomb within 64 MP but expanding to 192 MB: caught with a smaller max_pixels in the test.
+    png = open(os.path.join(ref, "v_rgb.png"), "rb").read()
+    open(os.path.join(bad, "truncated.png"), "wb").write(png[: len(png) - 30])
+    open(os.path.join(bad, "not_image.txt"), "wb").write(b"hello, this is text\n")
+    open(os.path.join(bad, "bmp_rle.bmp"), "wb").write(
+        b"BM" + struct.pack("<IHHI", 70, 0, 0, 62) + struct.pack("<IiiHHIIiiII", 40, 2, 2, 1, 8, 1, 8, 0, 0, 0, 0) + b"\x00" * 16)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--only", choices=["images", "torchvision", "models"])
+    a = ap.parse_args()
+    if a.only in (None, "images"):
+        images(a.shared)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
