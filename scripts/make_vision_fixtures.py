@@ -117,6 +117,115 @@ def images(shared):
         b"BM" + struct.pack("<IHHI", 70, 0, 0, 62) + struct.pack("<IiiHHIIiiII", 40, 2, 2, 1, 8, 1, 8, 0, 0, 0, 0) + b"\x00" * 16)
 
 
+BN_RECIPE = "calibrate on 8 seeded N(0,1) images (momentum None), then weight~U(0.5,1.5) (U(0.3,0.8) for the last BN of a residual branch), bias~N(0,0.1), running_mean += N(0,0.1)*sqrt(var), running_var *= U(0.5,2)"
+
+
+def randomize_bn(model, arch, seed_bn=1, size=224):
+    """shared/fixtures/images/torchvision/*/config.json's recipe."""
+    import torch
+    gen = torch.Generator().manual_seed(seed_bn)
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None
+    model.train()
+    with torch.no_grad():
+        model(torch.randn(8, 3, size, size, generator=gen))
+    model.eval()
+    last = set()
+    import torchvision.models.resnet as R
+    import torchvision.models.mobilenetv2 as M
+    for mod in model.modules():
+        if isinstance(mod, R.BasicBlock):
+            last.add(id(mod.bn2))
+        elif isinstance(mod, R.Bottleneck):
+            last.add(id(mod.bn3))
+        elif isinstance(mod, M.InvertedResidual) and mod.use_res_connect:
+            last.add(id([m for m in mod.modules() if isinstance(m, torch.nn.BatchNorm2d)][-1]))
+    with torch.no_grad():
+        for m in bns:
+            n = m.num_features
+            lo, hi = (0.3, 0.8) if id(m) in last else (0.5, 1.5)
+            m.weight.copy_(torch.rand(n, generator=gen) * (hi - lo) + lo)
+            m.bias.copy_(torch.randn(n, generator=gen) * 0.1)
+            m.running_mean += torch.randn(n, generator=gen) * 0.1 * m.running_var.sqrt()
+            m.running_var *= torch.rand(n, generator=gen) * 1.5 + 0.5
+
+
+def shrink(model, factor):
+    """Divides every conv/BN/linear width by `factor` (the image's 3 channels and the classes stay): the
+    module classes and torchvision's forward code are unchanged, so torchvision stays the reference."""
+    import torch
+
+    def walk(mod):
+        for name, child in mod.named_children():
+            if isinstance(child, torch.nn.Conv2d):
+                cin = child.in_channels if child.in_channels == 3 else child.in_channels // factor
+                cout = child.out_channels // factor
+                groups = cin if child.groups > 1 else 1
+                setattr(mod, name, torch.nn.Conv2d(cin, cout, child.kernel_size, child.stride, child.padding,
+                                                   groups=groups, bias=child.bias is not None))
+            elif isinstance(child, torch.nn.BatchNorm2d):
+                setattr(mod, name, torch.nn.BatchNorm2d(child.num_features // factor))
+            elif isinstance(child, torch.nn.Linear):
+                setattr(mod, name, torch.nn.Linear(child.in_features // factor, child.out_features))
+            else:
+                walk(child)
+    walk(model)
+    return model
+
+
+def torchvision_models(shared):
+    import torch
+    import torchvision
+    torch.set_num_threads(1)
+    photos = ["owl", "cat"]
+    crops = np.stack([np.load(os.path.join(OUT, "pil", p + "_crop224.npy")) for p in photos])
+    mean = np.array([0.485, 0.456, 0.406], np.float32)
+    std = np.array([0.229, 0.224, 0.225], np.float32)
+    x = torch.from_numpy(((crops.astype(np.float32) / np.float32(255) - mean) / std).transpose(0, 3, 1, 2).copy())
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from safetensors_np import save_state_dict
+    for arch, factor, classes in (("resnet18", 8, 100), ("resnet50", 8, 100), ("mobilenet_v2", 4, 100)):
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, arch)(weights=None, num_classes=classes)
+        model = shrink(model, factor)
+        torch.manual_seed(0)
+        for m in model.modules():  # re-initialize the new modules as torchvision does
+            if isinstance(m, torch.nn.Conv2d):
+                torch.nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                if m.bias is not None:
+                    torch.nn.init.zeros_(m.bias)
+            elif isinstance(m, torch.nn.Linear):
+                torch.nn.init.normal_(m.weight, 0, 0.01)
+                torch.nn.init.zeros_(m.bias)
+        randomize_bn(model, arch)
+        model.eval()
+        feats = {}
+        hook_mod = model.avgpool if hasattr(model, "avgpool") else None
+        with torch.no_grad():
+            if hook_mod is not None:
+                h = hook_mod.register_forward_hook(lambda m, i, o: feats.__setitem__("f", torch.flatten(o, 1)))
+                logits = model(x)
+                h.remove()
+            else:
+                f = model.features(x)
+                feats["f"] = torch.flatten(torch.nn.functional.adaptive_avg_pool2d(f, (1, 1)), 1)
+                logits = model.classifier(feats["f"])
+        d = os.path.join(OUT, "torchvision", arch)
+        os.makedirs(d, exist_ok=True)
+        save_state_dict(os.path.join(d, "model.safetensors"), {k: v.numpy() for k, v in model.state_dict().items()})
+        save_npy(os.path.join(d, "features.npy"), feats["f"].numpy())
+        save_npy(os.path.join(d, "logits.npy"), logits.numpy())
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump({"arch": arch, "framework": "torchvision", "num_classes": classes, "width_divided_by": factor,
+                       "constructor": "%s(weights=None, num_classes=%d), every width / %d" % (arch, classes, factor),
+                       "seed_init": 0, "seed_bn": 1, "bn_randomization": BN_RECIPE, "batchnorm_eps": 1e-5,
+                       "inputs": ["pil/%s_crop224.npy" % p for p in photos],
+                       "torchvision_version": torchvision.__version__, "torch_version": torch.__version__}, f, indent=1)
+        print(arch, "params", sum(p.numel() for p in model.parameters()), "logits", logits.shape)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
@@ -124,6 +233,8 @@ def main():
     a = ap.parse_args()
     if a.only in (None, "images"):
         images(a.shared)
+    if a.only in (None, "torchvision"):
+        torchvision_models(a.shared)
     return 0
 
 

@@ -1,0 +1,166 @@
+// The CNN encoder through the converter: torchvision (reduced-width resnet18 / resnet50 / mobilenet_v2 made by
+// scripts/make_vision_fixtures.py with Debian's torchvision), face-api's real dlib ResNet against TF.js, and
+// Coral's real TFLite models against LiteRT.js (tests/data/vision; models converted by convert_models.py).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <semvec/io/npy.hpp>
+#include <semvec/model/model.hpp>
+
+#include "../test_support.hpp"
+
+using semvec_test::data_path;
+
+namespace {
+
+std::string model_path(const std::string& name) { return std::string(SEMVEC_VISION_MODELS) + "/" + name; }
+
+semvec::Model load(const std::string& name) {
+    auto m = semvec::load_model(model_path(name));
+    if (!m) FAIL(m.error().what());
+    REQUIRE(m->is_image_model());
+    return std::move(*m);
+}
+
+// torchvision's input tensor of uint8 crops, NHWC: ((crop / 255) − mean) / std in float32.
+std::vector<std::vector<float>> torchvision_inputs(const std::vector<std::string>& crops) {
+    const float mean[3] = {0.485f, 0.456f, 0.406f}, std[3] = {0.229f, 0.224f, 0.225f};
+    std::vector<std::vector<float>> out;
+    for (const auto& c : crops) {
+        auto a = semvec::read_npy_array(data_path("vision/pil/" + c + "_crop224.npy"));
+        REQUIRE(a);
+        std::vector<float> x(a->data.size());
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] = (static_cast<float>(a->data[i]) / 255.0f - mean[i % 3]) / std[i % 3];
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
+semvec::Matrix npy(const std::string& path) {
+    auto m = semvec::read_npy(path);
+    REQUIRE(m);
+    return *m;
+}
+
+float max_abs(const semvec::Matrix& a, const semvec::Matrix& b) {
+    REQUIRE(a.rows() == b.rows());
+    REQUIRE(a.cols() == b.cols());
+    return (a - b).cwiseAbs().maxCoeff();
+}
+
+float min_cosine(const semvec::Matrix& a, const semvec::Matrix& b) {
+    float m = 1.0f;
+    for (Eigen::Index i = 0; i < a.rows(); ++i) m = std::min(m, a.row(i).dot(b.row(i)) / (a.row(i).norm() * b.row(i).norm()));
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("torchvision resnet18, resnet50 and mobilenet_v2 match torchvision within 1e-4 from the tensor and 2e-2 from the file") {
+    for (const char* arch : {"resnet18", "resnet50", "mobilenet_v2"}) {
+        INFO(arch);
+        const std::string dir = data_path(std::string("vision/torchvision/") + arch + "/");
+        auto m = load(std::string(arch) + "-f32.safetensors");
+        const auto* v = m.vision();
+        semvec::Matrix logits;
+        auto feat = v->encode_inputs(torchvision_inputs({"owl", "cat"}), {}, &logits);
+        REQUIRE(feat);
+        const semvec::Matrix want_f = npy(dir + "features.npy"), want_l = npy(dir + "logits.npy");
+        CHECK(max_abs(*feat, want_f) < 1e-4f);
+        CHECK(max_abs(logits, want_l) < 1e-4f);
+        // From the image files: decoding, Resize(256), CenterCrop(224) and normalization in semvec.
+        auto files = m.encode_images(std::vector<std::string>{data_path("vision/photos/owl.jpg"), data_path("vision/photos/cat.bmp")});
+        REQUIRE(files);
+        CHECK(max_abs(*files, want_f) < 2e-2f);
+        auto img = semvec::read_image(data_path("vision/photos/owl.jpg"));
+        REQUIRE(img);
+        auto cls = v->classify({*img});
+        REQUIRE(cls);
+        CHECK(max_abs(*cls, want_l.topRows(1)) < 2e-2f);
+    }
+}
+
+TEST_CASE("image vectors are bit-identical for any thread count and batch size") {
+    auto m = load("mobilenet_v2-f32.safetensors");
+    auto inputs = torchvision_inputs({"owl", "cat", "owl"});
+    semvec::ImageEncodeOptions one, two;
+    one.threads = 1;
+    two.threads = 2;
+    auto a = m.vision()->encode_inputs(inputs, one);
+    auto b = m.vision()->encode_inputs(inputs, two);
+    auto c = m.vision()->encode_inputs({inputs[1]}, two);  // one image, layers split over 2 threads
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    CHECK((*a - *b).cwiseAbs().maxCoeff() == 0.0f);
+    CHECK((a->row(1) - c->row(0)).cwiseAbs().maxCoeff() == 0.0f);
+    CHECK((a->row(0) - a->row(2)).cwiseAbs().maxCoeff() == 0.0f);
+}
+
+TEST_CASE("f16, bf16 and int8 image models stay close to f32") {
+    for (const char* arch : {"resnet18", "resnet50", "mobilenet_v2"}) {
+        const semvec::Matrix want = npy(data_path(std::string("vision/torchvision/") + arch + "/features.npy"));
+        for (const char* dt : {"f16", "bf16", "int8"}) {
+            INFO(arch << " " << dt);
+            auto m = load(std::string(arch) + "-" + dt + ".safetensors");
+            auto f = m.vision()->encode_inputs(torchvision_inputs({"owl", "cat"}));
+            REQUIRE(f);
+            const float bound = std::string(dt) == "int8" ? 0.995f : 0.9995f;
+            CHECK(min_cosine(*f, want) > bound);
+        }
+    }
+}
+
+TEST_CASE("a game's RGBA buffer embeds like the same pixels decoded from a file") {
+    auto m = load("resnet18-f32.safetensors");
+    auto img = semvec::read_image(data_path("vision/photos/owl.jpg"));
+    REQUIRE(img);
+    std::vector<std::uint8_t> rgba(img->width * img->height * 4);
+    for (std::size_t i = 0; i < img->width * img->height; ++i) {
+        for (int c = 0; c < 3; ++c) rgba[4 * i + c] = img->pixels[3 * i + c];
+        rgba[4 * i + 3] = 200;
+    }
+    semvec::ImageView view{rgba.data(), img->width, img->height, semvec::PixelFormat::rgba, 0};
+    auto a = m.encode_images(std::vector<semvec::ImageView>{view});
+    auto b = m.encode_images(std::vector<std::string>{data_path("vision/photos/owl.jpg")});
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK((*a - *b).cwiseAbs().maxCoeff() == 0.0f);
+    CHECK(m.dim() == 64);
+    CHECK_FALSE(m.encode({"a text"}));
+}
+
+TEST_CASE("unreadable image files are skipped and reported when asked, and fail the call otherwise") {
+    auto m = load("mobilenet_v2-f32.safetensors");
+    std::vector<std::string> paths{data_path("vision/photos/owl.jpg"), data_path("vision/bad/truncated.jpg"),
+                                   data_path("vision/photos/cat.bmp"), data_path("vision/bad/empty.png")};
+    CHECK_FALSE(m.encode_images(paths));
+    semvec::ImageEncodeOptions o;
+    o.skip_unreadable = true;
+    auto r = m.vision()->encode_files(paths, o);
+    REQUIRE(r);
+    CHECK(r->vectors.rows() == 2);
+    CHECK(r->rows == std::vector<std::size_t>{0, 2});
+    REQUIRE(r->skipped.size() == 2);
+    CHECK(r->skipped[0].what().find("truncated.jpg") != std::string::npos);
+}
+
+TEST_CASE("the shared full-size torchvision mobilenet_v2 fixture matches within 1e-4 when ../shared is present") {
+    const std::string shared = SEMVEC_SHARED_IMAGES;
+    if (shared.empty()) return;  // registered with data only where ../shared exists; the reduced models above always run
+    auto m = load("shared-mobilenet_v2-f32.safetensors");
+    auto in = semvec::read_npy_array(shared + "/fixtures/images/torchvision/inputs/input.npy");
+    REQUIRE(in);
+    const std::size_t n = static_cast<std::size_t>(in->shape[0]), hw = 224 * 224;
+    const float* src = reinterpret_cast<const float*>(in->data.data());
+    std::vector<std::vector<float>> inputs(n, std::vector<float>(hw * 3));
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < 3; ++c)
+            for (std::size_t p = 0; p < hw; ++p) inputs[i][p * 3 + c] = src[(i * 3 + c) * hw + p];
+    semvec::Matrix logits;
+    auto f = m.vision()->encode_inputs(inputs, {}, &logits);
+    REQUIRE(f);
+    CHECK(max_abs(*f, npy(shared + "/fixtures/images/torchvision/mobilenet_v2/features.npy")) < 1e-4f);
+    CHECK(max_abs(logits, npy(shared + "/fixtures/images/torchvision/mobilenet_v2/logits.npy")) < 1e-4f);
+}
