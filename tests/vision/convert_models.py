@@ -19,15 +19,19 @@ for arch in ("resnet18", "resnet50", "mobilenet_v2"):
 extra = [("face-api/face_recognition_model-weights_manifest.json", "face-f32.safetensors", "f32"),
          ("coral/mobilenet_v1_1.0_224_quant_embedding_extractor.tflite", "coral-v1-embed.safetensors", "f32"),
          ("coral/mobilenet_v2_1.0_224_quant.tflite", "coral-v2-quant.safetensors", "f32"),
-         ("coral/tf2_mobilenet_v2_1.0_224_ptq.tflite", "coral-tf2-ptq.safetensors", "f32")]
+]
 for src, name, dt in extra:
     p = os.path.join(data, "vision", src)
-    if os.path.exists(p):
-        jobs.append((p, name, dt))
+    if not os.path.exists(p):
+        sys.exit("missing test model %s" % p)
+    jobs.append((p, name, dt))
 if shared:
     p = os.path.join(shared, "fixtures", "images", "torchvision", "mobilenet_v2")
     if os.path.exists(p):
         jobs.append((p, "shared-mobilenet_v2-f32.safetensors", "f32"))
+    p = os.path.join(shared, "data", "images", "coral", "tf2_mobilenet_v2_1.0_224_ptq.tflite")
+    if os.path.exists(p):
+        jobs.append((p, "coral-tf2-ptq.safetensors", "f32"))
 for src, name, dt in jobs:
     r = subprocess.run([sys.executable, convert, src, os.path.join(out, name), "--dtype", dt], capture_output=True, text=True)
     sys.stdout.write(r.stdout)

@@ -164,3 +164,133 @@ TEST_CASE("the shared full-size torchvision mobilenet_v2 fixture matches within 
     CHECK(max_abs(*f, npy(shared + "/fixtures/images/torchvision/mobilenet_v2/features.npy")) < 1e-4f);
     CHECK(max_abs(logits, npy(shared + "/fixtures/images/torchvision/mobilenet_v2/logits.npy")) < 1e-4f);
 }
+
+TEST_CASE("face-api's real dlib face ResNet gives TF.js's descriptors within 1e-3, and the same person is closer") {
+    auto m = load("face-f32.safetensors");
+    CHECK(m.dim() == 128);
+    auto crops = semvec::read_npy_array(data_path("vision/face-api/crops_uint8.npy"));
+    REQUIRE(crops);
+    const std::size_t n = static_cast<std::size_t>(crops->shape[0]);
+    std::vector<semvec::ImageView> views;
+    for (std::size_t i = 0; i < n; ++i)
+        views.push_back({crops->data.data() + i * 150 * 150 * 3, 150, 150, semvec::PixelFormat::rgb, 0});
+    auto d = m.encode_images(views);
+    REQUIRE(d);
+    const semvec::Matrix want = npy(data_path("vision/face-api/descriptors.npy"));
+    CHECK(max_abs(*d, want) < 1e-3f);
+    // crops.json order: astronaut, astronaut_wide (the same person), coral_face_right, coral_face_left, grace_hopper.
+    const float same = (d->row(0) - d->row(1)).norm();
+    float different = 1e9f;
+    for (int i = 0; i < 5; ++i)
+        for (int j = i + 1; j < 5; ++j)
+            if (!(i == 0 && j == 1)) different = std::min(different, (d->row(i) - d->row(j)).norm());
+    CHECK(same < 0.6f);
+    CHECK(different > 0.6f);
+    CHECK(same < different);
+}
+
+namespace {
+
+// The Coral fixture's uint8 224 × 224 inputs as caller buffers, and its meta.json.
+struct CoralInputs {
+    semvec::NpyArray pixels;
+    std::vector<semvec::ImageView> views;
+    nlohmann::json meta;
+};
+
+CoralInputs coral_inputs(const std::string& dir) {
+    CoralInputs c;
+    auto a = semvec::read_npy_array(dir + "/inputs_uint8.npy");
+    REQUIRE(a);
+    c.pixels = std::move(*a);
+    for (std::int64_t i = 0; i < c.pixels.shape[0]; ++i)
+        c.views.push_back({c.pixels.data.data() + static_cast<std::size_t>(i) * 224 * 224 * 3, 224, 224, semvec::PixelFormat::rgb, 0});
+    c.meta = nlohmann::json::parse(semvec_test::read_file(dir + "/meta.json"));
+    return c;
+}
+
+// Classifier outputs of caller buffers: the views are exactly the network size, so preprocessing is only the
+// per-channel (p − zero point) · scale.
+semvec::Matrix coral_outputs(const semvec::Model& m, const std::vector<semvec::ImageView>& views, semvec::Matrix* embeddings = nullptr) {
+    std::vector<std::vector<float>> inputs;
+    for (const auto& v : views) {
+        auto img = semvec::image_from_pixels(v);
+        REQUIRE(img);
+        auto x = m.vision()->make_input(*img);
+        REQUIRE(x);
+        inputs.push_back(std::move(*x));
+    }
+    semvec::Matrix logits;
+    auto e = m.vision()->encode_inputs(inputs, {}, &logits);
+    REQUIRE(e);
+    if (embeddings) *embeddings = *e;
+    return m.vision()->num_classes() ? logits : *e;
+}
+
+void check_coral_classifier(const std::string& model, const std::string& dir, const std::string& golden) {
+    auto m = load(model);
+    auto c = coral_inputs(dir);
+    const semvec::Matrix out = coral_outputs(m, c.views);
+    const semvec::Matrix want = npy(golden);
+    CHECK(min_cosine(out, want) >= 0.999f);
+    CHECK(max_abs(out, want) <= 3.0f / 256);  // a few uint8 softmax steps
+    REQUIRE(m.vision()->labels().size() == 1001);
+    CHECK(m.vision()->labels()[653] == "military uniform");
+    for (std::size_t i = 0; i < c.meta["inputs"].size(); ++i) {
+        const auto& in = c.meta["inputs"][i];
+        if (!in.contains("expected_top1_any_of") || in["expected_top1_any_of"].is_null()) continue;
+        Eigen::Index top;
+        out.row(static_cast<Eigen::Index>(i)).maxCoeff(&top);
+        INFO(in["name"].get<std::string>() << " top-1 " << top << " " << m.vision()->labels()[static_cast<std::size_t>(top)]);
+        bool ok = false;
+        for (const auto& k : in["expected_top1_any_of"]) ok = ok || k.get<Eigen::Index>() == top;
+        CHECK(ok);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("Coral's MobileNet V1 embedding extractor gives LiteRT's 1024-d vectors (cosine >= 0.999) from the same pixels") {
+    auto m = load("coral-v1-embed.safetensors");
+    CHECK(m.dim() == 1024);
+    auto c = coral_inputs(data_path("vision/coral"));
+    const semvec::Matrix out = coral_outputs(m, c.views);
+    const semvec::Matrix want = npy(data_path("vision/coral/mobilenet_v1_1.0_224_quant_embedding_extractor.output_dequantized.npy"));
+    CHECK(min_cosine(out, want) >= 0.999f);
+}
+
+TEST_CASE("Coral's uint8 MobileNet V2 classifier matches LiteRT and names the expected class of every fixture photo") {
+    check_coral_classifier("coral-v2-quant.safetensors", data_path("vision/coral"),
+                           data_path("vision/coral/mobilenet_v2_1.0_224_quant.output_dequantized.npy"));
+}
+
+TEST_CASE("Coral's int8 per-channel TF2 MobileNet V2 matches LiteRT (run with ../shared, as in CI)") {
+    const std::string shared = SEMVEC_SHARED_IMAGES;
+    if (shared.empty()) return;  // the 4 MB model is not copied into tests/data; CI has ../shared beside the clone
+    check_coral_classifier("coral-tf2-ptq.safetensors", shared + "/fixtures/images/coral",
+                           shared + "/fixtures/images/coral/tf2_mobilenet_v2_1.0_224_ptq.output_dequantized.npy");
+}
+
+TEST_CASE("the V1 embeddings of the imprinting photos classify every test image by nearest class mean") {
+    auto m = load("coral-v1-embed.safetensors");
+    const std::string dir = data_path("vision/coral/imprinting/");
+    const std::vector<std::string> classes{"cat", "dog", "hotdog"};
+    const std::vector<std::string> train{"cat_train_0", "dog_train_0", "hotdog_train_0", "hotdog_train_1"};
+    const std::vector<int> train_class{0, 1, 2, 2};
+    std::vector<std::string> paths;
+    for (const auto& t : train) paths.push_back(dir + t + ".png");
+    for (const auto& c : classes) paths.push_back(dir + c + "_test_0.png");
+    semvec::ImageEncodeOptions o;
+    o.normalize = true;
+    auto e = m.encode_images(paths, o);
+    REQUIRE(e);
+    semvec::Matrix means = semvec::Matrix::Zero(3, e->cols());
+    for (std::size_t i = 0; i < train.size(); ++i) means.row(train_class[i]) += e->row(static_cast<Eigen::Index>(i));
+    for (int k = 0; k < 3; ++k) means.row(k).normalize();
+    for (int k = 0; k < 3; ++k) {
+        Eigen::Index best;
+        (means * e->row(static_cast<Eigen::Index>(train.size()) + k).transpose()).maxCoeff(&best);
+        INFO(classes[static_cast<std::size_t>(k)]);
+        CHECK(best == k);
+    }
+}

@@ -12,5 +12,9 @@ int cmd_reduce(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_map(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+// Images (cmd_images.cpp): embed/search with --images dispatch here; classify-image is its own command.
+int cmd_embed_images(int argc, char** argv);
+int cmd_search_images(int argc, char** argv);
+int cmd_classify_image(int argc, char** argv);
 
 }  // namespace semvec_cli

@@ -44,6 +44,9 @@ struct PlotOptions {
     double opacity = 0;
     /// Most legend entries drawn in the SVG; the rest are summarized in one line. Default 40.
     int max_legend_entries = 40;
+    /// HTML only: one picture per point, shown on hover, as a "data:image/..." URI (semvec/vision/thumbnail.hpp
+    /// makes small JPEG ones); an empty string shows none for that point. Default: empty, no pictures.
+    std::vector<std::string> images;
 };
 
 /// Labels from integer classes (e.g. an int32 label vector): {3, 1} -> {"3", "1"}.
