@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
@@ -293,4 +296,53 @@ TEST_CASE("the V1 embeddings of the imprinting photos classify every test image 
         INFO(classes[static_cast<std::size_t>(k)]);
         CHECK(best == k);
     }
+}
+
+namespace {
+
+// The tiny seed model of the fuzz corpus with its semvec.config (and optionally one tensor) changed.
+semvec::Result<std::shared_ptr<const semvec::VisionModel>> load_mutated(const std::function<void(nlohmann::json&)>& edit,
+                                                                        const std::string& drop = {}, float poison = 0.0f) {
+    const std::string path = std::string(SEMVEC_SOURCE_DIR) + "/tests/fuzz/corpus/vision_model/tiny-f32.safetensors";
+    auto f = semvec::SafetensorsFile::open(path);
+    REQUIRE(f);
+    auto cfg = nlohmann::json::parse(*f->metadata_value("semvec.config"));
+    edit(cfg);
+    std::map<std::string, std::string> meta = f->metadata();
+    meta["semvec.config"] = cfg.dump();
+    std::vector<semvec::TensorData> ts;
+    std::vector<std::vector<float>> keep;
+    for (const auto& t : f->tensors()) {
+        if (t.name == drop) continue;
+        keep.push_back(*t.to_f32());
+        if (poison != 0.0f && t.name == "fc.weight") keep.back()[0] = poison;
+        ts.push_back(semvec::tensor_f32(t.name, keep.back(), t.shape));
+    }
+    auto bytes = semvec::serialize_safetensors(ts, meta);
+    REQUIRE(bytes);
+    auto owned = semvec::SafetensorsFile::from_bytes(std::move(*bytes), "mutated");
+    REQUIRE(owned);
+    return semvec::VisionModel::load(*owned);
+}
+
+}  // namespace
+
+TEST_CASE("malformed image-model graphs and tensors are refused with the layer or tensor named") {
+    REQUIRE(load_mutated([](nlohmann::json&) {}));
+    auto err = [](const semvec::Result<std::shared_ptr<const semvec::VisionModel>>& r) {
+        REQUIRE_FALSE(r);
+        INFO(r.error().what());
+        return r.error().what();
+    };
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["layers"][1]["inputs"] = {5}; })).find("layer 1") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["layers"][0]["kernel"] = {99, 3}; })).find("kernel") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["layers"][0]["out_channels"] = 5; })).find("c1.weight") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["layers"][0]["op"] = "lstm"; })).find("lstm") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["input"]["height"] = 100000; })).find("input") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["outputs"]["embedding"] = 99; })).find("outputs") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["preprocess"]["size"] = {9, 9}; })).find("preprocess") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["layers"][1]["quant"] = {-1, 0, 0, 255}; })).find("quant") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json& c) { c["layers"] = nlohmann::json::array(); })).find("layers") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json&) {}, "d1.bias")).find("d1.bias") != std::string::npos);
+    CHECK(err(load_mutated([](nlohmann::json&) {}, "", std::numeric_limits<float>::quiet_NaN())).find("NaN") != std::string::npos);
 }

@@ -155,6 +155,7 @@ SEMVEC_API const char* to_string(CnnOp op);
 #include "../nn/gemm.hpp"
 #include "../quant/int8.hpp"
 #include "../util/half.hpp"
+#include "../util/pages.hpp"
 #include "../util/parallel.hpp"
 
 namespace semvec {
@@ -420,6 +421,7 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
             p.col_sums.assign(p.n, 0);
             quant::pack_int8_weights(reinterpret_cast<const std::int8_t*>(t->data), p.k, p.n, p.k, p.i8.data(), p.col_sums.data());
             enc->weight_bytes_ += p.i8.size() + p.n * 8;
+            detail::release_mapped_pages(t->data, t->nbytes);
             continue;
         }
         if (weights == CnnWeights::f16 && t->dtype == Dtype::F16) {
@@ -428,6 +430,7 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
             p.f16.resize(nn::packed_weights_size(p.n, p.k));
             nn::pack_weights(raw.data(), p.k, p.n, p.k, p.f16.data());
             enc->weight_bytes_ += p.f16.size() * 2;
+            detail::release_mapped_pages(t->data, t->nbytes);
             continue;
         }
         if (weights == CnnWeights::bf16 && t->dtype == Dtype::BF16) {
@@ -436,6 +439,7 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
             p.bf16.resize(nn::packed_weights_size(p.n, p.k));
             nn::pack_weights(raw.data(), p.k, p.n, p.k, p.bf16.data());
             enc->weight_bytes_ += p.bf16.size() * 2;
+            detail::release_mapped_pages(t->data, t->nbytes);
             continue;
         }
         if (t->dtype == Dtype::I8)
@@ -445,6 +449,7 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
         p.f32.resize(nn::packed_weights_size(p.n, p.k));
         nn::pack_weights(v->data(), p.k, p.n, p.k, p.f32.data());
         enc->weight_bytes_ += p.f32.size() * 4;
+        detail::release_mapped_pages(t->data, t->nbytes);
     }
     // Liveness: the last layer that reads each value (outputs live to the end).
     enc->last_use_.assign(graph.shapes.size(), 0);
