@@ -226,6 +226,39 @@ def torchvision_models(shared):
         print(arch, "params", sum(p.numel() for p in model.parameters()), "logits", logits.shape)
 
 
+def real_models(shared):
+    """Copies the real models and goldens the parity tests need (licences beside them; see the READMEs)."""
+    from PIL import Image
+    d = os.path.join(OUT, "coral")
+    os.makedirs(os.path.join(d, "imprinting"), exist_ok=True)
+    src, fix = os.path.join(shared, "data", "images", "coral"), os.path.join(shared, "fixtures", "images", "coral")
+    for f in ("mobilenet_v1_1.0_224_quant_embedding_extractor.tflite", "mobilenet_v2_1.0_224_quant.tflite", "LICENSE", "COPYRIGHT"):
+        shutil.copyfile(os.path.join(src, f), os.path.join(d, f))
+    shutil.copyfile(os.path.join(src, "imprinting", "COPYRIGHT"), os.path.join(d, "imprinting", "COPYRIGHT"))
+    for f in ("inputs_uint8.npy", "meta.json", "mobilenet_v1_1.0_224_quant_embedding_extractor.output_dequantized.npy",
+              "mobilenet_v2_1.0_224_quant.output_dequantized.npy"):
+        shutil.copyfile(os.path.join(fix, f), os.path.join(d, f))
+    for name in sorted(os.listdir(os.path.join(src, "imprinting"))):
+        if not name.endswith(".bmp"):
+            continue
+        im = Image.open(os.path.join(src, "imprinting", name)).convert("RGB")
+        w, h = im.size
+        s = 256 / min(w, h)
+        im.resize((round(w * s), round(h * s)), Image.BILINEAR).save(os.path.join(d, "imprinting", name[:-4] + ".png"), optimize=True)
+    f = os.path.join(OUT, "face-api")
+    os.makedirs(f, exist_ok=True)
+    for n in ("face_recognition_model.bin", "face_recognition_model-weights_manifest.json", "LICENSE-face-api-MIT", "DLIB-MODEL-LICENSE.md"):
+        shutil.copyfile(os.path.join(shared, "data", "images", "face-api", n), os.path.join(f, n))
+    ff = os.path.join(shared, "fixtures", "images", "face-api")
+    keep = 5  # astronaut x2, coral faces x2, grace_hopper: public domain / CC BY; the private-people crops stay in shared
+    save_npy(os.path.join(f, "crops_uint8.npy"), np.load(os.path.join(ff, "crops_uint8.npy"))[:keep])
+    save_npy(os.path.join(f, "descriptors.npy"), np.load(os.path.join(ff, "descriptors.npy"))[:keep])
+    j = json.load(open(os.path.join(ff, "crops.json")))
+    j["order"] = j["order"][:keep]
+    j["crops"] = [c for c in j["crops"] if c["name"] in j["order"]]
+    json.dump(j, open(os.path.join(f, "crops.json"), "w"), indent=1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
@@ -235,6 +268,8 @@ def main():
         images(a.shared)
     if a.only in (None, "torchvision"):
         torchvision_models(a.shared)
+    if a.only in (None, "models"):
+        real_models(a.shared)
     return 0
 
 
