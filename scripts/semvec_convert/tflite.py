@@ -182,6 +182,37 @@ def out_quant(t, act):
     return [s, zp, lo, hi]
 
 
+def quantized(t):
+    return t.type in QRANGE and t.scale.size > 0
+
+
+def integer_conv(tin, tw, tb, tout, depthwise=False):
+    """(integer weights q − zp, integer bias, per-channel fp32 requant scale, input scale) of a quantized conv, as
+    XNNPACK runs it: acc = Σ (q_in − zp_in)(q_w − zp_w) + bias exactly, then round_half_even(acc · scale) + zp_out
+    with scale = f32(s_in) · f32(s_w) / f32(s_out) in float32. None for float layers."""
+    if not (quantized(tin) and quantized(tw) and quantized(tout)) or tw.data is None:
+        return None
+    w = tw.data.astype(np.int64)
+    zw = tw.zero_point.astype(np.int64) if tw.zero_point.size else np.zeros(1, np.int64)
+    if zw.size > 1:
+        shape = [1] * w.ndim
+        shape[tw.qdim] = -1
+        w = w - zw.reshape(shape)
+    else:
+        w = w - zw[0]
+    nout = w.shape[3] if depthwise else w.shape[0]
+    sw = tw.scale.astype(np.float32)
+    if sw.size == 1:
+        sw = np.full(nout, sw[0], np.float32)
+    if sw.size != nout:
+        return None
+    requant = (np.float32(tin.scale[0]) * sw / np.float32(tout.scale[0])).astype(np.float32)
+    bias = tb.data.astype(np.int64) if tb is not None and tb.data is not None else np.zeros(nout, np.int64)
+    if np.abs(bias).max() >= 1 << 24:
+        return None  # not exact in float32: fall back to the float emulation
+    return w.astype(np.float64), bias.astype(np.float64), requant, float(tin.scale[0])
+
+
 def read_labels(data, n):
     """Labels from the zip appended after the flatbuffer (TFLite metadata), when it has n lines."""
     start = data.find(b"PK\x03\x04")
@@ -254,12 +285,17 @@ def convert_tflite(path, out, dtype="f32"):
             else:
                 pt = pb = pl = pr = 0
             q = out_quant(tout, act)
+            iq = integer_conv(T[ins[0]], T[ins[1]], T[ins[2]] if len(ins) > 2 and ins[2] >= 0 else None, tout, dw)
+            if iq is not None:  # TFLite's integer arithmetic: integer weights/bias, per-channel fp32 requantization
+                wt, bias, requant, s_in = iq
+            else:
+                requant = s_in = None
             if dw:
                 if wt.shape[0] != 1 or wt.shape[3] != c:
                     raise ConvertError("%s: operator %d: depth multiplier other than 1" % (path, n))
-                y = g.depthwise(x, lname, wt[0], bias, (sh_, sw_), (pt, pl, pb, pr), act, q)
+                y = g.depthwise(x, lname, wt[0], bias, (sh_, sw_), (pt, pl, pb, pr), act, q, requant, s_in)
             else:
-                y = g.conv(x, lname, wt, bias, (sh_, sw_), (pt, pl, pb, pr), act, q)
+                y = g.conv(x, lname, wt, bias, (sh_, sw_), (pt, pl, pb, pr), act, q, requant, s_in)
         elif name in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
             x = src(ins[0])
             h, w, c = g.shapes[x]
@@ -271,19 +307,33 @@ def convert_tflite(path, out, dtype="f32"):
                 pl, pr = same_padding(w, fw, sw_)
             else:
                 pt = pb = pl = pr = 0
+            integer = None
+            if name == "AVERAGE_POOL_2D" and pt + pb + pl + pr == 0 and quantized(T[ins[0]]) and quantized(tout):
+                si, so = float(T[ins[0]].scale[0]), float(tout.scale[0])
+                integer = {"input_scales": [si], "requant": [np.float32(si) / np.float32(so) / np.float32(fh * fw)]}
             y = g.pool(x, "avg" if name == "AVERAGE_POOL_2D" else "max", (fh, fw), (sh_, sw_), (pt, pl, pb, pr), act,
-                       out_quant(tout, act))
+                       out_quant(tout, act), integer)
             if g.shapes[y][:2] == (1, 1):
                 pooled = y
         elif name == "MEAN":
             x = src(ins[0])
+            h, w, _ = g.shapes[x]
             axes = sorted(int(a) % 4 for a in np.asarray(T[ins[1]].data).reshape(-1))
             if axes != [1, 2]:
                 raise ConvertError("%s: MEAN over axes %s (semvec reads the spatial mean)" % (path, axes))
-            y = pooled = g.mean(x, quant=out_quant(tout, "none"))
+            integer = None
+            if quantized(T[ins[0]]) and quantized(tout):
+                si, so = float(T[ins[0]].scale[0]), float(tout.scale[0])
+                integer = {"input_scales": [si], "requant": [np.float32(si) / np.float32(so) / np.float32(h * w)]}
+            y = pooled = g.mean(x, quant=out_quant(tout, "none"), integer=integer)
         elif name == "ADD":
             act = ACTS.get(fb.scalar(opt, 0, "b", 0) if opt is not None else 0)
-            y = g.add(src(ins[0]), src(ins[1]), act, out_quant(tout, act))
+            integer = None
+            ta, tb = T[ins[0]], T[ins[1]]
+            if quantized(ta) and quantized(tb) and quantized(tout):
+                sa, sb, so = float(ta.scale[0]), float(tb.scale[0]), float(tout.scale[0])
+                integer = {"input_scales": [sa, sb], "requant": [np.float32(sa / so), np.float32(sb / so)]}
+            y = g.add(src(ins[0]), src(ins[1]), act, out_quant(tout, act), integer)
         elif name == "FULLY_CONNECTED":
             act = ACTS.get(fb.scalar(opt, 0, "b", 0) if opt is not None else 0)
             wt = dequantize(T[ins[1]])
@@ -297,7 +347,11 @@ def convert_tflite(path, out, dtype="f32"):
         elif name in ("RESHAPE", "SQUEEZE", "DEQUANTIZE"):
             y = src(ins[0])  # NHWC order is kept: a reshape of [1,1,1,C] or a dequantization changes no value
         elif name == "QUANTIZE":  # requantization to another (scale, zero point): an identity pool that re-rounds
-            y = g.pool(src(ins[0]), "avg", (1, 1), (1, 1), quant=out_quant(tout, "none"))
+            ti = T[ins[0]]
+            integer = None
+            if quantized(ti) and quantized(tout):
+                integer = {"input_scales": [float(ti.scale[0])], "requant": [np.float32(float(ti.scale[0]) / float(tout.scale[0]))]}
+            y = g.pool(src(ins[0]), "avg", (1, 1), (1, 1), quant=out_quant(tout, "none"), integer=integer)
         value[o] = y
     final = value.get(outputs[0])
     if final is None:

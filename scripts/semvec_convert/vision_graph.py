@@ -38,15 +38,18 @@ class Graph:
         return name
 
     @staticmethod
-    def _opts(layer, act, quant):
+    def _opts(layer, act, quant, integer=None):
         if act and act != "none":
             layer["act"] = act
+        if integer is not None:  # TFLite integer emulation: {"input_scales": [...], "requant": [...]} (see cnn.hpp)
+            layer["int"] = {k: [float(v) for v in vs] for k, vs in integer.items()}
         if quant is not None:
             layer["quant"] = [float(quant[0]), int(quant[1]), int(quant[2]), int(quant[3])]
         return layer
 
-    def conv(self, x, name, weight, bias, stride=(1, 1), pad=(0, 0, 0, 0), act="none", quant=None):
-        """weight [out, kh, kw, in] (OHWI); pad (top, left, bottom, right)."""
+    def conv(self, x, name, weight, bias, stride=(1, 1), pad=(0, 0, 0, 0), act="none", quant=None, requant=None, input_scale=None):
+        """weight [out, kh, kw, in] (OHWI); pad (top, left, bottom, right). With `requant` (per output channel) the
+        layer runs in TFLite's integer arithmetic: weight and bias hold integers, the input is divided by input_scale."""
         h, w, c = self.shapes[x]
         weight = np.asarray(weight, dtype=np.float32)
         o, kh, kw, ci = weight.shape
@@ -54,14 +57,16 @@ class Graph:
             raise ConvertError("layer %s: weight takes %d channels, input has %d" % (name, ci, c))
         bias = np.zeros(o, np.float32) if bias is None else np.asarray(bias, dtype=np.float32)
         name = self._name(name)
-        self.tensors += [(name + ".weight", "conv", weight), (name + ".bias", "vector", bias)]
+        self.tensors += [(name + ".weight", "intconv" if requant is not None else "conv", weight), (name + ".bias", "vector", bias)]
+        if requant is not None:
+            self.tensors.append((name + ".requant", "vector", np.asarray(requant, np.float32)))
         oh = (h + pad[0] + pad[2] - kh) // stride[0] + 1
         ow = (w + pad[1] + pad[3] - kw) // stride[1] + 1
         layer = {"op": "conv", "name": name, "inputs": [x], "kernel": [kh, kw], "stride": list(stride),
                  "pad": list(pad), "out_channels": int(o)}
-        return self._add(self._opts(layer, act, quant), (oh, ow, o))
+        return self._add(self._opts(layer, act, quant, None if requant is None else {"input_scales": [input_scale]}), (oh, ow, o))
 
-    def depthwise(self, x, name, weight, bias, stride=(1, 1), pad=(0, 0, 0, 0), act="none", quant=None):
+    def depthwise(self, x, name, weight, bias, stride=(1, 1), pad=(0, 0, 0, 0), act="none", quant=None, requant=None, input_scale=None):
         """weight [kh, kw, C]."""
         h, w, c = self.shapes[x]
         weight = np.asarray(weight, dtype=np.float32)
@@ -71,25 +76,27 @@ class Graph:
         bias = np.zeros(c, np.float32) if bias is None else np.asarray(bias, dtype=np.float32)
         name = self._name(name)
         self.tensors += [(name + ".weight", "depthwise", weight), (name + ".bias", "vector", bias)]
+        if requant is not None:
+            self.tensors.append((name + ".requant", "vector", np.asarray(requant, np.float32)))
         oh = (h + pad[0] + pad[2] - kh) // stride[0] + 1
         ow = (w + pad[1] + pad[3] - kw) // stride[1] + 1
         layer = {"op": "conv", "name": name, "inputs": [x], "kernel": [kh, kw], "stride": list(stride),
                  "pad": list(pad), "depthwise": True}
-        return self._add(self._opts(layer, act, quant), (oh, ow, c))
+        return self._add(self._opts(layer, act, quant, None if requant is None else {"input_scales": [input_scale]}), (oh, ow, c))
 
-    def pool(self, x, kind, kernel, stride, pad=(0, 0, 0, 0), act="none", quant=None):
+    def pool(self, x, kind, kernel, stride, pad=(0, 0, 0, 0), act="none", quant=None, integer=None):
         h, w, c = self.shapes[x]
         oh = (h + pad[0] + pad[2] - kernel[0]) // stride[0] + 1
         ow = (w + pad[1] + pad[3] - kernel[1]) // stride[1] + 1
         layer = {"op": kind + "_pool", "inputs": [x], "kernel": list(kernel), "stride": list(stride), "pad": list(pad)}
-        return self._add(self._opts(layer, act, quant), (oh, ow, c))
+        return self._add(self._opts(layer, act, quant, integer), (oh, ow, c))
 
-    def add(self, a, b, act="none", quant=None):
+    def add(self, a, b, act="none", quant=None, integer=None):
         sa, sb = self.shapes[a], self.shapes[b]
-        return self._add(self._opts({"op": "add", "inputs": [a, b]}, act, quant), tuple(max(p, q) for p, q in zip(sa, sb)))
+        return self._add(self._opts({"op": "add", "inputs": [a, b]}, act, quant, integer), tuple(max(p, q) for p, q in zip(sa, sb)))
 
-    def mean(self, x, act="none", quant=None):
-        return self._add(self._opts({"op": "mean", "inputs": [x]}, act, quant), (1, 1, self.shapes[x][2]))
+    def mean(self, x, act="none", quant=None, integer=None):
+        return self._add(self._opts({"op": "mean", "inputs": [x]}, act, quant, integer), (1, 1, self.shapes[x][2]))
 
     def linear(self, x, name, weight, bias, act="none", quant=None):
         h, w, c = self.shapes[x]
@@ -117,6 +124,10 @@ class Graph:
                 q = np.where(scale[:, None] > 0, np.round(rows / np.where(scale > 0, scale, 1)[:, None]), 0)
                 tensors.append((name, "I8", np.clip(q, -127, 127).astype(np.int8).reshape(a.shape)))
                 tensors.append((name + "_scale", "F32", scale.astype(np.float32)))
+            elif kind == "intconv":  # integer weights (TFLite emulation): exact in F16/BF16 (|w| <= 255), F32 otherwise
+                if np.abs(a).max() > 256 or np.any(a != np.round(a)):
+                    raise ConvertError("tensor %s: integer weights out of range" % name)
+                tensors.append((name,) + (st.encode_float(a, dtype) if dtype in ("f16", "bf16") else ("F32", np.asarray(a, np.float32))))
             elif kind in ("conv", "linear") and dtype in ("f16", "bf16"):
                 if dtype == "f16" and np.abs(a).max() > 65504:
                     raise ConvertError("tensor %s exceeds the f16 range" % name)

@@ -231,18 +231,16 @@ semvec::Matrix coral_outputs(const semvec::Model& m, const std::vector<semvec::I
     return m.vision()->num_classes() ? logits : *e;
 }
 
-// The issue's bar is cosine >= 0.999 per image. The float emulation of TFLite's requantization (every layer's
-// output rounded to its uint8/int8 grid) reaches 0.9945 on the worst fixture photo ("face"; median 0.9994-0.9998):
-// a one-step flip of a logit moves a softmax probability by ~10 %, and XNNPACK's integer kernels (exact int32
-// accumulation, fp32 requantization, round-half-even) flip differently from float sums. A float64 numpy
-// emulation of the same graph reaches only 0.9978 there, so the gap is the arithmetic, not a graph error;
-// matching it needs integer accumulation (not done: see the issue report). What is checked here is what holds.
-void check_coral_classifier(const std::string& model, const std::string& dir, const std::string& golden) {
+// The issue's bar is cosine >= 0.999 per photo. The converter keeps TFLite's integers and semvec runs those
+// layers as XNNPACK does (exact accumulation, fp32 requantization, round half to even): the uint8 models then
+// match LiteRT (V1 embeddings bit for bit, V2 classifier >= 0.9993 on every photo). The int8 TF2 model reaches
+// 0.9947 on its worst photo (median >= 0.999): its int8 kernels still differ somewhere (open; see the report).
+void check_coral_classifier(const std::string& model, const std::string& dir, const std::string& golden, float min_cos) {
     auto m = load(model);
     auto c = coral_inputs(dir);
     const semvec::Matrix out = coral_outputs(m, c.views);
     const semvec::Matrix want = npy(golden);
-    CHECK(min_cosine(out, want) >= 0.994f);
+    CHECK(min_cosine(out, want) >= min_cos);
     std::vector<float> cos;
     for (Eigen::Index i = 0; i < out.rows(); ++i) cos.push_back(out.row(i).dot(want.row(i)) / (out.row(i).norm() * want.row(i).norm()));
     std::sort(cos.begin(), cos.end());
@@ -271,18 +269,19 @@ TEST_CASE("Coral's MobileNet V1 embedding extractor gives LiteRT's 1024-d vector
     const semvec::Matrix out = coral_outputs(m, c.views);
     const semvec::Matrix want = npy(data_path("vision/coral/mobilenet_v1_1.0_224_quant_embedding_extractor.output_dequantized.npy"));
     CHECK(min_cosine(out, want) >= 0.999f);
+    CHECK(max_abs(out, want) == 0.0f);  // TFLite's integer arithmetic, reproduced exactly
 }
 
 TEST_CASE("Coral's uint8 MobileNet V2 classifier matches LiteRT and names the expected class of every fixture photo") {
     check_coral_classifier("coral-v2-quant.safetensors", data_path("vision/coral"),
-                           data_path("vision/coral/mobilenet_v2_1.0_224_quant.output_dequantized.npy"));
+                           data_path("vision/coral/mobilenet_v2_1.0_224_quant.output_dequantized.npy"), 0.999f);
 }
 
 TEST_CASE("Coral's int8 per-channel TF2 MobileNet V2 matches LiteRT (run with ../shared, as in CI)") {
     const std::string shared = SEMVEC_SHARED_IMAGES;
     if (shared.empty()) return;  // the 4 MB model is not copied into tests/data; CI has ../shared beside the clone
     check_coral_classifier("coral-tf2-ptq.safetensors", shared + "/fixtures/images/coral",
-                           shared + "/fixtures/images/coral/tf2_mobilenet_v2_1.0_224_ptq.output_dequantized.npy");
+                           shared + "/fixtures/images/coral/tf2_mobilenet_v2_1.0_224_ptq.output_dequantized.npy", 0.994f);
 }
 
 TEST_CASE("the V1 embeddings of the imprinting photos classify every test image by nearest class mean") {

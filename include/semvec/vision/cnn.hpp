@@ -55,6 +55,11 @@ struct CnnLayer {
     std::size_t out_channels = 0;           ///< conv and linear
     nn::Activation act = nn::Activation::none;
     CnnQuant quant;
+    /// TFLite integer emulation (with `quant`): the inputs' quantization scales; the layer then computes on the
+    /// integers x / scale exactly and requantizes round_half_even(acc · requant) + zero_point, as XNNPACK does.
+    /// conv: one scale, per-channel requant in tensor "<name>.requant"; avg_pool/mean: one scale and one requant
+    /// (scale_in / scale_out / taps); add: two of each. Empty: float layer.
+    std::vector<float> int_input_scales, int_requant;
     // Derived at load: output shape.
     std::size_t out_h = 0, out_w = 0, out_c = 0;
 };
@@ -93,6 +98,8 @@ struct CnnWorkspace {
     std::vector<std::vector<float>> cols;    ///< per-thread im2col blocks
     std::vector<std::vector<std::uint8_t>> qcols;  ///< per-thread quantized rows (int8)
     std::vector<std::vector<float>> qscales;
+    std::vector<float> ints[2];                    ///< integer copies of an integer layer's inputs
+    std::vector<float> acc_hi;                     ///< integer convs: the high-part accumulators
 };
 
 /// A CNN bound to its weights. Immutable after load: a const encoder may be shared by threads.
@@ -127,10 +134,11 @@ private:
         std::vector<float> scales;
         std::vector<float> depthwise;  // [kh, kw, C] f32
         std::vector<float> bias;
+        std::vector<float> requant;    // integer layers: per output channel
     };
     void run_layer(std::size_t li, CnnWorkspace& ws, unsigned threads) const;
     void gemm_rows(const Packed& p, std::size_t row0, std::size_t rows, const float* a, std::size_t lda, float* c,
-                   nn::Activation act, CnnWorkspace& ws, unsigned worker) const;
+                   nn::Activation act, CnnWorkspace& ws, unsigned worker, const float* bias) const;
 
     CnnGraph graph_;
     CnnWeights weights_ = CnnWeights::f32;
@@ -268,6 +276,26 @@ SEMVEC_API Result<CnnGraph> parse_cnn_graph(const std::string& text, const std::
                 return bad("field 'quant' is out of range");
             L.quant = {static_cast<float>(s), static_cast<int>(zp), static_cast<int>(lo), static_cast<int>(hi)};
         }
+        if (auto in = j.find("int"); in != j.end()) {
+            auto list = [&](const char* key, std::vector<float>& out) -> bool {
+                auto it = in->find(key);
+                if (it == in->end()) return true;
+                if (!it->is_array() || it->size() > 2) return false;
+                for (const auto& v : *it) {
+                    if (!v.is_number() || !(v.get<double>() > 0.0 && v.get<double>() < 1e6)) return false;
+                    out.push_back(v.get<float>());
+                }
+                return true;
+            };
+            if (!in->is_object() || !list("input_scales", L.int_input_scales) || !list("requant", L.int_requant))
+                return bad("field 'int' must hold 'input_scales' and 'requant': up to 2 positive numbers each");
+            const std::size_t want_in = L.op == CnnOp::add ? 2 : 1;
+            const std::size_t want_rq = L.op == CnnOp::conv ? 0 : want_in;
+            const bool kind_ok = L.op == CnnOp::conv || L.op == CnnOp::avg_pool || L.op == CnnOp::mean || L.op == CnnOp::add;
+            if (!kind_ok || L.int_input_scales.size() != want_in || L.int_requant.size() != want_rq || L.quant.scale <= 0.0f)
+                return bad("field 'int' does not fit a " + ops + " layer (needs 'quant', " + std::to_string(want_in) +
+                           " input scale(s) and " + std::to_string(want_rq) + " requant value(s))");
+        }
         const auto& s0 = g.shapes[L.inputs[0]];
         const std::size_t H = s0[0], W = s0[1], C = s0[2];
         switch (L.op) {
@@ -395,6 +423,13 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
         auto bias = floats(*bias_t);
         if (!bias) return bias.error();
         p.bias = std::move(*bias);
+        if (!L.int_input_scales.empty()) {
+            auto rq_t = tensor(L.name + ".requant", {I(L.out_channels)});
+            if (!rq_t) return rq_t.error();
+            auto rq = floats(*rq_t);
+            if (!rq) return rq.error();
+            p.requant = std::move(*rq);
+        }
         if (L.op == CnnOp::conv && L.depthwise) {
             auto w = tensor(L.name + ".weight", {I(L.kh), I(L.kw), I(C)});
             if (!w) return w.error();
@@ -466,7 +501,7 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
 
 // Rows [row0, row0 + rows) of C = act(A · Wᵀ + bias) for one packed layer (A rows are lda apart).
 SEMVEC_API void CnnEncoder::gemm_rows(const Packed& p, std::size_t row0, std::size_t rows, const float* a, std::size_t lda,
-                                      float* c, nn::Activation act, CnnWorkspace& ws, unsigned worker) const {
+                                      float* c, nn::Activation act, CnnWorkspace& ws, unsigned worker, const float* bias) const {
     float* crow = c + row0 * p.n;
     if (!p.i8.empty()) {
         const std::size_t kp = quant::int8_padded_k(p.k);
@@ -475,14 +510,14 @@ SEMVEC_API void CnnEncoder::gemm_rows(const Packed& p, std::size_t row0, std::si
         if (q.size() < rows * kp) q.resize(rows * kp);
         if (s.size() < rows) s.resize(rows);
         quant::quantize_rows(a, rows, p.k, lda, q.data(), kp, s.data());
-        quant::gemm_int8(rows, p.n, p.k, q.data(), kp, s.data(), p.i8.data(), p.col_sums.data(), p.scales.data(), p.bias.data(),
+        quant::gemm_int8(rows, p.n, p.k, q.data(), kp, s.data(), p.i8.data(), p.col_sums.data(), p.scales.data(), bias,
                          crow, p.n, act);
     } else if (!p.f16.empty()) {
-        nn::gemm_packed(rows, p.n, p.k, a, lda, p.f16.data(), p.bias.data(), crow, p.n, act);
+        nn::gemm_packed(rows, p.n, p.k, a, lda, p.f16.data(), bias, crow, p.n, act);
     } else if (!p.bf16.empty()) {
-        nn::gemm_packed(rows, p.n, p.k, a, lda, p.bf16.data(), p.bias.data(), crow, p.n, act);
+        nn::gemm_packed(rows, p.n, p.k, a, lda, p.bf16.data(), bias, crow, p.n, act);
     } else {
-        nn::gemm_packed(rows, p.n, p.k, a, lda, p.f32.data(), p.bias.data(), crow, p.n, act);
+        nn::gemm_packed(rows, p.n, p.k, a, lda, p.f32.data(), bias, crow, p.n, act);
     }
 }
 
@@ -500,6 +535,17 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
     const float* in = ws.values[L.inputs[0]].data();
     const Packed& p = packed_[li];
     constexpr std::size_t kBlock = 192;  // output pixels per im2col block
+    // Integer layers read the exact integers x / scale (q − zero point) of their inputs.
+    const bool integer = !L.int_input_scales.empty();
+    auto to_int = [&](std::size_t k, const std::vector<float>& v) -> const float* {
+        auto& buf = ws.ints[k];
+        buf.resize(v.size());
+        const float inv = 1.0f / L.int_input_scales[k];
+        for (std::size_t i = 0; i < v.size(); ++i) buf[i] = std::nearbyint(v[i] * inv);
+        return buf.data();
+    };
+    if (integer) in = to_int(0, ws.values[L.inputs[0]]);
+    const nn::Activation act = integer ? nn::Activation::none : L.act;  // integer layers clamp in requantization
     switch (L.op) {
         case CnnOp::conv: {
             if (L.depthwise) {
@@ -507,38 +553,69 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                 s.in_h = H; s.in_w = W; s.channels = C; s.kh = L.kh; s.kw = L.kw; s.stride_h = L.sh; s.stride_w = L.sw;
                 s.pad_top = L.pad_top; s.pad_left = L.pad_left; s.out_h = Ho; s.out_w = Wo;
                 parallel_for(Ho, threads, [&](std::size_t b, std::size_t e, unsigned) {
-                    nn::depthwise_conv_nhwc(s, in, p.depthwise.data(), p.bias.data(), out.data(), b, e, L.act);
+                    nn::depthwise_conv_nhwc(s, in, p.depthwise.data(), p.bias.data(), out.data(), b, e, act);
                 });
                 break;
             }
+            // Integer layers run the GEMM twice, on the high and low 4 bits of the input integers
+            // (x = 16·hi + lo): each partial sum stays below 2^24, so the float GEMM is exact, and the exact
+            // accumulator 16·acc_hi + acc_lo is rounded to float once, as XNNPACK's fp32 requantization does.
+            const float* parts[2] = {in, nullptr};
+            if (integer) {
+                auto& hi = ws.ints[1];
+                auto& lo = ws.ints[0];
+                hi.resize(lo.size());
+                for (std::size_t i = 0; i < lo.size(); ++i) {
+                    hi[i] = std::floor(lo[i] * 0.0625f);
+                    lo[i] -= 16.0f * hi[i];
+                }
+                parts[0] = lo.data();
+                parts[1] = hi.data();
+                ws.acc_hi.resize(out.size());
+            }
             const bool direct = L.kh == 1 && L.kw == 1 && L.sh == 1 && L.sw == 1 && L.pad_top + L.pad_left + L.pad_bottom + L.pad_right == 0;
             const std::size_t M = Ho * Wo, K = p.k, nblocks = (M + kBlock - 1) / kBlock;
-            parallel_for(nblocks, threads, [&](std::size_t b0, std::size_t b1, unsigned worker) {
-                for (std::size_t b = b0; b < b1; ++b) {
-                    const std::size_t r0 = b * kBlock, rows = std::min(kBlock, M - r0);
-                    if (direct) {
-                        gemm_rows(p, r0, rows, in + r0 * C, C, out.data(), L.act, ws, worker);
-                        continue;
-                    }
-                    auto& col = ws.cols[worker];
-                    if (col.size() < rows * K) col.resize(rows * K);
-                    for (std::size_t r = 0; r < rows; ++r) {  // im2col: one row of kh·kw·C per output pixel
-                        const std::size_t oy = (r0 + r) / Wo, ox = (r0 + r) % Wo;
-                        float* dst = col.data() + r * K;
-                        for (std::size_t ky = 0; ky < L.kh; ++ky) {
-                            const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(oy * L.sh + ky) - static_cast<std::ptrdiff_t>(L.pad_top);
-                            for (std::size_t kx = 0; kx < L.kw; ++kx, dst += C) {
-                                const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(ox * L.sw + kx) - static_cast<std::ptrdiff_t>(L.pad_left);
-                                if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(H) || ix < 0 || ix >= static_cast<std::ptrdiff_t>(W))
-                                    std::fill(dst, dst + C, 0.0f);
-                                else
-                                    std::memcpy(dst, in + (static_cast<std::size_t>(iy) * W + static_cast<std::size_t>(ix)) * C, C * sizeof(float));
+            for (int part = 0; part < (integer ? 2 : 1); ++part) {
+                const float* src = parts[part];
+                float* dst = part == 0 ? out.data() : ws.acc_hi.data();
+                const Packed* pp = &p;
+                Packed nobias;  // the high part carries no bias
+                if (part == 1) {
+                    nobias.n = p.n; nobias.k = p.k;
+                    nobias.bias.assign(p.n, 0.0f);
+                }
+                parallel_for(nblocks, threads, [&](std::size_t b0, std::size_t b1, unsigned worker) {
+                    const Packed& q = part == 0 ? *pp : nobias;
+                    const auto& packed_from = p;  // weights are shared; only the bias differs
+                    for (std::size_t b = b0; b < b1; ++b) {
+                        const std::size_t r0 = b * kBlock, rows = std::min(kBlock, M - r0);
+                        if (direct) {
+                            gemm_rows(packed_from, r0, rows, src + r0 * C, C, dst, act, ws, worker, q.bias.data());
+                            continue;
+                        }
+                        auto& col = ws.cols[worker];
+                        if (col.size() < rows * K) col.resize(rows * K);
+                        for (std::size_t r = 0; r < rows; ++r) {  // im2col: one row of kh·kw·C per output pixel
+                            const std::size_t oy = (r0 + r) / Wo, ox = (r0 + r) % Wo;
+                            float* d = col.data() + r * K;
+                            for (std::size_t ky = 0; ky < L.kh; ++ky) {
+                                const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(oy * L.sh + ky) - static_cast<std::ptrdiff_t>(L.pad_top);
+                                for (std::size_t kx = 0; kx < L.kw; ++kx, d += C) {
+                                    const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(ox * L.sw + kx) - static_cast<std::ptrdiff_t>(L.pad_left);
+                                    if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(H) || ix < 0 || ix >= static_cast<std::ptrdiff_t>(W))
+                                        std::fill(d, d + C, 0.0f);
+                                    else
+                                        std::memcpy(d, src + (static_cast<std::size_t>(iy) * W + static_cast<std::size_t>(ix)) * C, C * sizeof(float));
+                                }
                             }
                         }
+                        gemm_rows(packed_from, 0, rows, col.data(), K, dst + r0 * p.n, act, ws, worker, q.bias.data());
                     }
-                    gemm_rows(p, 0, rows, col.data(), K, out.data() + r0 * p.n, L.act, ws, worker);
-                }
-            });
+                });
+            }
+            if (integer)  // exact accumulator, rounded to float once
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    out[i] = static_cast<float>(16.0 * static_cast<double>(ws.acc_hi[i]) + static_cast<double>(out[i]));
             break;
         }
         case CnnOp::max_pool:
@@ -564,16 +641,18 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                         }
                         float* o = out.data() + (oy * Wo + ox) * C;
                         // Average pools divide by the taps inside the input (TFLite; PyTorch count_include_pad=False).
-                        const float inv = count ? 1.0f / static_cast<float>(count) : 0.0f;
+                        // Integer layers keep the sum: the requantization scale holds 1 / taps.
+                        const float inv = integer ? 1.0f : (count ? 1.0f / static_cast<float>(count) : 0.0f);
                         for (std::size_t c = 0; c < C; ++c) o[c] = mx ? (count ? acc[c] : 0.0f) : acc[c] * inv;
-                        if (L.act != nn::Activation::none) nn::bias_activation(o, 1, C, C, nullptr, L.act);
+                        if (act != nn::Activation::none) nn::bias_activation(o, 1, C, C, nullptr, act);
                     }
             });
             break;
         }
         case CnnOp::add: {
             const auto& s1 = graph_.shapes[L.inputs[1]];
-            const float* in1 = ws.values[L.inputs[1]].data();
+            const float* in1 = integer ? to_int(1, ws.values[L.inputs[1]]) : ws.values[L.inputs[1]].data();
+            const float ka = integer ? L.int_requant[0] : 1.0f, kb = integer ? L.int_requant[1] : 1.0f;
             for (std::size_t y = 0; y < Ho; ++y)
                 for (std::size_t x = 0; x < Wo; ++x) {
                     float* o = out.data() + (y * Wo + x) * Co;
@@ -581,22 +660,23 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                     for (std::size_t c = 0; c < Co; ++c) {
                         const float a = (a_in && c < C) ? in[(y * W + x) * C + c] : 0.0f;
                         const float bv = (b_in && c < s1[2]) ? in1[(y * s1[1] + x) * s1[2] + c] : 0.0f;
-                        o[c] = a + bv;
+                        o[c] = integer ? a * ka + bv * kb : a + bv;
                     }
                 }
-            if (L.act != nn::Activation::none) nn::bias_activation(out.data(), Ho * Wo, Co, Co, nullptr, L.act);
+            if (act != nn::Activation::none) nn::bias_activation(out.data(), Ho * Wo, Co, Co, nullptr, act);
             break;
         }
         case CnnOp::mean: {
             std::vector<double> acc(C, 0.0);  // float64 sums: exact enough that the order does not matter
             for (std::size_t i = 0; i < H * W; ++i)
                 for (std::size_t c = 0; c < C; ++c) acc[c] += in[i * C + c];
-            for (std::size_t c = 0; c < C; ++c) out[c] = static_cast<float>(acc[c] / static_cast<double>(H * W));
-            if (L.act != nn::Activation::none) nn::bias_activation(out.data(), 1, C, C, nullptr, L.act);
+            for (std::size_t c = 0; c < C; ++c)
+                out[c] = integer ? static_cast<float>(acc[c]) : static_cast<float>(acc[c] / static_cast<double>(H * W));
+            if (act != nn::Activation::none) nn::bias_activation(out.data(), 1, C, C, nullptr, act);
             break;
         }
         case CnnOp::linear:
-            gemm_rows(p, 0, 1, in, p.k, out.data(), L.act, ws, 0);
+            gemm_rows(p, 0, 1, in, p.k, out.data(), L.act, ws, 0, p.bias.data());
             break;
         case CnnOp::softmax: {
             for (std::size_t i = 0; i < H * W; ++i) {
@@ -611,12 +691,24 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
             break;
         }
     }
-    if (L.quant.scale > 0.0f) {  // TFLite requantization of the output
+    if (L.quant.scale > 0.0f) {  // TFLite requantization of the output (round half to even, as XNNPACK)
         const float s = L.quant.scale, inv = 1.0f / s;
         const float zp = static_cast<float>(L.quant.zero_point), lo = static_cast<float>(L.quant.qmin), hi = static_cast<float>(L.quant.qmax);
-        for (float& v : out) {
-            const float q = std::min(std::max(std::round(v * inv) + zp, lo), hi);
-            v = (q - zp) * s;
+        if (integer && (L.op == CnnOp::conv)) {  // per-channel scale on the exact accumulator
+            const std::size_t n = out.size() / Co;
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t c = 0; c < Co; ++c) {
+                    float& v = out[i * Co + c];
+                    const float q = std::min(std::max(std::nearbyint(v * p.requant[c]) + zp, lo), hi);
+                    v = (q - zp) * s;
+                }
+        } else if (integer && L.op != CnnOp::add) {  // pools and mean: sum · (scale_in / scale_out / taps)
+            const float k = L.int_requant[0];
+            for (float& v : out) v = (std::min(std::max(std::nearbyint(v * k) + zp, lo), hi) - zp) * s;
+        } else if (integer) {  // add: the sum is already in output steps
+            for (float& v : out) v = (std::min(std::max(std::nearbyint(v) + zp, lo), hi) - zp) * s;
+        } else {
+            for (float& v : out) v = (std::min(std::max(std::nearbyint(v * inv) + zp, lo), hi) - zp) * s;
         }
     }
 }
