@@ -4,6 +4,7 @@
   convert.py HF_DIR OUT.safetensors [--dtype f32|f16|bf16] [--pooling cls|mean|max] [--normalize|--no-normalize]
   convert.py --hub NAME OUT.safetensors [...]          (needs huggingface_hub, online)
   convert.py --word-vectors FILE_OR_DIR OUT.safetensors [--dtype f16] [--sif A] [--max-words N]  (GloVe, word2vec text/.bin, Model2Vec)
+  convert.py MODEL.tflite | NAME-weights_manifest.json | TORCHVISION_DIR OUT.safetensors [--dtype f32|f16|bf16|int8]  (image models)
 
 Needs numpy; torch only for pytorch_model.bin. Exit codes: 0 ok, 1 input error, 2 usage.
 """
@@ -71,6 +72,9 @@ def main(argv=None):
             if len(pos) != 2:
                 ap.error("expected HF_DIR OUT.safetensors")
             folder, out = pos
+            from semvec_convert.vision import convert_vision_source
+            if convert_vision_source(folder, out, dtype=a.dtype or "f32"):  # image models (.tflite, TF.js, torchvision)
+                return 0
             if not os.path.isdir(folder):
                 raise ConvertError("%s: not a folder" % folder)
         from semvec_convert.hf import convert_hf

@@ -22,3 +22,10 @@ printf 'who won the football match?\nrain and snow tomorrow\nfresh bread and che
   "$S" search --model "$M" --corpus examples/data/topics.txt --queries - -k 3
 echo "== throughput"
 "$S" bench --model "$M" --seconds 0.3 --batch-sizes 32 --lengths 16 | tail -1
+echo "== images: Coral's MobileNet V1 embedding extractor (Apache-2.0) converted to f16, a map of the bundled photos"
+IM=build/models/coral-mobilenet-v1-embed-f16.safetensors
+mkdir -p build/models
+[ -f "$IM" ] || /usr/bin/python3 scripts/convert.py tests/data/vision/coral/mobilenet_v1_1.0_224_quant_embedding_extractor.tflite "$IM" --dtype f16
+"$S" map --model "$IM" --images tests/data/vision --method tsne --title "bundled photos · MobileNet V1 embeddings" build/photos.html
+echo "map written to $(pwd)/build/photos.html (hover a point to see the photo)"
+"$S" classify-image --model "$IM" tests/data/vision/photos/cat.bmp 2>/dev/null || true

@@ -8,11 +8,13 @@ PACKAGES=(
   libeigen3-dev                           # linear algebra (forward pass, PCA, spectral init)
   libutf8proc-dev                         # Unicode categories, case mapping and NFD
   nlohmann-json3-dev                      # JSON headers of safetensors and tokenizer.json
+  libpng-dev libjpeg62-turbo-dev          # image decoding (semvec/vision/decode.hpp; optional for users)
   catch2                                  # unit tests (v2 single header)
   libbenchmark-dev                        # micro benchmarks
   python3 python3-numpy                   # scripts/convert.py
   python3-torch                           # convert.py reading pytorch_model.bin (tested)
   python3-sentencepiece                   # cross-check of convert.py's own .model reader (tests/text)
+  python3-torchvision python3-pil         # vision fixtures and image-pipeline reference (tests/vision)
   doxygen                                 # API reference (ctest checks it builds without warnings)
   clang libclang-rt-14-dev                # libFuzzer targets and their sanitizer runtimes
   g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64

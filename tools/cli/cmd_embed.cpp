@@ -17,6 +17,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "kernel_note.hpp"
+#include "image_inputs.hpp"
 
 namespace semvec_cli {
 
@@ -29,6 +30,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 int cmd_embed(int argc, char** argv) {
+    if (has_images_flag(argc, argv)) return cmd_embed_images(argc, argv);  // images: cmd_images.cpp
     Args args("embed", "Embed texts read from stdin (one per line) with a semvec model file.\n"
               "Writes float32 .npy (N x D), .tsv when --out ends so, or TSV on stdout.",
               {

@@ -16,6 +16,7 @@
 #include "cmd_plot.hpp"
 #include "commands.hpp"
 #include "kernel_note.hpp"
+#include "image_inputs.hpp"
 
 namespace semvec_cli {
 
@@ -38,6 +39,8 @@ int cmd_map(int argc, char** argv) {
               "and draw them: a self-contained HTML page (hover shows each text) or an SVG, chosen by OUT's name.",
               {{"--model", "FILE", "semvec model file (.safetensors)", ""},
                {"--corpus", "FILE", "texts, one per line ('-' reads stdin)", ""},
+               {"--images", "DIR", "map the images of a folder (recursive) instead of texts; hover shows a thumbnail", ""},
+               {"--thumbnail-size", "PX", "longest side of the hover thumbnails with --images (0: none)", "64"},
                {"--labels", "FILE", "one label per text (colours and legend): lines, or a 1-D integer .npy", ""},
                {"--method", "NAME", "tsne, umap or sne", "tsne"},
                {"--metric", "NAME", "distance between vectors: cosine or euclidean", "cosine"},
@@ -65,8 +68,8 @@ int cmd_map(int argc, char** argv) {
         args.usage_error("--model FILE is required", code);
         return code;
     }
-    if (!args.has("--corpus")) {
-        args.usage_error("--corpus FILE is required", code);
+    if (args.has("--corpus") == args.has("--images")) {
+        args.usage_error("give one of --corpus FILE and --images DIR", code);
         return code;
     }
     const std::string method = args.get("--method", "tsne"), metric_name = args.get("--metric", "cosine");
@@ -92,10 +95,11 @@ int cmd_map(int argc, char** argv) {
         return kExitInputError;
     };
 
-    const std::string corpus_path = args.get("--corpus");
-    auto texts = read_lines(corpus_path, "texts");
+    const bool images = args.has("--images");
+    const std::string corpus_path = images ? args.get("--images") : args.get("--corpus");
+    auto texts = images ? list_images({corpus_path}) : read_lines(corpus_path, "texts");
     if (!texts) return fail(texts.error());
-    const std::size_t n = texts->size();
+    std::size_t n = texts->size();  // --images: the readable images, once embedded
     if (n < 4)
         return fail(semvec::make_error("a map needs at least 4 texts, got " + std::to_string(n), corpus_path));
     semvec::PlotOptions plot;
@@ -114,11 +118,26 @@ int cmd_map(int argc, char** argv) {
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
     const auto t1 = std::chrono::steady_clock::now();
-    auto vectors = model->encode(*texts, encode);
+    semvec::Result<semvec::Embeddings> vectors = semvec::make_error("not embedded");
+    if (images) {  // image files: unreadable ones are reported and left out (image_inputs.cpp)
+        auto m = embed_image_files(*model, *texts, encode.threads, "map");
+        if (!m) return fail(m.error().with_source(corpus_path));
+        if (texts->size() < 4) return fail(semvec::make_error("a map needs at least 4 readable images", corpus_path));
+        vectors = semvec::Embeddings(*m);
+        if (!plot.labels.empty() && texts->size() != n)
+            return fail(semvec::make_error("--labels needs every image to be readable (" + std::to_string(n - texts->size()) + " skipped)", corpus_path));
+        n = texts->size();
+        const auto side = args.get_int("--thumbnail-size", 64);
+        if (!side || *side < 0 || *side > 512) return fail(semvec::make_error("--thumbnail-size must be in [0, 512]"));
+        if (*side > 0) plot.images = thumbnails_of(*texts, static_cast<std::size_t>(*side));
+    } else {
+        vectors = model->encode(*texts, encode);
+    }
     if (!vectors) return fail(vectors.error().with_source(corpus_path));
     const double embed_s = seconds_since(t1);
+    const std::size_t n_embedded = static_cast<std::size_t>(vectors->rows());
     std::fprintf(stderr, "semvec map: embedded %zu texts into %ld dimensions in %.2f s (%.0f texts/s; model load %.2f s)\n",
-                 n, static_cast<long>(vectors->cols()), embed_s, static_cast<double>(n) / std::max(embed_s, 1e-9),
+                 n_embedded, static_cast<long>(vectors->cols()), embed_s, static_cast<double>(n) / std::max(embed_s, 1e-9),
                  std::chrono::duration<double>(t1 - t0).count());
     if (vectors->truncated)
         std::fprintf(stderr, "semvec map: warning: %zu texts were longer than the model's %zu tokens and were cut\n",

@@ -17,6 +17,7 @@
 #include "cmd_plot.hpp"
 #include "commands.hpp"
 #include "kernel_note.hpp"
+#include "image_inputs.hpp"
 
 namespace semvec_cli {
 
@@ -39,6 +40,7 @@ std::string model_stem(const std::string& path) {
 }  // namespace
 
 int cmd_search(int argc, char** argv) {
+    if (has_images_flag(argc, argv)) return cmd_search_images(argc, argv);  // images: cmd_images.cpp
     Args args("search",
               "Find the texts of a corpus nearest to a query: embeds the corpus (one text per line) once, then prints\n"
               "the top-k texts for each query with their cosine similarity.",

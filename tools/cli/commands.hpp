@@ -17,5 +17,9 @@ int cmd_classify(int argc, char** argv);
 int cmd_topics(int argc, char** argv);
 int cmd_recommend(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
+// Images (cmd_images.cpp): embed/search with --images dispatch here; classify-image is its own command.
+int cmd_embed_images(int argc, char** argv);
+int cmd_search_images(int argc, char** argv);
+int cmd_classify_image(int argc, char** argv);
 
 }  // namespace semvec_cli

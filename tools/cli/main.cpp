@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"reduce", semvec_cli::cmd_reduce, "map vectors to 2-D or 3-D with SNE, t-SNE or UMAP"},
     {"plot", semvec_cli::cmd_plot, "draw 2-D points as SVG or a self-contained HTML page"},
     {"map", semvec_cli::cmd_map, "embed, reduce and plot a corpus in one command"},
+    {"classify-image", semvec_cli::cmd_classify_image, "print the top-k classes of images with a classifier image model"},
     {"bench", semvec_cli::cmd_bench, "measure a model's throughput at a few batch and sequence sizes"},
     {"cluster", semvec_cli::cmd_cluster, "k-means or HDBSCAN labels for the rows of a matrix (.npy)"},
     {"classify", semvec_cli::cmd_classify, "logistic regression or kNN on labelled vectors: predict, or cross-validate"},
@@ -37,7 +38,7 @@ void print_usage(std::FILE* out) {
                  "semvec %s (SIMD: %s) — text embeddings and 2-D maps on the CPU\n\n"
                  "usage: semvec COMMAND [flags] [args]\n\ncommands:\n",
                  semvec::version(), semvec::simd_level_name());
-    for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+    for (const auto& c : kCommands) std::fprintf(out, "  %-14s %s\n", c.name, c.summary);
     std::fprintf(out, "\n'semvec COMMAND --help' documents each command's flags. 'semvec --version' prints the version.\n");
 }
 

@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "../util/pages.hpp"
 #include "../io/safetensors.hpp"
 #include "../matrix.hpp"
 #include "../nn/nn.hpp"
@@ -57,20 +58,8 @@ struct LinearScratch {
     std::vector<float> sa;         // their per-token scales
 };
 
-/// Asks the kernel to reclaim the pages wholly inside [p, p + bytes) once a matrix has been packed (the
-/// packed copy is what the kernels read). MADV_PAGEOUT never changes the contents: clean file-backed pages
-/// are dropped (re-read from the file if touched again), anonymous ones go to swap if there is any. Keeps
-/// peak RSS near one copy of the weights instead of two. A no-op where unsupported.
-inline void release_pages(const void* p, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_PAGEOUT)
-    const std::uintptr_t page = 4096, a = reinterpret_cast<std::uintptr_t>(p);
-    const std::uintptr_t lo = (a + page - 1) / page * page, hi = (a + bytes) / page * page;
-    if (hi > lo) (void)::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_PAGEOUT);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
+/// Gives back the mapped pages of a packed matrix (semvec/util/pages.hpp).
+inline void release_pages(const void* p, std::size_t bytes) { release_mapped_pages(p, bytes); }
 
 /// One projection y = act(x·Wᵀ + b), W [n, k] in whichever form the file's tensor takes.
 struct LinearWeights {

@@ -40,6 +40,7 @@
 #include "model_file.hpp"
 #include "pooling.hpp"
 #include "static_vectors.hpp"
+#include "../vision/vision_model.hpp"
 
 namespace semvec {
 
@@ -159,7 +160,35 @@ public:
 
     const ModelFileInfo& info() const { return impl_->info; }
     /// Output vector size.
-    std::size_t dim() const { return impl_->info.dim(); }
+    std::size_t dim() const { return impl_->vision ? impl_->vision->dim() : impl_->info.dim(); }
+
+    // ---- Image models (semvec.architecture "cnn"; semvec/vision/vision_model.hpp) ----
+    /// True for an image model: use encode_images(), not encode().
+    bool is_image_model() const { return impl_->vision != nullptr; }
+    /// The image model (nullptr for text models).
+    const VisionModel* vision() const { return impl_->vision.get(); }
+    /// Vectors of image files (N × D, input order). Unreadable files fail the call, or with
+    /// ImageEncodeOptions::skip_unreadable are left out: use vision()->encode_files() to learn which.
+    Result<Embeddings> encode_images(const std::vector<std::string>& paths, const ImageEncodeOptions& options = {}) const {
+        if (!impl_->vision) return make_error(ErrorCode::unsupported, "encode_images needs an image model; this is a text model", impl_->path);
+        auto r = impl_->vision->encode_files(paths, options);
+        if (!r) return r.error();
+        return Embeddings(r->vectors);
+    }
+    /// Vectors of a caller's pixel buffers (e.g. RGBA frames a game already has): no file I/O.
+    Result<Embeddings> encode_images(const std::vector<ImageView>& pixels, const ImageEncodeOptions& options = {}) const {
+        if (!impl_->vision) return make_error(ErrorCode::unsupported, "encode_images needs an image model; this is a text model", impl_->path);
+        auto r = impl_->vision->encode(pixels, options);
+        if (!r) return r.error();
+        return Embeddings(*r);
+    }
+    /// Vectors of decoded images.
+    Result<Embeddings> encode_images(const std::vector<Image>& images, const ImageEncodeOptions& options = {}) const {
+        if (!impl_->vision) return make_error(ErrorCode::unsupported, "encode_images needs an image model; this is a text model", impl_->path);
+        auto r = impl_->vision->encode(images, options);
+        if (!r) return r.error();
+        return Embeddings(*r);
+    }
     bool is_transformer() const { return impl_->info.is_transformer(); }
     /// The transformer (nullptr for static models).
     const TransformerEncoder<float>* encoder() const { return impl_->encoder.get(); }
@@ -224,6 +253,7 @@ public:
     /// Embeds every text (see EncodeOptions). Thread-safe on a const Model.
     Result<Embeddings> encode(const std::vector<std::string>& texts, const EncodeOptions& opt = {}) const {
         const auto& im = *impl_;
+        if (im.vision) return make_error(ErrorCode::unsupported, "this is an image model: use encode_images()", im.path);
         const PoolingMode mode = opt.pooling.value_or(im.info.pooling.mode);
         const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
         const std::string& prefix = opt.prefix ? *opt.prefix : im.prefix;
@@ -274,6 +304,7 @@ public:
     Result<Embeddings> encode_pairs(const std::vector<std::pair<std::string, std::string>>& pairs,
                                     const EncodeOptions& opt = {}) const {
         const auto& im = *impl_;
+        if (im.vision) return make_error(ErrorCode::unsupported, "this is an image model: use encode_images()", im.path);
         if (im.is_static) return make_error("sentence pairs need a transformer model; this one is static word vectors", im.path);
         if (opt.chunk) return make_error("chunk mode is for single texts, not pairs", im.path);
         const PoolingMode mode = opt.pooling.value_or(im.info.pooling.mode);
@@ -299,6 +330,7 @@ private:
         Tokenizer tokenizer;  // transformers
         std::string prefix;
         std::size_t max_length = 0;
+        std::shared_ptr<const VisionModel> vision;  // image models
     };
 
     /// One sequence for the encoder.
@@ -478,6 +510,16 @@ inline Result<Model> load_model(const std::string& path, const LoadOptions& opti
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     auto file = SafetensorsFile::open(path);
     if (!file) return file.error();
+    if (const std::string* arch = file->metadata_value(model_keys::kArchitecture); arch && *arch == "cnn") {
+        auto vision = VisionModel::load(*file);  // image model: its own schema (docs/model-format.md "Image models")
+        if (!vision) return vision.error();
+        auto impl = std::make_shared<Model::Impl>();
+        impl->path = path;
+        impl->vision = std::move(*vision);
+        Model m;
+        m.impl_ = std::move(impl);
+        return m;
+    }
     auto info = read_model_info(*file);
     if (!info) return info.error();
     if (!options.allow_non_finite)

@@ -10,7 +10,7 @@ namespace nn {
 SEMVEC_SIMD_NAMESPACE_BEGIN  // per-level kernels: see simd/dispatch.hpp
 
 /// Activation applied after a bias (BERT `hidden_act`: gelu = gelu_erf, gelu_new = gelu_tanh).
-enum class Activation { none, gelu_erf, gelu_tanh, relu, silu };
+enum class Activation { none, gelu_erf, gelu_tanh, relu, silu, relu6 };
 
 namespace detail {
 
@@ -20,6 +20,7 @@ SEMVEC_SIMD_INLINE typename O::vf activate(typename O::vf x, Activation act) {
         case Activation::gelu_erf: return simd::gelu_erf<O>(x);
         case Activation::gelu_tanh: return simd::gelu_tanh<O>(x);
         case Activation::relu: return O::max(x, O::zero());
+        case Activation::relu6: return O::min(O::max(x, O::zero()), O::set1(6.0f));
         case Activation::silu:
             return O::div(x, O::add(O::set1(1.0f), simd::exp<O>(O::sub(O::zero(), x))));
         case Activation::none: break;

@@ -54,6 +54,9 @@ struct PlotOptions {
     std::map<std::string, std::string> label_colors;
     /// Texts drawn over the points of the HTML page (the SVG ignores them). Default: empty.
     std::vector<PlotAnnotation> annotations;
+    /// HTML only: one picture per point, shown on hover, as a "data:image/..." URI (semvec/vision/thumbnail.hpp
+    /// makes small JPEG ones); an empty string shows none for that point. Default: empty, no pictures.
+    std::vector<std::string> images;
 };
 
 /// Labels from integer classes (e.g. an int32 label vector): {3, 1} -> {"3", "1"}.

@@ -216,6 +216,10 @@ inline const char* html_script() {
       lab.appendChild(sw); lab.appendChild(document.createTextNode(D.groups[G[j]]));
       tip.appendChild(lab);
     }
+    if (D.images && D.images[j]) {
+      var im = document.createElement("img"); im.src = D.images[j]; im.style.display = "block"; im.style.maxWidth = "160px";
+      tip.appendChild(im);
+    }
     if (D.texts) { var tx = document.createElement("div"); tx.textContent = D.texts[j]; tip.appendChild(tx); }
     var meta = document.createElement("div");
     meta.className = "meta";
@@ -318,6 +322,11 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
     if (!prepared) return prepared.error();
     const detail::PlotData& d = *prepared;
     const std::size_t n = static_cast<std::size_t>(points.rows());
+    if (!opt.images.empty() && opt.images.size() != n)
+        return make_error(ErrorCode::invalid_argument, std::to_string(opt.images.size()) + " images for " + std::to_string(n) + " points", {}, "images");
+    for (std::size_t i = 0; i < opt.images.size(); ++i)  // pictures are data URIs only (the page loads nothing)
+        if (!opt.images[i].empty() && opt.images[i].rfind("data:image/", 0) != 0)
+            return make_error(ErrorCode::invalid_argument, "image " + std::to_string(i) + " is not a data:image/ URI", {}, "images");
     const std::size_t groups = d.groups.size();
 
     // The home view: the data padded as the SVG axes are (a zero-width range widened first).
@@ -372,6 +381,11 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
             if (i) js += ',';
             js += detail::json_string(opt.texts[i]);
         }
+        js += ']';
+    }
+    if (!opt.images.empty()) {
+        js += ",\"images\":[";
+        for (std::size_t i = 0; i < n; ++i) js += (i ? "," : "") + detail::json_string(opt.images[i]);
         js += ']';
     }
     js += "}";
