@@ -21,9 +21,9 @@
 #                                 heap instead of being unmapped and faulted in again), and on an AVX-512
 #                                 CPU OpenBLAS's SkylakeX kernels (OPENBLAS_CORETYPE: bookworm's 0.3.21 does
 #                                 not recognize Zen 4/5 and falls back to Haswell)
-#   BUILDS ["native avx2"]        semvec builds, one table each: native = SEMVEC_ARCH_FLAGS=-march=native in
-#                                 BUILD_DIR; avx2 = AVX2_ARCH_FLAGS [-march=znver3: AVX2 + FMA + F16C, no
-#                                 AVX-512, no VNNI] in BUILD_DIR-avx2. In the avx2 table PyTorch is held to
+#   BUILDS ["native avx2"]        semvec builds, one table each: native = -DSEMVEC_SIMD=native in BUILD_DIR;
+#                                 avx2 = -DSEMVEC_SIMD=avx2 (-march=x86-64-v3: AVX2 + FMA + F16C, no AVX-512,
+#                                 no VNNI) in BUILD_DIR-avx2. In the avx2 table PyTorch is held to
 #                                 AVX2 as well (ATEN_CPU_CAPABILITY=avx2, OPENBLAS_CORETYPE=Haswell); ONNX
 #                                 Runtime picks its kernels from CPUID at run time and has no switch, so on an
 #                                 AVX-512 machine it runs its AVX-512 (VNNI) kernels in both tables.
@@ -58,7 +58,7 @@ SHAPES="${SHAPES:-minilm bert-base}"
 THREADS="${THREADS:-1 2}"
 ENGINES="${ENGINES:-semvec-fp32 semvec-bf16 semvec-int8 pytorch pytorch-tuned ort-fp32 ort-int8}"
 BUILDS="${BUILDS:-native avx2}"
-AVX2_ARCH_FLAGS="${AVX2_ARCH_FLAGS:--march=znver3}"
+AVX2_ARCH_FLAGS="-march=x86-64-v3"  # what -DSEMVEC_SIMD=avx2 passes (cmake/semvecSimd.cmake)
 CASES="${CASES:-b32x128,b1x16,b1x128,b1x512}"
 SECS="${SECONDS_PER_CASE:-1.5}"
 REPEAT="${REPEAT:-1}"
@@ -82,7 +82,7 @@ for b in $BUILDS; do
     d="$(build_dir "$b")"
     say "building semvec (Release, $b: $(build_flags "$b")) in $d"
     [[ -f "$d/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$d" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_BUILD_BENCH=ON \
-      -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_EXAMPLES=OFF -DSEMVEC_ARCH_FLAGS="$(build_flags "$b")" >> "$LOG" 2>&1
+      -DSEMVEC_BUILD_TESTS=OFF -DSEMVEC_BUILD_EXAMPLES=OFF -DSEMVEC_SIMD="$b" >> "$LOG" 2>&1
     cmake --build "$d" --target semvec_cli -j2 >> "$LOG" 2>&1 || { say "build failed, see $LOG"; exit 1; }
   fi
 done

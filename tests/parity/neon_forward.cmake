@@ -5,7 +5,7 @@ file(MAKE_DIRECTORY ${OUT}-inc)
 file(CREATE_LINK ${NLOHMANN}/nlohmann ${OUT}-inc/nlohmann SYMBOLIC)
 file(CREATE_LINK ${EIGEN}/Eigen ${OUT}-inc/Eigen SYMBOLIC)
 execute_process(COMMAND ${CXX} -std=c++17 -O2 -Wall -Wextra -march=armv8.2-a+fp16 -static -I${INC} -isystem ${OUT}-inc
-                        ${SRC} -o ${OUT} -lpthread RESULT_VARIABLE rc)
+                        ${SRC} ${STUBS} -o ${OUT} -lpthread RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "aarch64 build of the encoder failed")
 endif()

@@ -255,7 +255,7 @@ TEST_CASE("hostile tokenizer.json files give a clear error", "[robust][hostile]"
         {"a model nested 100k deep", "{\"model\":" + deep_array(100000) + "}", "no 'model' object"},
         {"a normalizer nested 100k deep", "{" + minimal_model + ",\"normalizer\":" + deep_array(100000) + "}", "'normalizer' is not an object"},
         {"truncated in the middle", good.substr(0, good.size() / 2), "not valid JSON"},
-        {"a BPE model", R"({"model":{"type":"BPE","vocab":{"a":0},"merges":[]}})", "unsupported model 'BPE'"},
+        {"a WordLevel model", R"({"model":{"type":"WordLevel","vocab":{"a":0}}})", "unsupported model 'WordLevel'"},
         {"vocab ids as strings", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":"0"}}})", "id of '[UNK]' is not an integer"},
         {"a vocab id of 2^62", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":4611686018427387904}}})", "is outside [0, 1)"},
         {"a negative vocab id", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":-1}}})", "id -1 of '[UNK]' is outside [0, 1)"},
@@ -269,7 +269,7 @@ TEST_CASE("hostile tokenizer.json files give a clear error", "[robust][hostile]"
         {"an added token nested 100k deep", "{" + minimal_model + ",\"added_tokens\":[" + deep_array(100000) + "]}", "an added token is not an object"},
         {"an empty added token", "{" + minimal_model + R"(,"added_tokens":[{"id":5,"content":""}]})", "an added token is empty"},
         {"a post_processor without cls", "{" + minimal_model + R"(,"post_processor":{"type":"BertProcessing","sep":["[SEP]",1]}})", "'cls' is not [token, id]"},
-        {"an unknown post_processor", "{" + minimal_model + R"(,"post_processor":{"type":"RobertaProcessing"}})", "unsupported post_processor 'RobertaProcessing'"},
+        {"an unknown post_processor", "{" + minimal_model + R"(,"post_processor":{"type":"ChatProcessing"}})", "unsupported post_processor 'ChatProcessing'"},
     };
     for (const auto& c : cases) {
         INFO(c.what);

@@ -37,12 +37,12 @@ int cmd_tokenize(int argc, char** argv) {
     if (!args.parse(argc, argv, code)) return code;
     const int sources = int(args.has("--model")) + int(args.has("--vocab")) + int(args.has("--tokenizer-json")) +
                         int(args.has("--vocab-json")) + int(args.has("--spm"));
-    if (sources != 1) {
-        args.usage_error("give exactly one of --model, --vocab, --tokenizer-json, --vocab-json (with --merges), --spm", code);
-        return code;
-    }
     if (args.has("--vocab-json") != args.has("--merges")) {
         args.usage_error("--vocab-json and --merges go together", code);
+        return code;
+    }
+    if (sources != 1) {
+        args.usage_error("give exactly one of --model, --vocab, --tokenizer-json, --vocab-json (with --merges), --spm", code);
         return code;
     }
     if (args.has("--pairs") && !args.has("--jsonl")) {

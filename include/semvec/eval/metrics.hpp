@@ -33,7 +33,7 @@ struct RankingScores {
     double recall = 0;  ///< relevant documents found within the cut-off / all relevant documents
 };
 
-/// nDCG@k, MRR@k and recall@k of one ranking. Errors: k = 0, no relevant document.
+/// nDCG, MRR and recall at the cut-off k of one ranking. Errors: k = 0, no relevant document.
 SEMVEC_API Result<RankingScores> ranking_scores(const std::vector<std::int64_t>& ranked,
                                                 const std::vector<std::pair<std::int64_t, double>>& relevance,
                                                 std::size_t k);

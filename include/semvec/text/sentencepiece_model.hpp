@@ -44,7 +44,7 @@ struct SentencePieceModel {
 /// Which transformers class a .model file is read as.
 enum class SentencePieceStyle {
     plain,        ///< sentencepiece's own ids, no special tokens around the text
-    xlm_roberta,  ///< XLMRobertaTokenizer: <s>=0 <pad>=1 </s>=2 <unk>=3, pieces shifted by one, <mask> last
+    xlm_roberta,  ///< XLMRobertaTokenizer: `<s>`=0 `<pad>`=1 `</s>`=2 `<unk>`=3, pieces shifted by one, `<mask>` last
     albert,       ///< AlbertTokenizer: [CLS] A [SEP], its Python preprocessing (see below)
 };
 
