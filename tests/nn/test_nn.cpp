@@ -40,6 +40,7 @@ double gelu_ref(double x, Activation act) {
             return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
         case Activation::relu: return x > 0 ? x : 0.0;
         case Activation::silu: return x / (1.0 + std::exp(-x));
+        case Activation::relu6: return x > 0 ? (x < 6 ? x : 6.0) : 0.0;
         case Activation::none: break;
     }
     return x;

@@ -61,6 +61,7 @@ inline const char* activation_name(nn::Activation a) {
         case nn::Activation::gelu_tanh: return "gelu_new";
         case nn::Activation::relu: return "relu";
         case nn::Activation::silu: return "silu";
+        case nn::Activation::relu6: return "relu6";
         case nn::Activation::none: return "none";
     }
     return "?";
