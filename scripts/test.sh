@@ -115,8 +115,13 @@ pass_tsan() {
   # run, over the CI budget, so CI leaves them out (run them with TSAN_SKIP_AREAS="" scripts/test.sh).
   local skip_areas="${TSAN_SKIP_AREAS-reduce umap}" targets=() f area t
   for f in $(grep -rl '\[concurrency\]' tests --include='*.cpp' | sort); do
-    area=$(basename "$(dirname "$f")"); t="test_$area"
+    area=$(basename "$(dirname "$f")")
     [[ " $skip_areas " == *" $area "* ]] && continue
+    # The executable that compiles this file (an area may hold several: tests/text has test_text,
+    # test_hf_parity and test_bpe_unigram); test_AREA where the name is not written out (e.g. a variable).
+    t=$(grep -hE "(semvec_add_catch_test|add_executable)\([A-Za-z0-9_]+ [^)]*\b$(basename "$f" .cpp)\.cpp\b" \
+          "tests/$area/CMakeLists.txt" | head -1 | sed -E 's/.*(semvec_add_catch_test|add_executable)\(([A-Za-z0-9_]+).*/\2/')
+    [ -n "$t" ] || t="test_$area"
     [[ " ${targets[*]:-} " == *" $t "* ]] || targets+=("$t")
   done
   [ ${#targets[@]} -gt 0 ] || { echo "TSan: no test executable holds [concurrency] tests" >&2; return 1; }
