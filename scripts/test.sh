@@ -120,7 +120,7 @@ pass_tsan() {
     # The executable that compiles this file (an area may hold several: tests/text has test_text,
     # test_hf_parity and test_bpe_unigram); test_AREA where the name is not written out (e.g. a variable).
     t=$(grep -hE "(semvec_add_catch_test|add_executable)\([A-Za-z0-9_]+ [^)]*\b$(basename "$f" .cpp)\.cpp\b" \
-          "tests/$area/CMakeLists.txt" | head -1 | sed -E 's/.*(semvec_add_catch_test|add_executable)\(([A-Za-z0-9_]+).*/\2/')
+          "tests/$area/CMakeLists.txt" | head -1 | sed -E 's/.*(semvec_add_catch_test|add_executable)\(([A-Za-z0-9_]+).*/\2/' || true)
     [ -n "$t" ] || t="test_$area"
     [[ " ${targets[*]:-} " == *" $t "* ]] || targets+=("$t")
   done
