@@ -18,7 +18,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"info", semvec_cli::cmd_info, "show what a safetensors or semvec model file holds, and the SIMD level"},
-    {"tokenize", semvec_cli::cmd_tokenize, "turn texts (stdin, one per line) into WordPiece ids as JSON lines"},
+    {"tokenize", semvec_cli::cmd_tokenize, "turn texts (stdin, one per line) into token ids (WordPiece, BPE or Unigram) as JSON lines"},
     {"embed", semvec_cli::cmd_embed, "turn texts (stdin) into vectors (.npy, .tsv or TSV on stdout)"},
     {"search", semvec_cli::cmd_search, "find the texts of a corpus nearest to a query"},
     {"reduce", semvec_cli::cmd_reduce, "map vectors to 2-D or 3-D with SNE, t-SNE or UMAP"},
