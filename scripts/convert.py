@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Convert a model into a semvec model file (docs/model-format.md).
 
-  convert.py HF_DIR OUT.safetensors [--dtype f32|f16|bf16] [--pooling cls|mean|max] [--normalize|--no-normalize]
+  convert.py HF_DIR OUT.safetensors [--dtype f32|f16|bf16] [--pooling cls|mean|max|last] [--normalize|--no-normalize]
+                                   [--matryoshka-dims 768,512,...|any]
   convert.py --hub NAME OUT.safetensors [...]          (needs huggingface_hub, online)
   convert.py --word-vectors FILE_OR_DIR OUT.safetensors [--dtype f16] [--sif A] [--max-words N]  (GloVe, word2vec text/.bin, Model2Vec)
   convert.py MODEL.tflite | NAME-weights_manifest.json | TORCHVISION_DIR OUT.safetensors [--dtype f32|f16|bf16|int8]  (image models)
@@ -44,7 +45,9 @@ def main(argv=None):
     ap.add_argument("--hub", metavar="NAME", help="download NAME through huggingface_hub first")
     ap.add_argument("--dtype", default=None, choices=["f32", "f16", "bf16", "int8"],
                     help="weight storage (default f32; f16 for --word-vectors)")
-    ap.add_argument("--pooling", choices=["cls", "mean", "max"], help="override the pooling")
+    ap.add_argument("--pooling", choices=["cls", "mean", "max", "last"], help="override the pooling")
+    ap.add_argument("--matryoshka-dims", metavar="D,D,...", help="declare the Matryoshka dimensions the model was "
+                    "trained for (from its model card), or 'any': semvec embed --dimensions N accepts only these")
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--normalize", dest="normalize", action="store_true", default=None)
     g.add_argument("--no-normalize", dest="normalize", action="store_false")
@@ -78,7 +81,14 @@ def main(argv=None):
             if not os.path.isdir(folder):
                 raise ConvertError("%s: not a folder" % folder)
         from semvec_convert.hf import convert_hf
-        convert_hf(folder, out, dtype=a.dtype or "f32", pooling=a.pooling, normalize=a.normalize, prefer_bin=a.from_bin)
+        mdims = None
+        if a.matryoshka_dims:
+            try:
+                mdims = "any" if a.matryoshka_dims == "any" else [int(x) for x in a.matryoshka_dims.split(",")]
+            except ValueError:
+                ap.error("--matryoshka-dims takes comma-separated integers or 'any'")
+        convert_hf(folder, out, dtype=a.dtype or "f32", pooling=a.pooling, normalize=a.normalize, prefer_bin=a.from_bin,
+                   matryoshka_dims=mdims)
         return 0
     except ConvertError as e:
         print("convert.py: error: %s" % e, file=sys.stderr)

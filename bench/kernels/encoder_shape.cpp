@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "semvec/model/pooling.hpp"
 #include "semvec/nn/nn.hpp"
 #include "semvec/quant/int8.hpp"
 
@@ -159,7 +160,7 @@ int main(int argc, char** argv) {
                 apply(l.down, T, inter.data(), tmp.data(), Activation::none, ws);
                 semvec::nn::residual_layernorm(tmp.data(), H, x.data(), H, l.g2.data(), l.b2.data(), 1e-12f, x.data(), H, T, H);
             }
-            for (std::size_t b = 0; b < c.b; ++b) semvec::nn::pool_mean(x.data() + b * c.t * H, c.t, H, H, nullptr, pooled.data() + b * H);
+            for (std::size_t b = 0; b < c.b; ++b) semvec::pool_tokens(x.data() + b * c.t * H, c.t, H, nullptr, semvec::PoolingMode::mean, pooled.data() + b * H);
         };
         forward();  // warm-up
         using clk = std::chrono::steady_clock;

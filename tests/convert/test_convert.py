@@ -242,12 +242,132 @@ class HfConversion(TempDir):
         self.assertEqual(q[2][0], 127)
 
 
+def fixture(name):
+    return os.path.join(DATA, "models", name)
+
+
+class FamilyConversion(TempDir):
+    """The families beyond BERT: what each writes into semvec.config, and the config values refused."""
+
+    def copy_fixture(self, name, edit=None):
+        d = tempfile.mkdtemp(prefix=name + "-", dir=self.tmp)
+        shutil.rmtree(d)
+        shutil.copytree(fixture(name), d, ignore=shutil.ignore_patterns("golden"))
+        for root, dirs, files in os.walk(d):
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o644)
+        if edit:
+            with open(os.path.join(d, "config.json")) as f:
+                cfg = json.load(f)
+            edit(cfg)
+            with open(os.path.join(d, "config.json"), "w") as f:
+                json.dump(cfg, f)
+        return d
+
+    def family(self, name, edit=None):
+        arch, fam, _ = hf.read_family(self.copy_fixture(name, edit))
+        return arch, fam.conf, dict(fam.mapping)
+
+    def test_each_family_writes_its_layer_as_plain_fields(self):
+        arch, c, m = self.family("roberta-bpe-tiny")
+        self.assertEqual((arch, c["absolute_positions"], c["position_padding_idx"], c["type_vocab_size"]), ("roberta", "from_ids", 1, 1))
+        arch, c, m = self.family("mpnet-tiny-v2")
+        self.assertEqual((arch, c["relative_attention_buckets"], c["relative_attention_max_distance"]), ("mpnet", 32, 128))
+        self.assertEqual(m["positions.relative_bias"], ["encoder.relative_attention_bias.weight"])
+        self.assertEqual(m["layers.1.attn.qkv.bias"], ["encoder.layer.1.attention.attn.%s.bias" % x for x in "qkv"])
+        arch, c, m = self.family("nomic-tiny")
+        self.assertEqual((arch, c["rotary_theta"], c["rotary_dim"], c["mlp"], c["hidden_act"]), ("nomic_bert", 1000.0, 16, "gated", "silu"))
+        self.assertFalse(c["attention_bias"] or c["mlp_bias"])
+        self.assertEqual(m["layers.0.ffn.up.weight"], ["encoder.layers.0.mlp.fc12.weight", "encoder.layers.0.mlp.fc11.weight"],
+                         "SwiGLU: the activated fc12 rows first")
+        arch, c, m = self.family("modernbert-tiny")
+        self.assertEqual((c["norm_placement"], c["first_attention_norm"], c["final_norm"], c["norm_bias"]), ("pre", False, True, False))
+        self.assertEqual((c["local_attention_window"], c["global_attention_every_n_layers"], c["rotary_local_theta"]), (4, 2, 10000.0))
+        self.assertNotIn("layers.0.attn.norm.weight", m)
+        self.assertIn("layers.1.attn.norm.weight", m)
+        arch, c, m = self.family("qwen3-tiny")
+        self.assertEqual((c["num_heads"], c["num_kv_heads"], c["head_dim"], c["attention"], c["norm"], c["qk_norm"]),
+                         (4, 2, 16, "causal", "rms_norm", "rms_norm"))
+        self.assertEqual(m["layers.0.ffn.up.weight"], ["layers.0.mlp.gate_proj.weight", "layers.0.mlp.up_proj.weight"])
+
+    def test_config_values_semvec_cannot_honour_are_refused_by_name(self):
+        cases = [
+            ("nomic-tiny", lambda c: c.update(rotary_scaling_factor=2), "rotary_scaling_factor = 2 is not supported \\(dynamic NTK"),
+            ("nomic-tiny", lambda c: c.update(prenorm=True), "prenorm = True is not supported"),
+            ("nomic-tiny", lambda c: c.update(activation_function="glu"), "'glu' \\(sigmoid gate\\) is not supported"),
+            ("qwen3-tiny", lambda c: c.update(rope_scaling={"rope_type": "yarn", "factor": 4.0}), "rope_scaling = .*yarn.* is not supported"),
+            ("qwen3-tiny", lambda c: c.update(use_sliding_window=True), "use_sliding_window = True is not supported"),
+            ("modernbert-tiny", lambda c: c.update(local_attention=7), "local_attention = 7 is not supported"),
+            ("mpnet-tiny-v2", lambda c: c.update(relative_attention_num_buckets=64), "relative_attention_num_buckets = 64 is not supported"),
+            ("roberta-bpe-tiny", lambda c: c.update(position_embedding_type="relative_key"), "position_embedding_type = 'relative_key' is not supported"),
+        ]
+        for name, edit, msg in cases:
+            with self.subTest(name=name, msg=msg):
+                d = self.copy_fixture(name, edit)
+                with self.assertRaisesRegex(ConvertError, msg):
+                    hf.convert_hf(d, self.path("x.safetensors"), log=quiet)
+
+    def test_lasttoken_pooling_prompts_and_matryoshka_dims_are_stored(self):
+        d = self.copy_fixture("qwen3-tiny")
+        _, meta = st.read(self.convert_ids_only(d, "q.safetensors", matryoshka_dims=[16, 32, 8]))
+        pool = json.loads(meta["semvec.pooling"])
+        self.assertEqual((pool["mode"], pool["normalize"], pool["matryoshka_dims"]), ("last", True, [32, 16, 8]))
+        prompts = json.loads(meta["semvec.prompts"])
+        self.assertTrue(prompts["prompts"]["query"].startswith("Instruct: "))
+        self.assertIsNone(prompts["default"])
+        with open(os.path.join(d, "1_Pooling", "config.json")) as f:
+            pc = json.load(f)
+        pc["include_prompt"] = False
+        with open(os.path.join(d, "1_Pooling", "config.json"), "w") as f:
+            json.dump(pc, f)
+        with self.assertRaisesRegex(ConvertError, "include_prompt false .* is not supported"):
+            self.convert_ids_only(d, "r.safetensors")
+        with self.assertRaisesRegex(ConvertError, "Matryoshka dimensions .* must lie in \\[1, 64\\]"):
+            hf.convert_hf(self.copy_fixture("nomic-tiny"), self.path("n.safetensors"), matryoshka_dims=[128], log=quiet)
+
+    def test_a_dense_module_is_stored_after_the_pooling(self):
+        d = self.copy_fixture("nomic-tiny")
+        os.makedirs(os.path.join(d, "2_Dense"))
+        rng = np.random.default_rng(3)
+        w, b = rng.standard_normal((8, 64)).astype(np.float32), rng.standard_normal(8).astype(np.float32)
+        st.write(os.path.join(d, "2_Dense", "model.safetensors"), [("linear.weight", "F32", w), ("linear.bias", "F32", b)], {})
+        with open(os.path.join(d, "2_Dense", "config.json"), "w") as f:
+            json.dump({"in_features": 64, "out_features": 8, "bias": True,
+                       "activation_function": "torch.nn.modules.activation.Tanh"}, f)
+        with open(os.path.join(d, "modules.json")) as f:
+            mods = json.load(f)
+        mods.insert(2, {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"})
+        with open(os.path.join(d, "modules.json"), "w") as f:
+            json.dump(mods, f)
+        for dtype in ("f32", "int8"):
+            t, meta = st.read(self.path("d.safetensors") if hf.convert_hf(d, self.path("d.safetensors"), dtype=dtype, log=quiet) else None)
+            self.assertEqual(json.loads(meta["semvec.pooling"])["dense"], [{"in": 64, "out": 8, "bias": True, "activation": "tanh"}])
+            self.assertEqual(t["dense.0.weight"].dtype, "F32" if dtype == "f32" else "I8")
+            self.assertTrue(np.array_equal(t["dense.0.bias"].array, b))
+        with open(os.path.join(d, "2_Dense", "config.json"), "w") as f:
+            json.dump({"in_features": 64, "out_features": 8, "activation_function": "torch.nn.modules.activation.ReLU"}, f)
+        with self.assertRaisesRegex(ConvertError, "Dense activation torch.nn.modules.activation.ReLU is not supported"):
+            hf.convert_hf(d, self.path("e.safetensors"), log=quiet)
+
+    def convert_ids_only(self, d, out, **kw):
+        """Converts with the stand-in tokenizer of convert_fixtures.py (byte-level BPE comes with the tokenizer issue)."""
+        sys.path.insert(0, HERE)
+        import convert_fixtures
+        saved = hf.read_tokenizer
+        hf.read_tokenizer = convert_fixtures.ids_only_tokenizer
+        try:
+            hf.convert_hf(d, self.path(out), log=quiet, **kw)
+        finally:
+            hf.read_tokenizer = saved
+        return self.path(out)
+
+
 class CommandLine(TempDir):
     def test_unsupported_architectures_are_refused_by_name(self):
-        for name, what in (("mpnet-tiny", "MPNet"), ("roberta-tiny", "RoBERTa"), ("xlm-roberta-tiny", "XLM-RoBERTa")):
+        for name, what in (("deberta-v2", "DeBERTa-v2"), ("albert", "ALBERT"), ("t5", "T5")):
             rc, out, err = run_convert(os.path.join(DATA, "convert", "unsupported", name), self.path("x.safetensors"))
             self.assertEqual(rc, 1, err)
-            self.assertRegex(err, "%s .*is not supported: semvec converts BertModel and DistilBertModel" % what)
+            self.assertRegex(err, "%s .*is not supported: semvec converts bert, distilbert, .*qwen3" % what)
             self.assertFalse(os.path.exists(self.path("x.safetensors")))
 
     def test_hub_says_clearly_when_huggingface_hub_is_absent_or_offline(self):

@@ -45,6 +45,8 @@ struct Synthetic {
         info.architecture = semvec::Architecture::bert;
         info.transformer.hidden_size = H;
         info.transformer.num_layers = layers;
+        info.transformer.num_heads = info.transformer.num_kv_heads = 2;
+        info.transformer.head_dim = H / 2;
         info.transformer.intermediate_size = I;
         info.transformer.vocab_size = V;
         info.transformer.max_position_embeddings = P;
@@ -52,6 +54,42 @@ struct Synthetic {
         info.transformer.has_pooler = true;
         for (const auto& e : semvec::expected_tensors(info)) s.shapes[e.name] = {semvec::Dtype::f32, e.shape};
         return s;
+    }
+
+    // A Qwen3-shaped decoder embedder: 4 query and 2 key/value heads of 6 (24 ≠ H = 16), q/k RMSNorm,
+    // rotary, causal, pre-RMSNorm, gated MLP, no biases, last-token pooling.
+    static Synthetic qwen3() {
+        Synthetic s = bert(16, 2, 12, 10, 64);
+        s.config = {{"hidden_size", 16}, {"num_layers", 2}, {"num_heads", 4}, {"num_kv_heads", 2}, {"head_dim", 6},
+                    {"intermediate_size", 12}, {"max_position_embeddings", 64}, {"type_vocab_size", 0}, {"vocab_size", 10},
+                    {"hidden_act", "silu"}, {"layer_norm_eps", 1e-6}, {"pad_token_id", 0}, {"absolute_positions", "none"},
+                    {"rotary_theta", 1e6}, {"rotary_dim", 6}, {"attention", "causal"}, {"qk_norm", "rms_norm"},
+                    {"norm", "rms_norm"}, {"norm_bias", false}, {"norm_placement", "pre"}, {"embedding_norm", false},
+                    {"final_norm", true}, {"mlp", "gated"}, {"attention_bias", false}, {"mlp_bias", false}};
+        s.pooling = {{"mode", "last"}, {"normalize", true}, {"source", "sentence-transformers"}};
+        s.meta["semvec.architecture"] = "qwen3";
+        auto parsed = s.read_config();
+        s.shapes.clear();
+        for (const auto& e : semvec::expected_tensors(parsed)) s.shapes[e.name] = {semvec::Dtype::f32, e.shape};
+        return s;
+    }
+
+    // The ModelFileInfo that the config describes (for expected_tensors), read from a tensor-less file.
+    semvec::ModelFileInfo read_config() const {
+        Synthetic t = *this;
+        t.shapes.clear();
+        auto m = t.meta;
+        m["semvec.config"] = config.dump();
+        semvec::ModelFileInfo info;
+        info.architecture = *semvec::parse_architecture(meta.at("semvec.architecture"));
+        auto bytes = semvec::serialize_safetensors({}, m);
+        REQUIRE(bytes.ok());
+        auto file = semvec::SafetensorsFile::from_bytes(std::move(*bytes), "config-only");
+        REQUIRE(file.ok());
+        auto st = semvec::detail::parse_transformer_config(*file, config, info.architecture, info.transformer);
+        INFO((st.ok() ? std::string() : st.error().what()));
+        REQUIRE(st.ok());
+        return info;
     }
 
     static Synthetic glove(std::size_t V = 6, std::size_t D = 4) {
@@ -108,7 +146,11 @@ TEST_CASE("the synthetic BERT and GloVe models are accepted", "[model_file]") {
     auto b = Synthetic::bert().read();
     REQUIRE(b.ok());
     CHECK(b->architecture == semvec::Architecture::bert);
-    CHECK(b->transformer.head_dim() == 4);
+    CHECK(b->transformer.head_dim == 4);
+    CHECK(b->transformer.num_kv_heads == 2);
+    CHECK(b->transformer.absolute_positions == semvec::AbsolutePositions::arange);
+    CHECK(b->transformer.norm_placement == semvec::NormPlacement::post);
+    CHECK(b->transformer.mlp == semvec::MlpKind::plain);
     CHECK(b->transformer.has_pooler);
     CHECK(b->vocab.size() == 10);
     CHECK(b->tokenizer.unk_token == "[UNK]");
@@ -130,7 +172,21 @@ TEST_CASE("malformed metadata is rejected with an error naming the key", "[model
         {"no semvec.format", [](Synthetic& s) { s.meta["semvec.format"] = "<drop>"; }, "metadata 'semvec.format': missing: this is not a semvec model file"},
         {"a newer format", [](Synthetic& s) { s.meta["semvec.format"] = "2"; }, "version '2' is not supported"},
         {"no architecture", [](Synthetic& s) { s.meta["semvec.architecture"] = "<drop>"; }, "metadata 'semvec.architecture': missing"},
-        {"an unknown architecture", [](Synthetic& s) { s.meta["semvec.architecture"] = "mpnet"; }, "unknown architecture 'mpnet'"},
+        {"an unknown architecture", [](Synthetic& s) { s.meta["semvec.architecture"] = "deberta"; }, "unknown architecture 'deberta'"},
+        {"a config field this reader does not know", [](Synthetic& s) { s.config["rope_scaling"] = "yarn"; }, "field 'rope_scaling': is not a setting this semvec knows"},
+        {"an unknown attention", [](Synthetic& s) { s.config["attention"] = "alibi"; }, "field 'attention': 'alibi' is not supported (bidirectional, causal)"},
+        {"an unknown norm", [](Synthetic& s) { s.config["norm"] = "batch_norm"; }, "field 'norm': 'batch_norm' is not supported"},
+        {"an RMSNorm with a bias", [](Synthetic& s) { s.config["norm"] = "rms_norm"; s.config["norm_bias"] = true; }, "field 'norm_bias': RMSNorm has no bias"},
+        {"an unknown MLP", [](Synthetic& s) { s.config["mlp"] = "moe"; }, "field 'mlp': 'moe' is not supported (plain, gated)"},
+        {"an unknown position kind", [](Synthetic& s) { s.config["absolute_positions"] = "sinusoidal"; }, "field 'absolute_positions': 'sinusoidal' is not supported"},
+        {"a sliding window on causal attention", [](Synthetic& s) { s.config["attention"] = "causal"; s.config["local_attention_window"] = 4; }, "a sliding window on causal attention is not implemented"},
+        {"an odd rotary dim", [](Synthetic& s) { s.config["rotary_theta"] = 10000.0; s.config["rotary_dim"] = 3; }, "field 'rotary_dim': must be even"},
+        {"a rotary dim past the head", [](Synthetic& s) { s.config["rotary_theta"] = 10000.0; s.config["rotary_dim"] = 6; }, "field 'rotary_dim': 6 is out of range [2, 4]"},
+        {"kv heads that do not divide the heads", [](Synthetic& s) { s.config["num_heads"] = 4; s.config["num_kv_heads"] = 3; }, "field 'num_kv_heads': 3 does not divide num_heads 4"},
+        {"odd relative buckets", [](Synthetic& s) { s.config["relative_attention_buckets"] = 7; }, "bidirectional buckets need an even count"},
+        {"an unknown qk norm", [](Synthetic& s) { s.config["qk_norm"] = "layer_norm"; }, "field 'qk_norm': 'layer_norm' is not supported"},
+        {"RoBERTa positions past the table", [](Synthetic& s) { s.config["absolute_positions"] = "from_ids"; s.config["position_padding_idx"] = 15; }, "leaves no position of the 16-row table"},
+        {"post-LN without the first attention norm", [](Synthetic& s) { s.config["first_attention_norm"] = false; }, "post-LN layers always normalize after attention"},
         {"an unknown dtype", [](Synthetic& s) { s.meta["semvec.dtype"] = "f8"; }, "metadata 'semvec.dtype': unknown dtype 'f8'"},
         {"no config", [](Synthetic& s) { s.meta["semvec.config"] = "<drop>"; }, "metadata 'semvec.config': missing"},
         {"config not JSON", [](Synthetic& s) { s.meta["semvec.config"] = "{hidden"; }, "metadata 'semvec.config': is not valid JSON"},
@@ -162,6 +218,12 @@ TEST_CASE("malformed metadata is rejected with an error naming the key", "[model
         {"no max_length", [](Synthetic& s) { s.tokenizer.erase("max_length"); }, "field 'max_length': missing"},
         {"no pooling", [](Synthetic& s) { s.meta["semvec.pooling"] = "<drop>"; }, "metadata 'semvec.pooling': missing"},
         {"an unknown pooling", [](Synthetic& s) { s.pooling["mode"] = "attention"; }, "unknown pooling 'attention'"},
+        {"a Dense head of the wrong width", [](Synthetic& s) { s.pooling["dense"] = json::array({{{"in", 7}, {"out", 4}}}); }, "field 'dense': module 0 takes 7 inputs but gets 8"},
+        {"a Dense head with a softmax", [](Synthetic& s) { s.pooling["dense"] = json::array({{{"in", 8}, {"out", 4}, {"activation", "softmax"}}}); }, "activation 'softmax' is not supported (identity, tanh)"},
+        {"a Matryoshka dim past the output", [](Synthetic& s) { s.pooling["matryoshka_dims"] = {8, 9}; }, "field 'matryoshka_dims': holds 9, not a dimension in [1, 8]"},
+        {"Matryoshka dims of another kind", [](Synthetic& s) { s.pooling["matryoshka_dims"] = "all"; }, "must be an array of dimensions or \"any\""},
+        {"prompts not an object", [](Synthetic& s) { s.meta["semvec.prompts"] = R"({"prompts": ["query: "]})"; }, "metadata 'semvec.prompts': field 'prompts' must be an object"},
+        {"a default prompt that is not a prompt", [](Synthetic& s) { s.meta["semvec.prompts"] = R"({"prompts": {"query": "q: "}, "default": "doc"})"; }, "field 'default' must name one of the prompts"},
         {"normalize not a bool", [](Synthetic& s) { s.pooling["normalize"] = "yes"; }, "field 'normalize': must be true or false"},
     };
     for (const auto& c : cases) {
@@ -171,6 +233,75 @@ TEST_CASE("malformed metadata is rejected with an error naming the key", "[model
         CHECK_THAT(error_of(s), Catch::Contains(c.expect));
         CHECK_THAT(error_of(s), Catch::StartsWith("synthetic.safetensors: "));
     }
+}
+
+TEST_CASE("a value semvec does not implement is an 'unsupported' error, a malformed one 'invalid_data'", "[model_file]") {
+    Synthetic s = Synthetic::bert();
+    s.config["attention"] = "alibi";
+    auto r = s.read();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == semvec::ErrorCode::unsupported);
+    s = Synthetic::bert();
+    s.config["future_knob"] = 1;
+    REQUIRE_FALSE(s.read().ok());
+    CHECK(s.read().error().code == semvec::ErrorCode::unsupported);
+    s = Synthetic::bert();
+    s.meta["semvec.architecture"] = "t5";
+    CHECK(s.read().error().code == semvec::ErrorCode::unsupported);
+    s = Synthetic::bert();
+    s.config["num_heads"] = 3;
+    CHECK(s.read().error().code == semvec::ErrorCode::invalid_data);
+    s = Synthetic::bert();
+    s.shapes.erase("layers.0.ffn.up.bias");
+    CHECK(s.read().error().code == semvec::ErrorCode::invalid_data);
+}
+
+TEST_CASE("a Qwen3-shaped file: grouped heads, q/k norms, no biases, RMSNorm, final norm, last pooling", "[model_file]") {
+    Synthetic s = Synthetic::qwen3();
+    auto r = s.read();
+    INFO((r.ok() ? std::string() : r.error().what()));
+    REQUIRE(r.ok());
+    const auto& t = r->transformer;
+    CHECK(r->architecture == semvec::Architecture::qwen3);
+    CHECK(t.q_width() == 24);
+    CHECK(t.qkv_rows() == 48);
+    CHECK(t.up_rows() == 24);
+    CHECK(t.qk_norm);
+    CHECK(t.attention == semvec::AttentionDirection::causal);
+    CHECK(t.norm == semvec::NormKind::rms_norm);
+    CHECK(t.rotary_dim == 6);
+    CHECK(r->pooling.mode == semvec::PoolingMode::last);
+    CHECK(s.shapes.count("layers.1.attn.q_norm.weight"));
+    CHECK(s.shapes.count("final_norm.weight"));
+    CHECK_FALSE(s.shapes.count("final_norm.bias"));
+    CHECK_FALSE(s.shapes.count("layers.0.attn.qkv.bias"));
+    CHECK_FALSE(s.shapes.count("embeddings.position"));
+    CHECK(s.shapes.at("layers.0.attn.out.weight").second == std::vector<std::int64_t>{16, 24});
+    CHECK(s.shapes.at("layers.0.ffn.up.weight").second == std::vector<std::int64_t>{24, 16});
+    Synthetic m = s;
+    m.shapes.erase("layers.1.attn.k_norm.weight");
+    CHECK_THAT(error_of(m), Catch::Contains("tensor 'layers.1.attn.k_norm.weight': missing (expected shape [6])"));
+    m = s;
+    m.shapes["layers.0.attn.qkv.weight"].second = {48, 24};
+    CHECK_THAT(error_of(m), Catch::Contains("has shape [48, 24], expected [48, 16]"));
+    // Dense heads, Matryoshka dims and prompts.
+    m = s;
+    m.pooling["dense"] = json::array({{{"in", 16}, {"out", 4}, {"bias", true}, {"activation", "tanh"}}});
+    m.pooling["matryoshka_dims"] = {2, 4};
+    m.meta["semvec.prompts"] = R"({"prompts": {"query": "Instruct: x\nQuery:", "document": ""}, "default": null})";
+    CHECK_THAT(error_of(m), Catch::Contains("tensor 'dense.0.weight': missing (expected shape [4, 16])"));
+    m.shapes["dense.0.weight"] = {semvec::Dtype::f32, {4, 16}};
+    m.shapes["dense.0.bias"] = {semvec::Dtype::f32, {4}};
+    auto d = m.read();
+    INFO((d.ok() ? std::string() : d.error().what()));
+    REQUIRE(d.ok());
+    CHECK(d->dim() == 4);
+    CHECK(d->pooling.dense.size() == 1);
+    CHECK(d->pooling.dense[0].tanh);
+    CHECK(d->pooling.matryoshka_dims == std::vector<std::size_t>{4, 2});
+    REQUIRE(d->prompts.find("query"));
+    CHECK(*d->prompts.find("query") == "Instruct: x\nQuery:");
+    CHECK(d->prompts.default_name.empty());
 }
 
 TEST_CASE("tensors that do not match the config are rejected with an error naming the tensor", "[model_file]") {
@@ -285,11 +416,19 @@ TEST_CASE("every converted fixture is accepted and its tensors equal the source"
     };
     const Fixture fixtures[] = {{"bert-tiny", semvec::Architecture::bert, 32, 232},
                                 {"distilbert-tiny", semvec::Architecture::distilbert, 32, 232},
-                                {"bert-realvocab-small", semvec::Architecture::bert, 64, 30522}};
+                                {"bert-realvocab-small", semvec::Architecture::bert, 64, 30522},
+                                {"mpnet-tiny-v2", semvec::Architecture::mpnet, 64, 30527},
+                                {"roberta-bpe-tiny", semvec::Architecture::roberta, 32, 50265},
+                                {"xlmr-unigram-tiny", semvec::Architecture::roberta, 64, 8002},
+                                {"nomic-tiny", semvec::Architecture::nomic_bert, 64, 30528},
+                                {"modernbert-tiny", semvec::Architecture::modernbert, 64, 50265},
+                                {"qwen3-tiny", semvec::Architecture::qwen3, 32, 151669}};
     for (const auto& fx : fixtures) {
         auto src = semvec::SafetensorsFile::open(semvec_test::data_path(std::string("models/") + fx.name + "/model.safetensors"));
         REQUIRE(src.ok());
-        const std::string prefix = fx.arch == semvec::Architecture::bert ? "embeddings.word_embeddings.weight" : "embeddings.word_embeddings.weight";
+        const std::string prefix = fx.arch == semvec::Architecture::modernbert ? "embeddings.tok_embeddings.weight"
+                                   : fx.arch == semvec::Architecture::qwen3    ? "embed_tokens.weight"
+                                                                               : "embeddings.word_embeddings.weight";
         for (const char* dt : {"f32", "f16", "bf16", "int8"}) {
             const std::string path = std::string(dir) + "/" + fx.name + "-" + dt + ".safetensors";
             INFO(path);

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)sv->embed("Hello, world! naïve café 東京 ##ing [UNK]", out.data(), true);
         return 0;
     }
-    auto enc = semvec::TransformerEncoder<float>::load(*file, *info);
+    auto enc = semvec::TransformerEncoder::load(*file, *info);
     auto tok = semvec::Tokenizer::from_model_metadata(file->metadata());
     if (tok) (void)tok->encode("Hello, world! naïve café 東京", 6);
     if (!enc) return 0;

@@ -65,7 +65,8 @@ Golden load_golden(const std::string& fixture, const std::string& name) {
     g.mask = ints(rd("attention_mask"));
     g.types = ints(rd("token_type_ids"));
     g.lhs = rd("last_hidden_state");
-    for (const char* p : {"cls", "mean", "max", "cls_normalized", "mean_normalized", "max_normalized", "pooler_output"}) {
+    for (const char* p : {"cls", "mean", "max", "last", "cls_normalized", "mean_normalized", "max_normalized",
+                          "last_normalized", "pooler_output"}) {
         auto a = semvec::read_npy_array(dir + "/" + p + ".npy");
         if (a) g.pooled[p] = std::move(*a);
     }
@@ -90,39 +91,55 @@ struct Diff {
 using semvec_test::golden_case_names;
 using semvec_test::npy_f32;
 
-// Checks one fixture: forward on golden ids (padded and trimmed), poolings, and the tokenizer + encode path.
-void check_fixture(const std::string& fixture, const std::string& file, double tol_abs, double tol_cos) {
+// The golden cases of a fixture (single_NNN, batch, pairs, truncated, and prompted where present).
+std::vector<std::string> case_names(const std::string& fixture) {
+    auto names = golden_case_names();
+    if (semvec::read_npy_array(semvec_test::data_path("models/" + fixture + "/golden/prompted/input_ids.npy")))
+        names.push_back("prompted");
+    return names;
+}
+
+// Checks one fixture: forward on golden ids (padded and trimmed), poolings, encode_ids, and (tokenizer true)
+// the tokenizer + encode path.
+void check_fixture(const std::string& fixture, const std::string& file, double tol_abs, double tol_cos,
+                   bool tokenizer = true) {
     auto model = semvec::load_model(file.size() && file[0] == '/' ? file : converted(file));
     REQUIRE(model.ok());
     const std::size_t H = model->dim();
-    Diff lhs_padded, lhs_trim, pooled, pooler, encoded;
+    Diff lhs_padded, lhs_trim, pooled, pooler, encoded, by_ids;
     std::size_t id_cases = 0;
-    for (const auto& name : golden_case_names()) {
+    for (const auto& name : fixture.size() && fixture[0] == '/' ? golden_case_names() : case_names(fixture)) {
         INFO(fixture << " " << name);
         Golden g = load_golden(fixture, name);
         const std::size_t B = static_cast<std::size_t>(g.shape_ids[0]), L = static_cast<std::size_t>(g.shape_ids[1]);
         std::vector<std::string> texts;
+        std::vector<semvec::TokenizedText> inputs;
         std::size_t n_truncated = 0;  // the tiny fixtures' 64 positions cut a text of the batch case too
+        std::vector<semvec::PoolingMode> modes;
+        for (auto mode : {semvec::PoolingMode::cls, semvec::PoolingMode::mean, semvec::PoolingMode::max, semvec::PoolingMode::last})
+            if (g.pooled.count(semvec::pooling_name(mode))) modes.push_back(mode);
+        REQUIRE(modes.size() == 3);
         for (std::size_t b = 0; b < B; ++b) {
             std::vector<std::int32_t> ids(g.ids.begin() + b * L, g.ids.begin() + (b + 1) * L);
             std::vector<std::int32_t> mask(g.mask.begin() + b * L, g.mask.begin() + (b + 1) * L);
             std::vector<std::int32_t> types(g.types.begin() + b * L, g.types.begin() + (b + 1) * L);
-            std::size_t n = 0;
-            while (n < L && mask[n]) ++n;
-            const float* ref = npy_f32(g.lhs) + b * L * H;
+            // The real tokens [first, first + n): padding on the right, or on the left (Qwen3).
+            std::size_t first = 0, n = 0;
+            while (first < L && !mask[first]) ++first;
+            while (first + n < L && mask[first + n]) ++n;
+            const float* ref = npy_f32(g.lhs) + (b * L + first) * H;
             // 1. The padded row with its mask, as HF ran it.
             auto full = model->forward(ids, mask, types);
             REQUIRE(full.ok());
-            for (std::size_t i = 0; i < L; ++i)
-                if (mask[i]) lhs_padded.add(full->row(static_cast<Eigen::Index>(i)).data(), ref + i * H, H);
+            for (std::size_t i = 0; i < n; ++i) lhs_padded.add(full->row(static_cast<Eigen::Index>(first + i)).data(), ref + i * H, H);
             // 2. Only the real tokens (what encode() runs).
-            std::vector<std::int32_t> tids(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
-            std::vector<std::int32_t> ttypes(types.begin(), types.begin() + static_cast<std::ptrdiff_t>(n));
+            std::vector<std::int32_t> tids(ids.begin() + static_cast<std::ptrdiff_t>(first), ids.begin() + static_cast<std::ptrdiff_t>(first + n));
+            std::vector<std::int32_t> ttypes(types.begin() + static_cast<std::ptrdiff_t>(first), types.begin() + static_cast<std::ptrdiff_t>(first + n));
             auto trim = model->forward(tids, {}, ttypes);
             REQUIRE(trim.ok());
             for (std::size_t i = 0; i < n; ++i) lhs_trim.add(trim->row(static_cast<Eigen::Index>(i)).data(), ref + i * H, H);
             std::vector<float> v(H);
-            for (auto mode : {semvec::PoolingMode::cls, semvec::PoolingMode::mean, semvec::PoolingMode::max})
+            for (auto mode : modes)
                 for (bool norm : {false, true}) {
                     semvec::pool_tokens(trim->data(), n, H, nullptr, mode, v.data());
                     if (norm) semvec::l2_normalize(v.data(), H);
@@ -140,41 +157,50 @@ void check_fixture(const std::string& fixture, const std::string& file, double t
                 REQUIRE(g.pooled.count("pooler_output"));
                 pooler.add(p->data(), npy_f32(g.pooled["pooler_output"]) + b * H, H);
             }
+            semvec::TokenizedText in;
+            in.ids = tids;
+            in.type_ids = ttypes;
+            inputs.push_back(in);
             // 3. Tokenizer: ids equal for single texts (pairs are fed as ids above).
             const auto& jt = g.json["texts"][b];
-            if (jt.is_string()) {
+            if (tokenizer && jt.is_string()) {
                 const std::size_t maxlen = g.json.contains("max_length") && g.json["max_length"].is_number_unsigned()
                                                ? g.json["max_length"].get<std::size_t>() : 0;
                 auto t = model->tokenize_for_encoder(jt.get<std::string>(), maxlen);
-                CHECK(t.ids == tids);
-                if (name == "truncated") CHECK(t.truncated);
-                n_truncated += t.truncated ? 1 : 0;
+                REQUIRE(t.ok());
+                CHECK(t->ids == tids);
+                if (name == "truncated") CHECK(t->truncated);
+                n_truncated += t->truncated ? 1 : 0;
                 ++id_cases;
                 texts.push_back(jt.get<std::string>());
             }
         }
-        // 4. encode() end to end: texts -> pooled rows, every mode.
-        if (!texts.empty() && texts.size() == B) {
-            for (auto mode : {semvec::PoolingMode::cls, semvec::PoolingMode::mean, semvec::PoolingMode::max})
-                for (bool norm : {false, true}) {
-                    semvec::EncodeOptions o;
-                    o.pooling = mode;
-                    o.normalize = norm;
-                    o.threads = 1;
-                    if (g.json.contains("max_length")) o.max_length = g.json["max_length"].get<std::size_t>();
-                    auto e = model->encode(texts, o);
-                    REQUIRE(e.ok());
-                    REQUIRE(static_cast<std::size_t>(e->rows()) == B);
-                    CHECK(e->truncated == n_truncated);
-                    const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
-                    for (std::size_t b = 0; b < B; ++b) encoded.add(e->row(static_cast<Eigen::Index>(b)).data(), npy_f32(g.pooled[key]) + b * H, H);
-                }
-        }
+        // 4. encode_ids() and encode() end to end: ids or texts -> pooled rows, every mode.
+        for (auto mode : modes)
+            for (bool norm : {false, true}) {
+                semvec::EncodeOptions o;
+                o.pooling = mode;
+                o.normalize = norm;
+                o.threads = 1;
+                const std::string key = std::string(semvec::pooling_name(mode)) + (norm ? "_normalized" : "");
+                auto r = model->encode_ids(inputs, o);
+                REQUIRE(r.ok());
+                REQUIRE(static_cast<std::size_t>(r->rows()) == B);
+                for (std::size_t b = 0; b < B; ++b) by_ids.add(r->row(static_cast<Eigen::Index>(b)).data(), npy_f32(g.pooled[key]) + b * H, H);
+                if (texts.empty() || texts.size() != B) continue;
+                if (g.json.contains("max_length")) o.max_length = g.json["max_length"].get<std::size_t>();
+                auto e = model->encode(texts, o);
+                REQUIRE(e.ok());
+                REQUIRE(static_cast<std::size_t>(e->rows()) == B);
+                CHECK(e->truncated == n_truncated);
+                for (std::size_t b = 0; b < B; ++b) encoded.add(e->row(static_cast<Eigen::Index>(b)).data(), npy_f32(g.pooled[key]) + b * H, H);
+            }
     }
-    std::printf("parity %-22s %-28s lhs(padded) %.2e/%.7f  lhs(trimmed) %.2e/%.7f  pooled %.2e/%.7f  pooler %.2e/%.7f  encode %.2e/%.7f  (max abs / min cos; %zu id cases)\n",
+    std::printf("parity %-22s %-28s lhs(padded) %.2e/%.7f  lhs(trimmed) %.2e/%.7f  pooled %.2e/%.7f  pooler %.2e/%.7f  encode_ids %.2e/%.7f  encode %.2e/%.7f  (max abs / min cos; %zu id cases)\n",
                 fixture.c_str(), file.c_str(), lhs_padded.max_abs, lhs_padded.min_cos, lhs_trim.max_abs, lhs_trim.min_cos,
-                pooled.max_abs, pooled.min_cos, pooler.max_abs, pooler.min_cos, encoded.max_abs, encoded.min_cos, id_cases);
-    for (const Diff* d : {&lhs_padded, &lhs_trim, &pooled, &pooler, &encoded}) {
+                pooled.max_abs, pooled.min_cos, pooler.max_abs, pooler.min_cos, by_ids.max_abs, by_ids.min_cos,
+                encoded.max_abs, encoded.min_cos, id_cases);
+    for (const Diff* d : {&lhs_padded, &lhs_trim, &pooled, &pooler, &by_ids, &encoded}) {
         CHECK(d->max_abs <= tol_abs);
         CHECK(d->min_cos >= tol_cos);
     }
@@ -206,6 +232,14 @@ TEST_CASE("DistilBERT-tiny matches Hugging Face on every golden case", "[model][
 
 TEST_CASE("BERT with the real 30522-token vocab matches Hugging Face on every golden case", "[model][parity]") {
     check_fixture("bert-realvocab-small", "bert-realvocab-small-f32", 1e-4, 0.99999);
+}
+
+// The families beyond BERT, on the goldens' token ids (their tokenizers come with the tokenizer issue).
+TEST_CASE("MPNet, RoBERTa, XLM-R, NomicBERT, ModernBERT and Qwen3 match Hugging Face on every golden case",
+          "[model][parity]") {
+    for (const char* fx : {"mpnet-tiny-v2", "mpnet-tiny", "roberta-bpe-tiny", "roberta-tiny", "xlmr-unigram-tiny",
+                           "xlm-roberta-tiny", "nomic-tiny", "modernbert-tiny", "qwen3-tiny"})
+        check_fixture(fx, std::string(fx) + "-f32", 1e-4, 0.99999, false);
 }
 
 // The all-MiniLM-L6-v2 shape (87 MB, in ../shared): run by scripts/check_minilm.sh, not by ctest.
@@ -273,6 +307,48 @@ TEST_CASE("encode gives bit-identical rows for any batch size, input order and t
     auto one = model->encode({texts[3]}, o);
     REQUIRE(one.ok());
     CHECK(std::memcmp(one->data(), ref->row(3).data(), sizeof(float) * model->dim()) == 0);
+}
+
+TEST_CASE("every family gives bit-identical rows for any batch size, input order and thread count", "[model][determinism]") {
+    for (const char* fx : {"mpnet-tiny-v2", "roberta-bpe-tiny", "xlmr-unigram-tiny", "nomic-tiny", "modernbert-tiny", "qwen3-tiny"}) {
+        INFO(fx);
+        auto model = semvec::load_model(converted(std::string(fx) + "-f32"));
+        REQUIRE(model.ok());
+        // Every golden sequence, trimmed to its real tokens (left padding included), plus their reversal.
+        std::vector<semvec::TokenizedText> inputs;
+        for (const auto& name : case_names(fx)) {
+            Golden g = load_golden(fx, name);
+            const std::size_t B = static_cast<std::size_t>(g.shape_ids[0]), L = static_cast<std::size_t>(g.shape_ids[1]);
+            for (std::size_t b = 0; b < B; ++b) {
+                semvec::TokenizedText t;
+                for (std::size_t i = 0; i < L; ++i)
+                    if (g.mask[b * L + i]) {
+                        t.ids.push_back(g.ids[b * L + i]);
+                        t.type_ids.push_back(g.types[b * L + i]);
+                    }
+                inputs.push_back(t);
+            }
+        }
+        semvec::EncodeOptions o;
+        o.threads = 1;
+        o.batch_size = 1;
+        auto ref = model->encode_ids(inputs, o);
+        REQUIRE(ref.ok());
+        for (std::size_t bs : {3u, 64u})
+            for (unsigned th : {2u, 3u}) {
+                o.batch_size = bs;
+                o.threads = th;
+                o.token_budget = bs == 3 ? 50 : 16384;
+                auto e = model->encode_ids(inputs, o);
+                REQUIRE(e.ok());
+                CHECK(bit_equal(*e, *ref));
+            }
+        std::vector<semvec::TokenizedText> rev(inputs.rbegin(), inputs.rend());
+        auto r = model->encode_ids(rev, o);
+        REQUIRE(r.ok());
+        for (Eigen::Index i = 0; i < ref->rows(); ++i)
+            CHECK(std::memcmp(r->row(ref->rows() - 1 - i).data(), ref->row(i).data(), sizeof(float) * model->dim()) == 0);
+    }
 }
 
 TEST_CASE("a const Model is shared by several threads without a lock", "[model][concurrency]") {
@@ -372,7 +448,9 @@ TEST_CASE("encode_pairs matches Hugging Face on the pair goldens", "[model][pair
             REQUIRE(t.is_array());
             pairs.emplace_back(t[0].get<std::string>(), t[1].get<std::string>());
             // Ids and token types as HF's tokenizer gives them.
-            auto tt = model->tokenize_pair_for_encoder(pairs.back().first, pairs.back().second);
+            auto tr = model->tokenize_pair_for_encoder(pairs.back().first, pairs.back().second);
+            REQUIRE(tr.ok());
+            const auto& tt = *tr;
             std::size_t n = 0;
             while (n < L && g.mask[b * L + n]) ++n;
             CHECK(tt.ids == std::vector<std::int32_t>(g.ids.begin() + b * L, g.ids.begin() + b * L + n));
@@ -408,7 +486,9 @@ TEST_CASE("encode_pairs truncates longest_first as the Tokenizer does and runs t
     const std::string b = "short second one";
     for (std::size_t ml : {8u, 12u, 16u}) {
         INFO(ml);
-        auto tt = model->tokenize_pair_for_encoder(a, b, ml);
+        auto tr = model->tokenize_pair_for_encoder(a, b, ml);
+        REQUIRE(tr.ok());
+        const auto& tt = *tr;
         auto ref = model->tokenizer()->encode_pair(a, b, ml, semvec::TruncationStrategy::longest_first);
         CHECK(tt.ids == ref.ids);
         CHECK(tt.type_ids == ref.type_ids);
@@ -433,6 +513,13 @@ TEST_CASE("encode_pairs truncates longest_first as the Tokenizer does and runs t
     auto glove = semvec::load_model(std::string(SEMVEC_SOURCE_DIR) + "/models/glove-6B-100d-top20k-f16.safetensors");
     REQUIRE(glove.ok());
     CHECK_FALSE(glove->encode_pairs({{a, b}}).ok());
+    // A word-vector model has no encoder ids: a clear error, never ids of -1.
+    auto ids = glove->tokenize_pair_for_encoder(a, b);
+    REQUIRE_FALSE(ids.ok());
+    CHECK(ids.error().code == semvec::ErrorCode::invalid_argument);
+    CHECK_THAT(ids.error().what(), Catch::Contains("static word vectors"));
+    CHECK_FALSE(glove->tokenize_for_encoder(a).ok());
+    CHECK_FALSE(glove->encode_ids({}).ok());
 }
 
 namespace {
@@ -551,8 +638,8 @@ TEST_CASE("a huge text is cut at max_length without tokenizing all of it", "[mod
     const std::string words = "semantic search maps every sentence to a vector and compares them ";
     while (big.size() < (10u << 20)) big += words;
     const std::string head = big.substr(0, 4000);
-    auto t = model->tokenize_for_encoder(big, 32);
-    auto h = model->tokenize_for_encoder(head, 32);
+    auto t = model->tokenize_for_encoder(big, 32).value();
+    auto h = model->tokenize_for_encoder(head, 32).value();
     CHECK(t.truncated);
     CHECK(t.ids.size() == 32);
     CHECK(t.ids == h.ids);

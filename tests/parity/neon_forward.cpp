@@ -3,7 +3,7 @@
 // last hidden state of every single_* golden within 1e-4 (f32), mean-pooled cosine >= 0.999 (bf16) and
 // >= 0.995 (int8). Usage: neon_forward CONVERTED_DIR FIXTURE_DIR. Exit 0 when every bar holds.
 #include <semvec/io/npy.hpp>
-#include <semvec/model/bert.hpp>
+#include <semvec/model/encoder.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
         if (!file) { std::printf("%s: %s\n", dt, file.error().what().c_str()); return 1; }
         auto info = semvec::read_model_info(*file);
         if (!info) return 1;
-        auto enc = semvec::TransformerEncoder<float>::load(*file, *info);
+        auto enc = semvec::TransformerEncoder::load(*file, *info);
         if (!enc) { std::printf("%s: %s\n", dt, enc.error().what().c_str()); return 1; }
         const std::size_t H = (*enc)->hidden_size();
         semvec::EncoderWorkspace ws;

@@ -105,7 +105,7 @@ std::vector<std::string> exact_token_texts(const semvec::Model& m, std::size_t c
     std::vector<std::string> single;
     for (const char* w : kWords) {
         const auto t = m.tokenize_for_encoder(w, 8);
-        if (t.ids.size() == 3 && t.unknown == 0) single.push_back(w);
+        if (t && t->ids.size() == 3 && t->unknown == 0) single.push_back(w);
     }
     if (single.size() < 8) {
         err = "the model's vocab has too few of the benchmark's words as single tokens";
@@ -120,7 +120,7 @@ std::vector<std::string> exact_token_texts(const semvec::Model& m, std::size_t c
             t += single[(state >> 33) % single.size()];
         }
         const auto tk = m.tokenize_for_encoder(t, tokens);
-        if (tk.ids.size() != tokens || tk.truncated) {
+        if (!tk || tk->ids.size() != tokens || tk->truncated) {
             err = "a synthetic text did not tokenize to exactly " + std::to_string(tokens) + " ids";
             return {};
         }
@@ -138,15 +138,15 @@ struct IntraRunner {
     semvec::EncoderWorkspace ws;
     std::vector<float> out;
     IntraRunner(const semvec::Model& m, const std::vector<std::string>& texts, std::size_t max_len, unsigned threads)
-        : model(m), out(m.dim()) {
-        for (const auto& t : texts) tok.push_back(m.tokenize_for_encoder(t, max_len));
+        : model(m), out(m.encoder() ? m.encoder()->hidden_size() : m.dim()) {
+        for (const auto& t : texts) tok.push_back(m.tokenize_for_encoder(t, max_len).value());  // a transformer (checked)
         ws.threads = threads;
     }
     void operator()() {
         const auto* enc = model.encoder();
         for (const auto& t : tok) {
             enc->forward(t.ids.data(), nullptr, t.type_ids.data(), t.ids.size(), ws);
-            semvec::pool_tokens(ws.x.data(), t.ids.size(), out.size(), nullptr, semvec::PoolingMode::mean, out.data());
+            semvec::pool_tokens(ws.x.data(), t.ids.size(), enc->hidden_size(), nullptr, semvec::PoolingMode::mean, out.data());
         }
     }
 };

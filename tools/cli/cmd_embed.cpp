@@ -1,5 +1,6 @@
-// tools/cli/cmd_embed.cpp — `semvec embed`: texts on stdin (one per line, or JSON strings with --jsonl) to
-// vectors (.npy, .tsv, or TSV on stdout). All the work is semvec::Model::encode().
+// tools/cli/cmd_embed.cpp — `semvec embed`: texts on stdin (one per line, or JSON strings with --jsonl; token
+// ids with --ids) to vectors (.npy, .tsv, or TSV on stdout). All the work is semvec::Model::encode() (and
+// encode_ids()).
 #include <unistd.h>
 
 #include <chrono>
@@ -35,10 +36,14 @@ int cmd_embed(int argc, char** argv) {
               "Writes float32 .npy (N x D), .tsv when --out ends so, or TSV on stdout.",
               {
                   {"--model", "FILE", "semvec model file (.safetensors from scripts/convert.py)", ""},
-                  {"--pooling", "MODE", "cls, mean or max", "the model's"},
+                  {"--pooling", "MODE", "cls, mean, max or last", "the model's"},
                   {"--normalize", "", "L2-normalize every vector", "the model's"},
                   {"--no-normalize", "", "do not L2-normalize", ""},
                   {"--prefix", "STR", "text prepended to every input, e.g. 'query: '", "the model's"},
+                  {"--prompt-name", "NAME", "one of the model file's named prompts, e.g. query (excludes --prefix)", "the model's default"},
+                  {"--dimensions", "N", "keep the first N components (Matryoshka), then normalize", "all"},
+                  {"--force", "", "allow --dimensions the model file does not declare", ""},
+                  {"--ids", "", "each stdin line is a JSON array of token ids, or {\"ids\": [...], \"type_ids\": [...]}", ""},
                   {"--max-length", "N", "longest input in tokens (longer ones are truncated and counted)", "the model's"},
                   {"--batch-size", "N", "texts per batch", "32"},
                   {"--threads", "N", "worker threads, 0 = all cores (output does not depend on it)", "0"},
@@ -60,11 +65,9 @@ int cmd_embed(int argc, char** argv) {
     semvec::EncodeOptions o;
     if (args.has("--pooling")) {
         const std::string p = args.get("--pooling");
-        if (p == "cls") o.pooling = semvec::PoolingMode::cls;
-        else if (p == "mean") o.pooling = semvec::PoolingMode::mean;
-        else if (p == "max") o.pooling = semvec::PoolingMode::max;
+        if (auto m = semvec::parse_pooling_mode(p)) o.pooling = *m;
         else {
-            args.usage_error("--pooling must be cls, mean or max, got '" + p + "'", rc);
+            args.usage_error("--pooling must be cls, mean, max or last, got '" + p + "'", rc);
             return rc;
         }
     }
@@ -75,6 +78,26 @@ int cmd_embed(int argc, char** argv) {
     if (args.has("--normalize")) o.normalize = true;
     if (args.has("--no-normalize")) o.normalize = false;
     if (args.has("--prefix")) o.prefix = args.get("--prefix");
+    if (args.has("--prompt-name")) o.prompt_name = args.get("--prompt-name");
+    if (o.prefix && o.prompt_name) {
+        args.usage_error("--prefix and --prompt-name exclude each other", rc);
+        return rc;
+    }
+    if (args.has("--dimensions")) {
+        const auto d = args.get_int("--dimensions", 0);
+        if (!d) return kExitUsage;
+        if (*d < 1 || *d > (1 << 20)) {
+            args.usage_error("--dimensions must be at least 1", rc);
+            return rc;
+        }
+        o.dimensions = static_cast<std::size_t>(*d);
+    }
+    o.force_dimensions = args.has("--force");
+    const bool ids = args.has("--ids");
+    if (ids && (args.has("--jsonl") || o.prefix || o.prompt_name || args.has("--chunk"))) {
+        args.usage_error("--ids reads token ids: --jsonl, --prefix, --prompt-name and --chunk need text", rc);
+        return rc;
+    }
     const auto max_length = args.get_int("--max-length", 0);
     const auto batch = args.get_int("--batch-size", 32);
     const auto threads = args.get_int("--threads", 0);
@@ -110,14 +133,41 @@ int cmd_embed(int argc, char** argv) {
         return rc;
     }
 
-    // Read the texts.
+    // Read the texts (or token ids).
     std::vector<std::string> texts;
+    std::vector<semvec::TokenizedText> id_inputs;
     std::string line;
     std::size_t lineno = 0;
     const bool jsonl = args.has("--jsonl");
     while (std::getline(std::cin, line)) {
         ++lineno;
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (ids) {
+            if (line.find_first_not_of(" \t") == std::string::npos) continue;
+            auto j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+            semvec::TokenizedText t;
+            auto ints = [](const nlohmann::json& a, std::vector<std::int32_t>& out) {
+                if (!a.is_array() || a.empty()) return false;
+                for (const auto& v : a) {
+                    if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 0x7FFFFFFF) return false;
+                    out.push_back(static_cast<std::int32_t>(v.get<std::int64_t>()));
+                }
+                return true;
+            };
+            bool ok = !j.is_discarded();
+            if (ok && j.is_object()) {
+                ok = j.contains("ids") && ints(j["ids"], t.ids) && (!j.contains("type_ids") || ints(j["type_ids"], t.type_ids));
+            } else if (ok) {
+                ok = ints(j, t.ids);
+            }
+            if (!ok) {
+                std::fprintf(stderr, "semvec embed: <stdin>:%zu: expected a JSON array of token ids (non-negative integers) "
+                                     "or {\"ids\": [...], \"type_ids\": [...]}\n", lineno);
+                return kExitInputError;
+            }
+            id_inputs.push_back(std::move(t));
+            continue;
+        }
         if (!jsonl) {
             texts.push_back(line);
             continue;
@@ -147,7 +197,7 @@ int cmd_embed(int argc, char** argv) {
             std::fflush(stderr);
         };
     }
-    auto e = model->encode(texts, o);
+    auto e = ids ? model->encode_ids(id_inputs, o) : model->encode(texts, o);
     if (!e) {
         std::fprintf(stderr, "semvec embed: %s\n", e.error().what().c_str());
         return kExitInputError;

@@ -81,7 +81,7 @@ int cmd_info(int argc, char** argv) {
         std::printf("\n");
         if (d != meta.end() && semvec::slow_path_note(d->second)[0] != '\0')
             std::printf("  note: %s\n", semvec::slow_path_note(d->second));
-        for (const char* key : {"semvec.config", "semvec.tokenizer", "semvec.pooling", "semvec.source"})
+        for (const char* key : {"semvec.config", "semvec.tokenizer", "semvec.pooling", "semvec.prompts", "semvec.source"})
             if (auto it = meta.find(key); it != meta.end())
                 std::printf("  %-17s %s\n", key + 7, summarize_value(it->second).c_str());
     }

@@ -3,9 +3,13 @@
 //   auto m = semvec::load_model("model.safetensors");     // Result<Model>
 //   auto e = m->encode({"a text", "another"}, {});         // Result<Embeddings>: N×D rows + counts
 //
-// A Model wraps either a transformer (BERT / DistilBERT, semvec/model/bert.hpp) or static word vectors
-// (semvec/model/static_vectors.hpp). It is immutable: a `const Model` (or copies of it, which share the
-// weights) may be used from many threads at once; every encode() call owns its scratch memory.
+// A Model wraps either a transformer (BERT, DistilBERT, RoBERTa / XLM-R, MPNet, NomicBERT, ModernBERT, Qwen3:
+// semvec/model/encoder.hpp) or static word vectors (semvec/model/static_vectors.hpp). It is immutable: a
+// `const Model` (or copies of it, which share the weights) may be used from many threads at once; every
+// encode() call owns its scratch memory. A Model only comes from load_model(): there is no empty Model.
+//
+// Per text: [prompt or prefix] + text → tokens → encoder → pooling (cls / mean / max / last) → Dense heads
+// (sentence-transformers 2_Dense) → Matryoshka cut (EncodeOptions::dimensions) → L2 normalization.
 //
 // Determinism: each text is run as its own sequence (no padding, GEMMs over that sequence only), so its
 // vector is bit-identical whatever the block size, the batch size, the input order or the thread count.
@@ -36,7 +40,7 @@
 #include "../simd/cpu.hpp"
 #include "../text/tokenizer.hpp"
 #include "../util/parallel.hpp"
-#include "bert.hpp"
+#include "encoder.hpp"
 #include "model_file.hpp"
 #include "pooling.hpp"
 #include "static_vectors.hpp"
@@ -51,8 +55,20 @@ struct EncodeOptions {
     /// L2-normalize each output row. Default (nullopt): the file's `semvec.pooling.normalize`.
     std::optional<bool> normalize;
     /// Text prepended to every input (e.g. "query: "; pairs: to the first text). Default (nullopt): the
-    /// file's tokenizer `prefix`.
+    /// named prompt (prompt_name), else the file's default prompt, else the file's tokenizer `prefix`.
     std::optional<std::string> prefix;
+    /// A prompt of the file by name (`semvec.prompts`, from sentence-transformers: e.g. "query" for
+    /// Qwen3-Embedding's instruction, "search_query" for nomic), prepended like `prefix` (the two exclude
+    /// each other). An unknown name is an error listing the file's prompts. Default (nullopt): the file's
+    /// default prompt, if it names one.
+    std::optional<std::string> prompt_name;
+    /// Matryoshka truncation: keep the first `dimensions` components of each vector (then L2-normalize when
+    /// normalizing). 0 = all. Refused unless the file declares this dimension (`matryoshka_dims`, written by
+    /// scripts/convert.py from the model's config or --matryoshka-dims) or force_dimensions is set: cutting a
+    /// model that was not trained for it gives poor vectors without any other sign. Default 0.
+    std::size_t dimensions = 0;
+    /// Allow `dimensions` that the file does not declare. Default false.
+    bool force_dimensions = false;
     /// Longest input in tokens, special tokens included; longer texts are truncated and counted (or cut into
     /// windows in chunk mode). Default 0: the file's `max_length` (capped by the position table).
     std::size_t max_length = 0;
@@ -156,10 +172,8 @@ inline bool is_nan_at(const TensorView& t, std::size_t index) {
 
 class Model {
 public:
-    Model() = default;
-
     const ModelFileInfo& info() const { return impl_->info; }
-    /// Output vector size.
+    /// Output vector size (before EncodeOptions::dimensions).
     std::size_t dim() const { return impl_->vision ? impl_->vision->dim() : impl_->info.dim(); }
 
     // ---- Image models (semvec.architecture "cnn"; semvec/vision/vision_model.hpp) ----
@@ -191,13 +205,15 @@ public:
     }
     bool is_transformer() const { return impl_->info.is_transformer(); }
     /// The transformer (nullptr for static models).
-    const TransformerEncoder<float>* encoder() const { return impl_->encoder.get(); }
+    const TransformerEncoder* encoder() const { return impl_->encoder.get(); }
     /// The static vectors (nullptr for transformers).
     const StaticVectors* static_vectors() const { return impl_->is_static ? &impl_->words : nullptr; }
-    /// The transformer's tokenizer (nullptr for static models, which split words with static_vectors()).
-    const Tokenizer* tokenizer() const { return impl_->is_static ? nullptr : &impl_->tokenizer; }
+    /// The transformer's tokenizer (nullptr for static models, which split words with static_vectors(), and image models).
+    const Tokenizer* tokenizer() const { return impl_->encoder ? &impl_->tokenizer : nullptr; }
     /// The longest input in tokens that the model takes by default.
     std::size_t max_length() const { return impl_->max_length; }
+    /// The file's named prompts (EncodeOptions::prompt_name).
+    const PromptConfig& prompts() const { return impl_->info.prompts; }
 
     /// Tokens of a text (no special tokens), HF BertTokenizer semantics: WordPiece pieces (transformers) or
     /// the words a static model looks up.
@@ -206,21 +222,18 @@ public:
     }
 
     /// Token ids of one text as the transformer takes them: [CLS] tokens [SEP], cut to `max_length`
-    /// (0: the model's). `prefix` is not added here. Transformers only.
-    TokenizedText tokenize_for_encoder(std::string_view text, std::size_t max_length = 0) const {
-        const std::size_t cap = effective_max_length(max_length);
-        return from_encoding(impl_->tokenizer.encode(text, cap), cap);
+    /// (0: the model's). `prefix` is not added here. An error for static models (no special tokens, no ids).
+    Result<TokenizedText> tokenize_for_encoder(std::string_view text, std::size_t max_length = 0) const {
+        if (!impl_->encoder) return static_error("tokenize_for_encoder()");
+        return encoder_ids(text, max_length);
     }
 
-    /// Token ids of a pair: [CLS] a [SEP] b [SEP], token types 0 then 1 (DistilBERT: all 0), cut to
-    /// `max_length` (0: the model's) by `strategy` as HF's tokenizers do. Transformers only.
-    TokenizedText tokenize_pair_for_encoder(std::string_view a, std::string_view b, std::size_t max_length = 0,
-                                            TruncationStrategy strategy = TruncationStrategy::longest_first) const {
-        const std::size_t cap = std::max<std::size_t>(effective_max_length(max_length), 3);
-        TokenizedText t = from_encoding(impl_->tokenizer.encode_pair(a, b, cap, strategy), cap);
-        // DistilBERT has no token types (HF's DistilBertTokenizer gives none): all 0.
-        if (impl_->info.transformer.type_vocab_size == 0) std::fill(t.type_ids.begin(), t.type_ids.end(), 0);
-        return t;
+    /// Token ids of a pair: [CLS] a [SEP] b [SEP], token types 0 then 1 (no token types: all 0), cut to
+    /// `max_length` (0: the model's) by `strategy` as HF's tokenizers do. An error for static models.
+    Result<TokenizedText> tokenize_pair_for_encoder(std::string_view a, std::string_view b, std::size_t max_length = 0,
+                                                    TruncationStrategy strategy = TruncationStrategy::longest_first) const {
+        if (!impl_->encoder) return static_error("tokenize_pair_for_encoder()");
+        return encoder_pair_ids(a, b, max_length, strategy);
     }
 
     /// Last hidden state ([L, H]) of one sequence. `mask` and `types` may be empty (all 1 / all 0);
@@ -228,9 +241,9 @@ public:
     Result<Matrix> forward(const std::vector<std::int32_t>& ids, const std::vector<std::int32_t>& mask = {},
                            const std::vector<std::int32_t>& types = {}) const {
         const auto* enc = impl_->encoder.get();
-        if (!enc) return make_error("forward() needs a transformer model; this one is static word vectors", impl_->path);
+        if (!enc) return static_error("forward()");
         if ((!mask.empty() && mask.size() != ids.size()) || (!types.empty() && types.size() != ids.size()))
-            return make_error("ids, mask and types must have the same length", impl_->path);
+            return make_error(ErrorCode::invalid_argument, "ids, mask and types must have the same length", impl_->path);
         const std::int32_t* tp = types.empty() ? nullptr : types.data();
         auto st = enc->check_inputs(ids.data(), tp, ids.size());
         if (!st) return st.error().with_source(impl_->path);
@@ -242,9 +255,9 @@ public:
     /// BERT's pooler output (dense + tanh on row 0 of a last hidden state). Needs has_pooler.
     Result<std::vector<float>> pooler(const Matrix& last_hidden) const {
         const auto* enc = impl_->encoder.get();
-        if (!enc || !enc->has_pooler()) return make_error("the model has no pooler", impl_->path);
+        if (!enc || !enc->has_pooler()) return make_error(ErrorCode::invalid_argument, "the model has no pooler", impl_->path);
         if (last_hidden.rows() < 1 || static_cast<std::size_t>(last_hidden.cols()) != enc->hidden_size())
-            return make_error("pooler(): input is not a [L, H] hidden state", impl_->path);
+            return make_error(ErrorCode::invalid_argument, "pooler(): input is not a [L, H] hidden state", impl_->path);
         std::vector<float> out(enc->hidden_size());
         enc->pool(last_hidden.data(), out.data());
         return out;
@@ -255,24 +268,35 @@ public:
         const auto& im = *impl_;
         if (im.vision) return make_error(ErrorCode::unsupported, "this is an image model: use encode_images()", im.path);
         const PoolingMode mode = opt.pooling.value_or(im.info.pooling.mode);
-        const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
-        const std::string& prefix = opt.prefix ? *opt.prefix : im.prefix;
-        const std::size_t N = texts.size(), D = dim();
+        auto prefix_r = resolve_prefix(opt);
+        if (!prefix_r) return prefix_r.error();
+        const std::string& prefix = *prefix_r;
+        auto dims = output_dims(opt);
+        if (!dims) return dims.error();
+        const std::size_t N = texts.size();
         const unsigned threads = resolve_threads(opt.threads);
 
         if (im.is_static) {
-            if (mode != PoolingMode::mean) return make_error("static word-vector models pool by mean only", im.path);
+            if (mode != PoolingMode::mean)
+                return make_error(ErrorCode::invalid_argument, "static word-vector models pool by mean only", im.path);
+            const std::size_t D = dim(), Dout = *dims;
+            const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
             Embeddings out;
-            out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(D));
+            out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(Dout));
             std::vector<StaticEmbedStats> stats(N);
             const std::size_t step = std::max<std::size_t>(opt.batch_size, 1) * 8;
             for (std::size_t b = 0; b < N; b += step) {
                 const std::size_t e = std::min(N, b + step);
                 parallel_for(e - b, threads, [&](std::size_t lo, std::size_t hi, unsigned) {
+                    std::vector<float> v(D);
                     for (std::size_t i = b + lo; i < b + hi; ++i) {
+                        // Cut before normalizing: the unnormalized mean, then the Matryoshka cut, then the norm.
+                        const bool norm_here = normalize && Dout == D;
+                        stats[i] = prefix.empty() ? im.words.embed(texts[i], v.data(), norm_here, !opt.chunk)
+                                                  : im.words.embed(prefix + texts[i], v.data(), norm_here, !opt.chunk);
                         float* row = out.row(static_cast<Eigen::Index>(i)).data();
-                        stats[i] = prefix.empty() ? im.words.embed(texts[i], row, normalize, !opt.chunk)
-                                                  : im.words.embed(prefix + texts[i], row, normalize, !opt.chunk);
+                        std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(Dout), row);
+                        if (normalize && Dout != D) l2_normalize(row, Dout);
                     }
                 });
                 if (opt.progress) opt.progress(e, N);
@@ -285,13 +309,13 @@ public:
         }
 
         const std::size_t cap = effective_max_length(opt.max_length);
-        if (opt.chunk && cap < 3) return make_error("chunk mode needs max_length >= 3", im.path);
-        return run_transformer(N, opt, mode, normalize, [&](std::size_t i, TextWork& w) {
+        if (opt.chunk && cap < 3) return make_error(ErrorCode::invalid_argument, "chunk mode needs max_length >= 3", im.path);
+        return run_transformer(N, opt, mode, *dims, [&](std::size_t i, TextWork& w) {
             if (opt.chunk) {
                 chunk_windows(texts[i], prefix, cap, opt.chunk_overlap, w);
                 return;
             }
-            TokenizedText t = prefix.empty() ? tokenize_for_encoder(texts[i], cap) : tokenize_for_encoder(prefix + texts[i], cap);
+            TokenizedText t = prefix.empty() ? encoder_ids(texts[i], cap) : encoder_ids(prefix + texts[i], cap);
             w.truncated = t.truncated;
             w.unknown = t.unknown;
             w.seqs.push_back({std::move(t.ids), std::move(t.type_ids)});
@@ -299,33 +323,62 @@ public:
     }
 
     /// Embeds sentence pairs as one sequence each ([CLS] a [SEP] b [SEP], token types 0/1 as HF), cut to
-    /// max_length by EncodeOptions::truncation. The prefix goes before the first text. Transformers only;
-    /// no chunk mode. Thread-safe on a const Model.
+    /// max_length by EncodeOptions::truncation. The prefix (or prompt) goes before the first text.
+    /// Transformers only; no chunk mode. Thread-safe on a const Model.
     Result<Embeddings> encode_pairs(const std::vector<std::pair<std::string, std::string>>& pairs,
                                     const EncodeOptions& opt = {}) const {
         const auto& im = *impl_;
         if (im.vision) return make_error(ErrorCode::unsupported, "this is an image model: use encode_images()", im.path);
-        if (im.is_static) return make_error("sentence pairs need a transformer model; this one is static word vectors", im.path);
-        if (opt.chunk) return make_error("chunk mode is for single texts, not pairs", im.path);
+        if (im.is_static) return static_error("encode_pairs()");
+        if (opt.chunk) return make_error(ErrorCode::invalid_argument, "chunk mode is for single texts, not pairs", im.path);
         const PoolingMode mode = opt.pooling.value_or(im.info.pooling.mode);
-        const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
-        const std::string& prefix = opt.prefix ? *opt.prefix : im.prefix;
-        return run_transformer(pairs.size(), opt, mode, normalize, [&](std::size_t i, TextWork& w) {
+        auto prefix_r = resolve_prefix(opt);
+        if (!prefix_r) return prefix_r.error();
+        const std::string& prefix = *prefix_r;
+        auto dims = output_dims(opt);
+        if (!dims) return dims.error();
+        return run_transformer(pairs.size(), opt, mode, *dims, [&](std::size_t i, TextWork& w) {
             const auto& p = pairs[i];
-            TokenizedText t = prefix.empty() ? tokenize_pair_for_encoder(p.first, p.second, opt.max_length, opt.truncation)
-                                             : tokenize_pair_for_encoder(prefix + p.first, p.second, opt.max_length, opt.truncation);
+            TokenizedText t = prefix.empty() ? encoder_pair_ids(p.first, p.second, opt.max_length, opt.truncation)
+                                             : encoder_pair_ids(prefix + p.first, p.second, opt.max_length, opt.truncation);
             w.truncated = t.truncated;
             w.unknown = t.unknown;
             w.seqs.push_back({std::move(t.ids), std::move(t.type_ids)});
         });
     }
 
+    /// Embeds sequences that are already token ids, as the encoder takes them (special tokens included;
+    /// `type_ids` empty = all 0): pooling, Dense heads, dimensions and normalization as encode(). A sequence
+    /// longer than the model's limit is an error, not cut. prefix / prompt_name / chunk need text: refused.
+    /// Transformers only. Thread-safe on a const Model.
+    Result<Embeddings> encode_ids(const std::vector<TokenizedText>& inputs, const EncodeOptions& opt = {}) const {
+        const auto& im = *impl_;
+        if (!im.encoder) return static_error("encode_ids()");
+        if (opt.prefix || opt.prompt_name || opt.chunk)
+            return make_error(ErrorCode::invalid_argument, "encode_ids() takes token ids: a prefix, prompt or chunk mode needs text",
+                              im.path);
+        for (std::size_t i = 0; i < inputs.size(); ++i)
+            if (!inputs[i].type_ids.empty() && inputs[i].type_ids.size() != inputs[i].ids.size())
+                return make_error(ErrorCode::invalid_argument,
+                                  "input " + std::to_string(i) + ": type_ids and ids differ in length", im.path);
+        auto dims = output_dims(opt);
+        if (!dims) return dims.error();
+        return run_transformer(inputs.size(), opt, opt.pooling.value_or(im.info.pooling.mode), *dims,
+                               [&](std::size_t i, TextWork& w) {
+                                   Seq s{inputs[i].ids, inputs[i].type_ids};
+                                   if (s.types.empty()) s.types.assign(s.ids.size(), 0);
+                                   w.seqs.push_back(std::move(s));
+                               });
+    }
+
 private:
+    Model() = default;  // only load_model() makes one: a Model that exists is usable
+
     struct Impl {
         std::string path;
         ModelFileInfo info;
         bool is_static = false;
-        std::shared_ptr<TransformerEncoder<float>> encoder;
+        std::shared_ptr<TransformerEncoder> encoder;
         StaticVectors words;  // static models
         Tokenizer tokenizer;  // transformers
         std::string prefix;
@@ -345,9 +398,75 @@ private:
         Status status;
     };
 
+    Error static_error(const char* what) const {
+        return make_error(ErrorCode::invalid_argument,
+                          std::string(what) + " needs a transformer model; this one is " +
+                              (impl_->vision ? "an image model (use encode_images())" : "static word vectors"),
+                          impl_->path);
+    }
+
+    TokenizedText encoder_ids(std::string_view text, std::size_t max_length) const {
+        const std::size_t cap = effective_max_length(max_length);
+        return from_encoding(impl_->tokenizer.encode(text, cap), cap);
+    }
+
+    TokenizedText encoder_pair_ids(std::string_view a, std::string_view b, std::size_t max_length,
+                                   TruncationStrategy strategy) const {
+        const std::size_t cap = std::max<std::size_t>(effective_max_length(max_length), 3);
+        TokenizedText t = from_encoding(impl_->tokenizer.encode_pair(a, b, cap, strategy), cap);
+        // No token types (DistilBERT, HF's tokenizer gives none; RoBERTa's single type): all 0.
+        if (impl_->info.transformer.type_vocab_size <= 1) std::fill(t.type_ids.begin(), t.type_ids.end(), 0);
+        return t;
+    }
+
+    /// The text put before every input: the named prompt, the caller's prefix, the file's default prompt,
+    /// or the tokenizer's prefix, in that order.
+    Result<std::string> resolve_prefix(const EncodeOptions& opt) const {
+        const PromptConfig& pc = impl_->info.prompts;
+        if (opt.prompt_name) {
+            if (opt.prefix)
+                return make_error(ErrorCode::invalid_argument, "a prompt name and a prefix exclude each other", impl_->path);
+            if (const std::string* p = pc.find(*opt.prompt_name)) return *p;
+            std::string names;
+            for (const auto& p : pc.prompts) names += (names.empty() ? "" : ", ") + p.first;
+            return make_error(ErrorCode::not_found,
+                              "prompt '" + *opt.prompt_name + "' is not in the model file (" +
+                                  (names.empty() ? std::string("it has no prompts") : "its prompts: " + names) + ")",
+                              impl_->path);
+        }
+        if (opt.prefix) return *opt.prefix;
+        if (!pc.default_name.empty()) return *pc.find(pc.default_name);
+        return impl_->prefix;
+    }
+
+    /// The output width after EncodeOptions::dimensions, checked against the file's Matryoshka dimensions.
+    Result<std::size_t> output_dims(const EncodeOptions& opt) const {
+        const std::size_t D = dim();
+        if (opt.dimensions == 0 || opt.dimensions == D) return D;
+        if (opt.dimensions > D)
+            return make_error(ErrorCode::invalid_argument,
+                              "dimensions " + std::to_string(opt.dimensions) + " is more than the model's " + std::to_string(D),
+                              impl_->path);
+        const PoolingConfig& pc = impl_->info.pooling;
+        const bool declared = pc.matryoshka_any || std::find(pc.matryoshka_dims.begin(), pc.matryoshka_dims.end(),
+                                                             opt.dimensions) != pc.matryoshka_dims.end();
+        if (!declared && !opt.force_dimensions) {
+            std::string dims;
+            for (std::size_t d : pc.matryoshka_dims) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+            return make_error(ErrorCode::invalid_argument,
+                              "dimensions " + std::to_string(opt.dimensions) + ": " +
+                                  (dims.empty() ? std::string("the model file declares no Matryoshka dimensions")
+                                                : "the model file declares Matryoshka dimensions " + dims + " only") +
+                                  " (a model not trained for it gives poor vectors when cut; force it with "
+                                  "force_dimensions / --force, or declare them with convert.py --matryoshka-dims)",
+                              impl_->path);
+        }
+        return opt.dimensions;
+    }
+
     std::size_t effective_max_length(std::size_t requested) const {
         std::size_t m = requested ? requested : impl_->max_length;
-        if (impl_->encoder) m = std::min(m, impl_->info.transformer.max_position_embeddings);
+        if (impl_->encoder) m = std::min(m, impl_->info.transformer.max_sequence_length());
         return std::max<std::size_t>(m, 2);
     }
 
@@ -410,19 +529,22 @@ private:
     }
 
     /// The transformer path of encode() and encode_pairs(): blocks of inputs are turned into sequences
-    /// (make(i, work), in parallel), sorted by length, cut into batches by the token budget and run; window
-    /// vectors of chunked texts are averaged in window order.
+    /// (make(i, work), in parallel), sorted by length, cut into batches by the token budget and run. Each
+    /// sequence is pooled and put through the Dense heads; window vectors of chunked texts are averaged in
+    /// window order; then the Matryoshka cut (Dout columns) and the L2 norm.
     template <class Make>
-    Result<Embeddings> run_transformer(std::size_t N, const EncodeOptions& opt, PoolingMode mode, bool normalize,
+    Result<Embeddings> run_transformer(std::size_t N, const EncodeOptions& opt, PoolingMode mode, std::size_t Dout,
                                        Make&& make) const {
         const auto& im = *impl_;
         const auto* enc = im.encoder.get();
-        const std::size_t D = dim();
+        const bool normalize = opt.normalize.value_or(im.info.pooling.normalize);
+        const std::size_t H = enc->hidden_size(), D = dim();
         const unsigned threads = resolve_threads(opt.threads);
         Embeddings out;
-        out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(D));
+        out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(Dout));
         if (N == 0) return out;
         std::vector<EncoderWorkspace> ws(threads);
+        std::vector<std::vector<float>> pooled(threads, std::vector<float>(std::max(H, D))), head(threads);
         const std::size_t block = std::max<std::size_t>(opt.block_size, 1);
         const std::size_t max_batch = std::max<std::size_t>(opt.batch_size, 1);
         struct Job {
@@ -432,6 +554,11 @@ private:
         std::vector<Job> jobs;
         std::vector<std::size_t> win_base;  // per text of the block: first row in `wins` (multi-window texts)
         std::vector<float> wins;
+        // The cut and the norm of a finished vector v[D] into row[Dout].
+        auto finish = [&](const float* v, float* row) {
+            std::copy(v, v + Dout, row);
+            if (normalize) l2_normalize(row, Dout);
+        };
         for (std::size_t b0 = 0; b0 < N; b0 += block) {
             const std::size_t nb = std::min(N - b0, block);
             work.assign(nb, TextWork{});
@@ -467,16 +594,16 @@ private:
                 std::size_t e = b + 1;
                 while (e < J && e - b < max_batch && (e - b + 1) * jobs[e].len <= opt.token_budget) ++e;
                 parallel_for(e - b, threads, [&](std::size_t lo, std::size_t hi, unsigned t) {
+                    float* v = pooled[t].data();
                     for (std::size_t q = b + lo; q < b + hi; ++q) {
                         const Job& j = jobs[q];
                         const TextWork& w = work[j.text];
                         const Seq& s = w.seqs[j.win];
                         enc->forward(s.ids.data(), nullptr, s.types.data(), s.ids.size(), ws[t]);
-                        const bool single = w.seqs.size() == 1;
-                        float* row = single ? out.row(static_cast<Eigen::Index>(b0 + j.text)).data()
-                                            : wins.data() + (win_base[j.text] + j.win) * D;
-                        pool_tokens(ws[t].x.data(), s.ids.size(), D, nullptr, mode, row);
-                        if (single && normalize) l2_normalize(row, D);
+                        pool_tokens(ws[t].x.data(), s.ids.size(), H, nullptr, mode, v);
+                        enc->apply_dense(v, v, head[t]);
+                        if (w.seqs.size() == 1) finish(v, out.row(static_cast<Eigen::Index>(b0 + j.text)).data());
+                        else std::copy(v, v + D, wins.data() + (win_base[j.text] + j.win) * D);
                     }
                 });
                 b = e;
@@ -484,6 +611,7 @@ private:
             }
             // Chunked texts: the mean of their window vectors, in window order (float64 sums).
             std::vector<double> acc(D);
+            std::vector<float> mean(D);
             for (std::size_t k = 0; k < nb; ++k) {
                 const std::size_t W = work[k].seqs.size();
                 if (W < 2) continue;
@@ -492,9 +620,8 @@ private:
                     const float* v = wins.data() + (win_base[k] + s) * D;
                     for (std::size_t d = 0; d < D; ++d) acc[d] += v[d];
                 }
-                float* row = out.row(static_cast<Eigen::Index>(b0 + k)).data();
-                for (std::size_t d = 0; d < D; ++d) row[d] = static_cast<float>(acc[d] / static_cast<double>(W));
-                if (normalize) l2_normalize(row, D);
+                for (std::size_t d = 0; d < D; ++d) mean[d] = static_cast<float>(acc[d] / static_cast<double>(W));
+                finish(mean.data(), out.row(static_cast<Eigen::Index>(b0 + k)).data());
             }
         }
         return out;
@@ -527,7 +654,7 @@ inline Result<Model> load_model(const std::string& path, const LoadOptions& opti
             const std::int64_t bad = detail::first_non_finite(t);
             if (bad < 0) continue;
             const bool nan = detail::is_nan_at(t, static_cast<std::size_t>(bad));
-            return make_error(std::string("holds ") + (nan ? "a NaN" : "an infinity") + " at flat index " +
+            return make_error(ErrorCode::invalid_data, std::string("holds ") + (nan ? "a NaN" : "an infinity") + " at flat index " +
                                   std::to_string(bad) + " of shape " + t.shape_string() +
                                   " (a corrupt or badly converted file; LoadOptions::allow_non_finite loads it anyway)",
                               path, "tensor '" + t.name + "'");
@@ -548,13 +675,13 @@ inline Result<Model> load_model(const std::string& path, const LoadOptions& opti
         impl->is_static = true;
         impl->words = std::move(*sv);
     } else {
-        auto enc = TransformerEncoder<float>::load(*file, *info);
+        auto enc = TransformerEncoder::load(*file, *info);
         if (!enc) return enc.error();
         impl->encoder = std::move(*enc);
         auto tok = Tokenizer::from_model_metadata(file->metadata());
         if (!tok) return tok.error().with_source(path);
         if (tok->cls_id() < 0 || tok->sep_id() < 0)
-            return make_error("a transformer needs a wordpiece tokenizer with cls and sep tokens", path,
+            return make_error(ErrorCode::unsupported, "a transformer needs a wordpiece tokenizer with cls and sep tokens", path,
                               "metadata 'semvec.tokenizer'");
         impl->tokenizer = std::move(*tok);
     }

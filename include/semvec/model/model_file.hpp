@@ -6,6 +6,8 @@
 // metadata key or the tensor at fault, so a broken or hand-edited file never reaches the encoder.
 #pragma once
 
+#include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,21 +20,27 @@
 #include <nlohmann/json.hpp>
 
 #include "../io/dtype.hpp"
+#include "encoder_config.hpp"
 #include "../io/safetensors.hpp"
-#include "../nn/activation.hpp"
 #include "../result.hpp"
 #include "../text/tokenizer.hpp"
 
 namespace semvec {
 
-/// The model families a semvec file can hold.
-enum class Architecture { bert, distilbert, static_vectors };  // "static" in files (a C++ keyword here)
+/// The model families a semvec file can hold (`semvec.architecture`). A transformer's layer is described by
+/// its TransformerConfig (encoder_config.hpp); the family name only labels it and sets what token types mean.
+enum class Architecture { bert, distilbert, static_vectors, roberta, mpnet, nomic_bert, modernbert, qwen3 };  // static_vectors: "static" in files
 
 /// Storage type of the weight matrices (`semvec.dtype`).
 enum class WeightType { f32, f16, bf16, int8 };
 
 /// How token vectors become one vector per text.
-enum class PoolingMode { cls, mean, max };
+enum class PoolingMode {
+    cls,   ///< the first token
+    mean,  ///< the mean of the tokens
+    max,   ///< the element-wise max of the tokens
+    last,  ///< the last token (decoder embedders such as Qwen3-Embedding, whose last token is the appended EOS)
+};
 
 /// Where static word vectors came from (`semvec.config.format`); it decides nothing but is reported.
 enum class StaticFormat { glove, word2vec, model2vec };
@@ -42,8 +50,19 @@ inline const char* architecture_name(Architecture a) {
         case Architecture::bert: return "bert";
         case Architecture::distilbert: return "distilbert";
         case Architecture::static_vectors: return "static";
+        case Architecture::roberta: return "roberta";
+        case Architecture::mpnet: return "mpnet";
+        case Architecture::nomic_bert: return "nomic_bert";
+        case Architecture::modernbert: return "modernbert";
+        case Architecture::qwen3: return "qwen3";
     }
     return "?";
+}
+inline std::optional<Architecture> parse_architecture(std::string_view s) {
+    for (Architecture a : {Architecture::bert, Architecture::distilbert, Architecture::static_vectors, Architecture::roberta,
+                           Architecture::mpnet, Architecture::nomic_bert, Architecture::modernbert, Architecture::qwen3})
+        if (s == architecture_name(a)) return a;
+    return std::nullopt;
 }
 inline const char* weight_type_name(WeightType w) {
     switch (w) {
@@ -71,26 +90,15 @@ inline const char* pooling_name(PoolingMode p) {
         case PoolingMode::cls: return "cls";
         case PoolingMode::mean: return "mean";
         case PoolingMode::max: return "max";
+        case PoolingMode::last: return "last";
     }
     return "?";
 }
-
-/// Hyper-parameters of a BERT / DistilBERT file (`semvec.config`). Sizes are bounded by read_model_info so
-/// that every product of two of them fits comfortably in 64 bits.
-struct TransformerConfig {
-    std::size_t hidden_size = 0;              ///< H
-    std::size_t num_layers = 0;
-    std::size_t num_heads = 0;                ///< divides H
-    std::size_t intermediate_size = 0;        ///< I
-    std::size_t max_position_embeddings = 0;  ///< P
-    std::size_t type_vocab_size = 0;          ///< T; 0 for DistilBERT
-    std::size_t vocab_size = 0;               ///< V
-    nn::Activation hidden_act = nn::Activation::gelu_erf;
-    double layer_norm_eps = 1e-12;
-    std::size_t pad_token_id = 0;
-    bool has_pooler = false;                  ///< pooler.weight/.bias present (BERT only)
-    std::size_t head_dim() const { return num_heads ? hidden_size / num_heads : 0; }
-};
+inline std::optional<PoolingMode> parse_pooling_mode(std::string_view s) {
+    for (PoolingMode p : {PoolingMode::cls, PoolingMode::mean, PoolingMode::max, PoolingMode::last})
+        if (s == pooling_name(p)) return p;
+    return std::nullopt;
+}
 
 /// Hyper-parameters of a static word-vector file.
 struct StaticConfig {
@@ -100,10 +108,36 @@ struct StaticConfig {
 };
 
 /// The file's default pooling (`semvec.pooling`).
+/// A sentence-transformers Dense module after the pooling: y = act(W·x + b), W [out, in].
+struct DenseLayer {
+    std::size_t in = 0, out = 0;
+    bool bias = true;
+    bool tanh = false;  ///< activation: tanh, else identity
+};
+
+/// The file's pooling (`semvec.pooling`): how token vectors become the output vector.
 struct PoolingConfig {
     PoolingMode mode = PoolingMode::mean;
     bool normalize = false;
     std::string source;  ///< "sentence-transformers", "model2vec", "default", "user", ...
+    std::vector<DenseLayer> dense;  ///< Dense modules after the pooling, in order (tensors dense.{i}.weight/.bias)
+    /// Matryoshka dimensions the model was trained for, largest first (EncodeOptions::dimensions accepts
+    /// these): empty = none declared.
+    std::vector<std::size_t> matryoshka_dims;
+    bool matryoshka_any = false;  ///< the file declares that any dimension works (`"matryoshka_dims": "any"`)
+};
+
+/// Named prompts (`semvec.prompts`, from sentence-transformers' config_sentence_transformers.json): text put
+/// before the input, chosen by EncodeOptions::prompt_name.
+struct PromptConfig {
+    std::vector<std::pair<std::string, std::string>> prompts;  ///< (name, text), in the file's order
+    std::string default_name;                                  ///< used when the caller names none (may be empty)
+    /// The text of prompt `name`, or null.
+    const std::string* find(std::string_view name) const {
+        for (const auto& p : prompts)
+            if (p.first == name) return &p.second;
+        return nullptr;
+    }
 };
 
 /// Tokenizer settings (`semvec.tokenizer`). The raw JSON is kept for the tokenizer loader; the fields that
@@ -120,16 +154,21 @@ struct ModelFileInfo {
     int format_version = 1;
     Architecture architecture = Architecture::bert;
     WeightType weight_type = WeightType::f32;
-    TransformerConfig transformer;     ///< valid for Bert / DistilBert
+    TransformerConfig transformer;     ///< valid for transformers
     StaticConfig static_config;        ///< valid for Static
     PoolingConfig pooling;
+    PromptConfig prompts;
     TokenizerInfo tokenizer;
     std::vector<std::string> vocab;    ///< token (or word) of each id, `vocab_size` entries
     std::string source_note;           ///< `semvec.source`, free text (may be empty)
 
     bool is_transformer() const { return architecture != Architecture::static_vectors; }
-    /// Output vector size: H for transformers, D for static vectors.
-    std::size_t dim() const { return is_transformer() ? transformer.hidden_size : static_config.dim; }
+    /// Output vector size: H for transformers (the last Dense module's output when there is one), D for
+    /// static vectors.
+    std::size_t dim() const {
+        if (!is_transformer()) return static_config.dim;
+        return pooling.dense.empty() ? transformer.hidden_size : pooling.dense.back().out;
+    }
 };
 
 /// Metadata keys.
@@ -142,6 +181,7 @@ inline constexpr const char* kTokenizer = "semvec.tokenizer";
 inline constexpr const char* kVocab = "semvec.vocab";
 inline constexpr const char* kPooling = "semvec.pooling";
 inline constexpr const char* kSource = "semvec.source";
+inline constexpr const char* kPrompts = "semvec.prompts";
 }  // namespace model_keys
 
 /// The newest format version this header reads.
@@ -156,19 +196,28 @@ inline constexpr const char* kEmbeddingsNormWeight = "embeddings.norm.weight";
 inline constexpr const char* kEmbeddingsNormBias = "embeddings.norm.bias";
 inline constexpr const char* kPoolerWeight = "pooler.weight";
 inline constexpr const char* kPoolerBias = "pooler.bias";
+inline constexpr const char* kRelativeBias = "positions.relative_bias";  // [buckets, heads], shared by the layers
+inline constexpr const char* kFinalNormWeight = "final_norm.weight";
+inline constexpr const char* kFinalNormBias = "final_norm.bias";
+/// "dense.{i}.weight" / "dense.{i}.bias": the Dense modules after the pooling.
+inline std::string dense(std::size_t i, std::string_view what) {
+    return "dense." + std::to_string(i) + "." + std::string(what);
+}
 /// "layers.{i}.{suffix}", e.g. layer(3, "attn.qkv.weight").
 inline std::string layer(std::size_t i, std::string_view suffix) {
     return "layers." + std::to_string(i) + "." + std::string(suffix);
 }
 /// The per-layer suffixes, in the order the encoder uses them.
-inline constexpr const char* kLayerAttnQkvWeight = "attn.qkv.weight";   // [3H, H], rows Q then K then V
-inline constexpr const char* kLayerAttnQkvBias = "attn.qkv.bias";       // [3H]
-inline constexpr const char* kLayerAttnOutWeight = "attn.out.weight";   // [H, H]
+inline constexpr const char* kLayerAttnQkvWeight = "attn.qkv.weight";   // [(nh + 2·nkv)·d, H], rows Q, K, V
+inline constexpr const char* kLayerAttnQkvBias = "attn.qkv.bias";       // [(nh + 2·nkv)·d]
+inline constexpr const char* kLayerAttnQNormWeight = "attn.q_norm.weight";  // [d] (qk_norm)
+inline constexpr const char* kLayerAttnKNormWeight = "attn.k_norm.weight";  // [d] (qk_norm)
+inline constexpr const char* kLayerAttnOutWeight = "attn.out.weight";   // [H, nh·d]
 inline constexpr const char* kLayerAttnOutBias = "attn.out.bias";       // [H]
 inline constexpr const char* kLayerAttnNormWeight = "attn.norm.weight"; // [H]
 inline constexpr const char* kLayerAttnNormBias = "attn.norm.bias";     // [H]
-inline constexpr const char* kLayerFfnUpWeight = "ffn.up.weight";       // [I, H]
-inline constexpr const char* kLayerFfnUpBias = "ffn.up.bias";           // [I]
+inline constexpr const char* kLayerFfnUpWeight = "ffn.up.weight";       // [I, H]; gated: [2I, H], gate rows first
+inline constexpr const char* kLayerFfnUpBias = "ffn.up.bias";           // [I] or [2I]
 inline constexpr const char* kLayerFfnDownWeight = "ffn.down.weight";   // [H, I]
 inline constexpr const char* kLayerFfnDownBias = "ffn.down.bias";       // [H]
 inline constexpr const char* kLayerFfnNormWeight = "ffn.norm.weight";   // [H]
@@ -197,8 +246,11 @@ struct ExpectedTensor {
 
 namespace detail {
 
-inline Error model_error(const SafetensorsFile& file, std::string item, std::string message) {
-    return make_error(std::move(message), file.source(), std::move(item));
+/// An error about a model file: malformed (invalid_data) unless said otherwise (unsupported: a value or
+/// component semvec does not implement; not_found: a missing key or tensor).
+inline Error model_error(const SafetensorsFile& file, std::string item, std::string message,
+                         ErrorCode code = ErrorCode::invalid_data) {
+    return make_error(code, std::move(message), file.source(), std::move(item));
 }
 
 /// Parses a metadata value that must hold JSON of the given kind.
@@ -214,13 +266,18 @@ inline Result<nlohmann::json> metadata_json(const SafetensorsFile& file, const c
 
 /// An integer field of `obj` in [lo, hi].
 inline Result<std::size_t> json_size(const SafetensorsFile& file, const nlohmann::json& obj, const char* key,
-                                     const char* field, std::size_t lo, std::size_t hi) {
+                                     const char* field, std::size_t lo, std::size_t hi,
+                                     std::optional<std::size_t> fallback = std::nullopt) {
     const std::string item = std::string("metadata '") + key + "' field '" + field + "'";
     auto it = obj.find(field);
-    if (it == obj.end()) return model_error(file, item, "missing");
+    if (it == obj.end()) {
+        if (fallback) return *fallback;
+        return model_error(file, item, "missing");
+    }
     if (!it->is_number_integer()) return model_error(file, item, "must be an integer, got " + detail::json_preview(*it));
-    if (!it->is_number_unsigned()) return model_error(file, item, "must not be negative, got " + detail::json_preview(*it));
-    const std::uint64_t v = it->get<std::uint64_t>();
+    if (!it->is_number_unsigned() && it->get<std::int64_t>() < 0)
+        return model_error(file, item, "must not be negative, got " + detail::json_preview(*it));
+    const std::uint64_t v = it->is_number_unsigned() ? it->get<std::uint64_t>() : static_cast<std::uint64_t>(it->get<std::int64_t>());
     if (v < lo || v > hi)
         return model_error(file, item, std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return static_cast<std::size_t>(v);
@@ -256,16 +313,87 @@ inline std::string shape_str(const std::vector<std::int64_t>& s) {
     return out + "]";
 }
 
-inline Status parse_transformer_config(const SafetensorsFile& file, const nlohmann::json& c, bool distil,
+/// The shortest text of v that reads back as v ("0", "1", "1e+12"), independent of the C locale.
+inline std::string number_text(double v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+/// A number field of `obj` in (lo, hi) (exclusive), or `fallback` when absent.
+inline Result<double> json_number(const SafetensorsFile& file, const nlohmann::json& obj, const char* key,
+                                  const char* field, double lo, double hi, std::optional<double> fallback) {
+    const std::string item = std::string("metadata '") + key + "' field '" + field + "'";
+    auto it = obj.find(field);
+    if (it == obj.end()) {
+        if (fallback) return *fallback;
+        return model_error(file, item, "missing");
+    }
+    if (!it->is_number()) return model_error(file, item, "must be a number, got " + detail::json_preview(*it));
+    const double v = it->get<double>();
+    if (!(v > lo && v < hi))
+        return model_error(file, item, "must be in (" + number_text(lo) + ", " + number_text(hi) + "), got " +
+                                           detail::json_preview(*it));
+    return v;
+}
+
+/// An enum field spelled as a string (parse returns nullopt for a value semvec does not implement).
+template <class E, class Parse>
+inline Status json_enum(const SafetensorsFile& file, const nlohmann::json& obj, const char* key, const char* field,
+                        Parse parse, const char* known, E& out) {
+    auto it = obj.find(field);
+    if (it == obj.end()) return {};
+    const std::string item = std::string("metadata '") + key + "' field '" + field + "'";
+    if (!it->is_string()) return model_error(file, item, "must be a string, got " + detail::json_preview(*it));
+    const std::optional<E> v = parse(it->get<std::string>());
+    if (!v)
+        return model_error(file, item, "'" + it->get<std::string>() + "' is not supported (" + known + ")",
+                           ErrorCode::unsupported);
+    out = *v;
+    return {};
+}
+
+/// The fields a transformer's `semvec.config` may hold. Any other field is refused: a setting this reader
+/// does not know cannot be honoured, and ignoring it would change the model silently.
+inline const char* const kTransformerConfigFields[] = {
+    "hidden_size", "num_layers", "num_heads", "num_kv_heads", "head_dim", "intermediate_size",
+    "max_position_embeddings", "type_vocab_size", "vocab_size", "pad_token_id", "has_pooler", "hidden_act",
+    "layer_norm_eps", "absolute_positions", "position_padding_idx", "relative_attention_buckets",
+    "relative_attention_max_distance", "rotary_theta", "rotary_local_theta", "rotary_dim", "rotary_interleaved",
+    "attention", "local_attention_window", "global_attention_every_n_layers", "qk_norm", "attention_bias", "norm",
+    "norm_bias", "norm_placement", "embedding_norm", "first_attention_norm", "final_norm", "mlp", "mlp_bias"};
+
+inline Status parse_transformer_config(const SafetensorsFile& file, const nlohmann::json& c, Architecture arch,
                                        TransformerConfig& t) {
     using namespace model_limits;
     const char* K = model_keys::kConfig;
-    auto get = [&](const char* f, std::size_t lo, std::size_t hi, std::size_t& out) -> Status {
-        auto r = json_size(file, c, K, f, lo, hi);
+    auto item = [K](const char* field) { return std::string("metadata '") + K + "' field '" + field + "'"; };
+    auto unsupported = [&](const char* field, const std::string& why) {
+        return model_error(file, item(field), why, ErrorCode::unsupported);
+    };
+    for (auto it = c.begin(); it != c.end(); ++it) {
+        bool known = false;
+        for (const char* f : kTransformerConfigFields) known = known || it.key() == f;
+        if (!known)
+            return model_error(file, "metadata '" + std::string(K) + "' field '" + it.key() + "'",
+                               "is not a setting this semvec knows (a newer converter wrote it?); refusing to run the "
+                               "model without it",
+                               ErrorCode::unsupported);
+    }
+    auto get = [&](const char* f, std::size_t lo, std::size_t hi, std::size_t& out,
+                   std::optional<std::size_t> fallback = std::nullopt) -> Status {
+        auto r = json_size(file, c, K, f, lo, hi, fallback);
         if (!r) return r.error();
         out = *r;
         return {};
     };
+    auto flag = [&](const char* f, bool& out) -> Status {
+        auto r = json_bool(file, c, K, f, out);
+        if (!r) return r.error();
+        out = *r;
+        return {};
+    };
+    const bool distil = arch == Architecture::distilbert;
     SEMVEC_TRY_STATUS(get("hidden_size", 1, kMaxHidden, t.hidden_size));
     SEMVEC_TRY_STATUS(get("num_layers", 1, kMaxLayers, t.num_layers));
     SEMVEC_TRY_STATUS(get("num_heads", 1, kMaxHidden, t.num_heads));
@@ -274,35 +402,180 @@ inline Status parse_transformer_config(const SafetensorsFile& file, const nlohma
     SEMVEC_TRY_STATUS(get("type_vocab_size", 0, kMaxTypeVocab, t.type_vocab_size));
     SEMVEC_TRY_STATUS(get("vocab_size", 1, kMaxVocab, t.vocab_size));
     SEMVEC_TRY_STATUS(get("pad_token_id", 0, kMaxVocab, t.pad_token_id));
-    if (t.hidden_size % t.num_heads != 0)
-        return model_error(file, std::string("metadata '") + K + "' field 'num_heads'",
-                           "hidden_size " + std::to_string(t.hidden_size) + " is not divisible by num_heads " +
-                               std::to_string(t.num_heads));
+    SEMVEC_TRY_STATUS(get("num_kv_heads", 1, t.num_heads, t.num_kv_heads, t.num_heads));
+    if (t.num_heads % t.num_kv_heads != 0)
+        return model_error(file, item("num_kv_heads"), std::to_string(t.num_kv_heads) + " does not divide num_heads " +
+                                                            std::to_string(t.num_heads));
+    if (c.contains("head_dim")) {
+        SEMVEC_TRY_STATUS(get("head_dim", 1, kMaxHidden, t.head_dim));
+    } else {
+        if (t.hidden_size % t.num_heads != 0)
+            return model_error(file, item("num_heads"), "hidden_size " + std::to_string(t.hidden_size) +
+                                                             " is not divisible by num_heads " + std::to_string(t.num_heads));
+        t.head_dim = t.hidden_size / t.num_heads;
+    }
+    if (t.num_heads * t.head_dim > kMaxHidden)
+        return model_error(file, item("head_dim"), "num_heads · head_dim is larger than " + std::to_string(kMaxHidden));
     if (t.pad_token_id >= t.vocab_size)
-        return model_error(file, std::string("metadata '") + K + "' field 'pad_token_id'",
+        return model_error(file, item("pad_token_id"),
                            std::to_string(t.pad_token_id) + " is not below vocab_size " + std::to_string(t.vocab_size));
-    if (distil && t.type_vocab_size != 0)
-        return model_error(file, std::string("metadata '") + K + "' field 'type_vocab_size'", "must be 0 for distilbert");
-    if (!distil && t.type_vocab_size == 0)
-        return model_error(file, std::string("metadata '") + K + "' field 'type_vocab_size'", "must be at least 1 for bert");
+    if (distil && t.type_vocab_size != 0) return model_error(file, item("type_vocab_size"), "must be 0 for distilbert");
+    if (arch == Architecture::bert && t.type_vocab_size == 0)
+        return model_error(file, item("type_vocab_size"), "must be at least 1 for bert");
     auto act = json_string(file, c, K, "hidden_act", std::nullopt);
     if (!act) return act.error();
     if (*act == "gelu") t.hidden_act = nn::Activation::gelu_erf;
     else if (*act == "gelu_new") t.hidden_act = nn::Activation::gelu_tanh;
     else if (*act == "relu") t.hidden_act = nn::Activation::relu;
     else if (*act == "silu") t.hidden_act = nn::Activation::silu;
-    else
-        return model_error(file, std::string("metadata '") + K + "' field 'hidden_act'",
-                           "'" + *act + "' is not supported (gelu, gelu_new, relu, silu)");
-    auto eps = c.find("layer_norm_eps");
-    const std::string eps_item = std::string("metadata '") + K + "' field 'layer_norm_eps'";
-    if (eps == c.end()) return model_error(file, eps_item, "missing");
-    if (!eps->is_number()) return model_error(file, eps_item, "must be a number, got " + detail::json_preview(*eps));
-    t.layer_norm_eps = eps->get<double>();
-    if (!(t.layer_norm_eps > 0.0 && t.layer_norm_eps < 1.0)) return model_error(file, eps_item, "must be in (0, 1), got " + detail::json_preview(*eps));
+    else return unsupported("hidden_act", "'" + *act + "' is not supported (gelu, gelu_new, relu, silu)");
+    auto eps = json_number(file, c, K, "layer_norm_eps", 0.0, 1.0, std::nullopt);
+    if (!eps) return eps.error();
+    t.layer_norm_eps = *eps;
     auto pooler = json_bool(file, c, K, "has_pooler", false);
     if (!pooler) return pooler.error();
     t.has_pooler = *pooler && !distil;
+
+    // Positions.
+    SEMVEC_TRY_STATUS(json_enum<AbsolutePositions>(file, c, K, "absolute_positions", parse_absolute_positions,
+                                                   "none, arange, from_ids", t.absolute_positions));
+    SEMVEC_TRY_STATUS(get("position_padding_idx", 0, kMaxPositions, t.position_padding_idx, t.pad_token_id));
+    if (t.absolute_positions == AbsolutePositions::from_ids && t.max_sequence_length() == 0)
+        return model_error(file, item("position_padding_idx"),
+                           std::to_string(t.position_padding_idx) + " leaves no position of the " +
+                               std::to_string(t.max_position_embeddings) + "-row table for tokens");
+    SEMVEC_TRY_STATUS(get("relative_attention_buckets", 0, 1024, t.relative_attention_buckets, 0));
+    SEMVEC_TRY_STATUS(get("relative_attention_max_distance", 1, kMaxPositions, t.relative_attention_max_distance, 128));
+    if (t.relative_attention_buckets != 0 &&
+        (t.relative_attention_buckets < 4 || t.relative_attention_buckets % 2 != 0 ||
+         t.relative_attention_max_distance <= t.relative_attention_buckets / 4))
+        return unsupported("relative_attention_buckets",
+                           "bidirectional buckets need an even count >= 4 and max_distance above a quarter of it");
+    auto theta = json_number(file, c, K, "rotary_theta", -1.0, 1e12, 0.0);
+    if (!theta) return theta.error();
+    t.rotary_theta = *theta;
+    if (t.rotary_theta < 0.0) return model_error(file, item("rotary_theta"), "must not be negative");
+    auto ltheta = json_number(file, c, K, "rotary_local_theta", 0.0, 1e12, t.rotary_theta > 0 ? t.rotary_theta : 1.0);
+    if (!ltheta) return ltheta.error();
+    t.rotary_local_theta = t.rotary_theta > 0 ? *ltheta : 0.0;
+    SEMVEC_TRY_STATUS(get("rotary_dim", 2, t.head_dim, t.rotary_dim, t.head_dim));
+    if (t.rotary_dim % 2 != 0) return model_error(file, item("rotary_dim"), "must be even");
+    if (t.rotary_theta == 0.0) t.rotary_dim = 0;
+    SEMVEC_TRY_STATUS(flag("rotary_interleaved", t.rotary_interleaved));
+
+    // Attention.
+    SEMVEC_TRY_STATUS(json_enum<AttentionDirection>(file, c, K, "attention", parse_attention_direction,
+                                                    "bidirectional, causal", t.attention));
+    SEMVEC_TRY_STATUS(get("local_attention_window", 0, kMaxPositions, t.local_attention_window, 0));
+    SEMVEC_TRY_STATUS(get("global_attention_every_n_layers", 1, kMaxLayers, t.global_attention_every_n_layers, 1));
+    if (t.attention == AttentionDirection::causal && t.local_attention_window > 0)
+        return unsupported("local_attention_window", "a sliding window on causal attention is not implemented");
+    if (t.attention == AttentionDirection::causal && t.relative_attention_buckets > 0)
+        return unsupported("relative_attention_buckets", "relative position buckets on causal attention are not implemented");
+    {
+        bool qk = false;
+        auto it = c.find("qk_norm");
+        if (it != c.end()) {
+            if (!it->is_string()) return model_error(file, item("qk_norm"), "must be a string, got " + detail::json_preview(*it));
+            if (*it == "rms_norm") qk = true;
+            else if (*it != "none") return unsupported("qk_norm", "'" + it->get<std::string>() + "' is not supported (none, rms_norm)");
+        }
+        t.qk_norm = qk;
+    }
+    SEMVEC_TRY_STATUS(flag("attention_bias", t.attention_bias));
+
+    // Norms.
+    SEMVEC_TRY_STATUS(json_enum<NormKind>(file, c, K, "norm", parse_norm_kind, "layer_norm, rms_norm", t.norm));
+    t.norm_bias = t.norm == NormKind::layer_norm;
+    SEMVEC_TRY_STATUS(flag("norm_bias", t.norm_bias));
+    if (t.norm == NormKind::rms_norm && t.norm_bias) return unsupported("norm_bias", "RMSNorm has no bias");
+    SEMVEC_TRY_STATUS(json_enum<NormPlacement>(file, c, K, "norm_placement", parse_norm_placement, "post, pre",
+                                               t.norm_placement));
+    SEMVEC_TRY_STATUS(flag("embedding_norm", t.embedding_norm));
+    SEMVEC_TRY_STATUS(flag("first_attention_norm", t.first_attention_norm));
+    SEMVEC_TRY_STATUS(flag("final_norm", t.final_norm));
+    if (t.norm_placement == NormPlacement::post && !t.first_attention_norm)
+        return unsupported("first_attention_norm", "post-LN layers always normalize after attention");
+
+    // Feed-forward.
+    SEMVEC_TRY_STATUS(json_enum<MlpKind>(file, c, K, "mlp", parse_mlp_kind, "plain, gated", t.mlp));
+    SEMVEC_TRY_STATUS(flag("mlp_bias", t.mlp_bias));
+    return {};
+}
+
+/// `semvec.pooling` field 'dense': [{"in", "out", "bias", "activation": "identity" | "tanh"}, ...] (transformers).
+inline Status parse_dense(const SafetensorsFile& file, const nlohmann::json& pool, ModelFileInfo& info) {
+    const char* K = model_keys::kPooling;
+    auto it = pool.find("dense");
+    if (it == pool.end()) return {};
+    const std::string item = std::string("metadata '") + K + "' field 'dense'";
+    if (!it->is_array()) return model_error(file, item, "must be an array");
+    if (!info.is_transformer() && !it->empty()) return model_error(file, item, "Dense modules need a transformer model");
+    std::size_t in = info.transformer.hidden_size;
+    for (const auto& e : *it) {
+        if (!e.is_object()) return model_error(file, item, "holds a non-object: " + detail::json_preview(e));
+        DenseLayer d;
+        auto a = json_size(file, e, K, "in", 1, model_limits::kMaxHidden);
+        if (!a) return a.error();
+        auto b = json_size(file, e, K, "out", 1, model_limits::kMaxHidden);
+        if (!b) return b.error();
+        auto bias = json_bool(file, e, K, "bias", true);
+        if (!bias) return bias.error();
+        auto act = json_string(file, e, K, "activation", std::string("identity"));
+        if (!act) return act.error();
+        if (*act != "identity" && *act != "tanh")
+            return model_error(file, item, "activation '" + *act + "' is not supported (identity, tanh)", ErrorCode::unsupported);
+        if (*a != in)
+            return model_error(file, item, "module " + std::to_string(info.pooling.dense.size()) + " takes " + std::to_string(*a) +
+                                               " inputs but gets " + std::to_string(in));
+        d.in = *a;
+        d.out = *b;
+        d.bias = *bias;
+        d.tanh = *act == "tanh";
+        info.pooling.dense.push_back(d);
+        in = d.out;
+    }
+    return {};
+}
+
+/// `semvec.pooling` field 'matryoshka_dims': the dimensions the model was trained to be cut to, or "any".
+inline Status parse_matryoshka(const SafetensorsFile& file, const nlohmann::json& pool, ModelFileInfo& info) {
+    auto it = pool.find("matryoshka_dims");
+    if (it == pool.end() || it->is_null()) return {};
+    const std::string item = std::string("metadata '") + model_keys::kPooling + "' field 'matryoshka_dims'";
+    if (it->is_string() && *it == "any") {
+        info.pooling.matryoshka_any = true;
+        return {};
+    }
+    if (!it->is_array()) return model_error(file, item, "must be an array of dimensions or \"any\"");
+    const std::size_t D = info.dim();
+    for (const auto& e : *it) {
+        if (!e.is_number_unsigned() || e.get<std::uint64_t>() < 1 || e.get<std::uint64_t>() > D)
+            return model_error(file, item, "holds " + detail::json_preview(e) + ", not a dimension in [1, " + std::to_string(D) + "]");
+        info.pooling.matryoshka_dims.push_back(e.get<std::size_t>());
+    }
+    std::sort(info.pooling.matryoshka_dims.rbegin(), info.pooling.matryoshka_dims.rend());
+    return {};
+}
+
+/// `semvec.prompts` (optional): {"prompts": {name: text, ...}, "default": name or null}.
+inline Status parse_prompts(const SafetensorsFile& file, ModelFileInfo& info) {
+    if (!file.metadata_value(model_keys::kPrompts)) return {};
+    auto j = metadata_json(file, model_keys::kPrompts, false);
+    if (!j) return j.error();
+    const std::string item = std::string("metadata '") + model_keys::kPrompts + "'";
+    auto p = j->find("prompts");
+    if (p == j->end() || !p->is_object()) return model_error(file, item, "field 'prompts' must be an object of strings");
+    for (auto it = p->begin(); it != p->end(); ++it) {
+        if (!it->is_string()) return model_error(file, item, "prompt '" + it.key() + "' is not a string");
+        info.prompts.prompts.emplace_back(it.key(), it->get<std::string>());
+    }
+    auto d = j->find("default");
+    if (d != j->end() && !d->is_null()) {
+        if (!d->is_string() || !info.prompts.find(d->get<std::string>()))
+            return model_error(file, item, "field 'default' must name one of the prompts, got " + detail::json_preview(*d));
+        info.prompts.default_name = d->get<std::string>();
+    }
     return {};
 }
 
@@ -365,30 +638,46 @@ inline std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info) {
         return out;
     }
     const TransformerConfig& t = info.transformer;
-    const std::int64_t H = I(t.hidden_size), In = I(t.intermediate_size);
+    const std::int64_t H = I(t.hidden_size), d = I(t.head_dim), Q = I(t.q_width()), QKV = I(t.qkv_rows());
+    const std::int64_t In = I(t.intermediate_size), Up = I(t.up_rows());
+    // A norm: weight, plus bias for a LayerNorm with bias.
+    auto norm = [&](const std::string& prefix, std::int64_t n) {
+        out.push_back({prefix + ".weight", {n}, K::vector, true});
+        if (t.norm_bias) out.push_back({prefix + ".bias", {n}, K::vector, true});
+    };
+    auto linear = [&](const std::string& prefix, std::int64_t rows, std::int64_t cols, bool bias) {
+        out.push_back({prefix + ".weight", {rows, cols}, K::matrix, true});
+        if (bias) out.push_back({prefix + ".bias", {rows}, K::vector, true});
+    };
     out.push_back({tn::kWordEmbeddings, {I(t.vocab_size), H}, K::embedding, true});
-    out.push_back({tn::kPositionEmbeddings, {I(t.max_position_embeddings), H}, K::embedding, true});
-    if (info.architecture == Architecture::bert)
-        out.push_back({tn::kTokenTypeEmbeddings, {I(t.type_vocab_size), H}, K::embedding, true});
-    out.push_back({tn::kEmbeddingsNormWeight, {H}, K::vector, true});
-    out.push_back({tn::kEmbeddingsNormBias, {H}, K::vector, true});
+    if (t.absolute_positions != AbsolutePositions::none)
+        out.push_back({tn::kPositionEmbeddings, {I(t.max_position_embeddings), H}, K::embedding, true});
+    if (t.type_vocab_size > 0) out.push_back({tn::kTokenTypeEmbeddings, {I(t.type_vocab_size), H}, K::embedding, true});
+    if (t.embedding_norm) norm("embeddings.norm", H);
+    if (t.relative_attention_buckets > 0)
+        out.push_back({tn::kRelativeBias, {I(t.relative_attention_buckets), I(t.num_heads)}, K::vector, true});
     for (std::size_t i = 0; i < t.num_layers; ++i) {
-        out.push_back({tn::layer(i, tn::kLayerAttnQkvWeight), {3 * H, H}, K::matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnQkvBias), {3 * H}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnOutWeight), {H, H}, K::matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnOutBias), {H}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnNormWeight), {H}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerAttnNormBias), {H}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnUpWeight), {In, H}, K::matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnUpBias), {In}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnDownWeight), {H, In}, K::matrix, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnDownBias), {H}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnNormWeight), {H}, K::vector, true});
-        out.push_back({tn::layer(i, tn::kLayerFfnNormBias), {H}, K::vector, true});
+        const std::string p = "layers." + std::to_string(i) + ".";
+        linear(p + "attn.qkv", QKV, H, t.attention_bias);
+        if (t.qk_norm) {
+            out.push_back({tn::layer(i, tn::kLayerAttnQNormWeight), {d}, K::vector, true});
+            out.push_back({tn::layer(i, tn::kLayerAttnKNormWeight), {d}, K::vector, true});
+        }
+        linear(p + "attn.out", H, Q, t.attention_bias);
+        if (t.has_attention_norm(i)) norm(p + "attn.norm", H);
+        linear(p + "ffn.up", Up, H, t.mlp_bias);
+        linear(p + "ffn.down", H, In, t.mlp_bias);
+        norm(p + "ffn.norm", H);
     }
-    if (info.architecture == Architecture::bert && t.has_pooler) {
+    if (t.final_norm) norm("final_norm", H);
+    if (t.has_pooler) {
         out.push_back({tn::kPoolerWeight, {H, H}, K::matrix, true});
         out.push_back({tn::kPoolerBias, {H}, K::vector, true});
+    }
+    for (std::size_t j = 0; j < info.pooling.dense.size(); ++j) {
+        const DenseLayer& dl = info.pooling.dense[j];
+        out.push_back({tn::dense(j, "weight"), {I(dl.out), I(dl.in)}, K::matrix, true});
+        if (dl.bias) out.push_back({tn::dense(j, "bias"), {I(dl.out)}, K::vector, true});
     }
     return out;
 }
@@ -435,17 +724,20 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
     if (*fmt != "1")
         return model_error(file, std::string("metadata '") + mk::kFormat + "'",
                            "version '" + *fmt + "' is not supported (this semvec reads version " +
-                               std::to_string(kModelFormatVersion) + ")");
+                               std::to_string(kModelFormatVersion) + ")",
+                           ErrorCode::unsupported);
     info.format_version = 1;
 
     // Architecture.
     const std::string* arch = file.metadata_value(mk::kArchitecture);
     const std::string arch_item = std::string("metadata '") + mk::kArchitecture + "'";
     if (!arch) return model_error(file, arch_item, "missing");
-    if (*arch == "bert") info.architecture = Architecture::bert;
-    else if (*arch == "distilbert") info.architecture = Architecture::distilbert;
-    else if (*arch == "static") info.architecture = Architecture::static_vectors;
-    else return model_error(file, arch_item, "unknown architecture '" + *arch + "' (known: bert, distilbert, static)");
+    if (auto a = parse_architecture(*arch)) info.architecture = *a;
+    else
+        return model_error(file, arch_item,
+                           "unknown architecture '" + *arch +
+                               "' (known: bert, distilbert, roberta, mpnet, nomic_bert, modernbert, qwen3, static)",
+                           ErrorCode::unsupported);
 
     // Weight dtype.
     const std::string* dt = file.metadata_value(mk::kDtype);
@@ -455,7 +747,7 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
     else if (*dt == "f16") info.weight_type = WeightType::f16;
     else if (*dt == "bf16") info.weight_type = WeightType::bf16;
     else if (*dt == "int8") info.weight_type = WeightType::int8;
-    else return model_error(file, dt_item, "unknown dtype '" + *dt + "' (known: f32, f16, bf16, int8)");
+    else return model_error(file, dt_item, "unknown dtype '" + *dt + "' (known: f32, f16, bf16, int8)", ErrorCode::unsupported);
     if (info.architecture == Architecture::static_vectors && info.weight_type == WeightType::int8)
         return model_error(file, dt_item, "int8 is for transformer weight matrices; static vectors are f32, f16 or bf16");
 
@@ -464,8 +756,7 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
     if (!config) return config.error();
     std::size_t vocab_size = 0;
     if (info.is_transformer()) {
-        SEMVEC_TRY_STATUS(detail::parse_transformer_config(file, *config, info.architecture == Architecture::distilbert,
-                                                           info.transformer));
+        SEMVEC_TRY_STATUS(detail::parse_transformer_config(file, *config, info.architecture, info.transformer));
         vocab_size = info.transformer.vocab_size;
     } else {
         auto d = detail::json_size(file, *config, mk::kConfig, "dim", 1, model_limits::kMaxHidden);
@@ -587,10 +878,10 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         const char* K = mk::kPooling;
         auto mode = detail::json_string(file, *pool, K, "mode", std::nullopt);
         if (!mode) return mode.error();
-        if (*mode == "cls") info.pooling.mode = PoolingMode::cls;
-        else if (*mode == "mean") info.pooling.mode = PoolingMode::mean;
-        else if (*mode == "max") info.pooling.mode = PoolingMode::max;
-        else return model_error(file, std::string("metadata '") + K + "' field 'mode'", "unknown pooling '" + *mode + "' (cls, mean, max)");
+        if (auto m = parse_pooling_mode(*mode)) info.pooling.mode = *m;
+        else
+            return model_error(file, std::string("metadata '") + K + "' field 'mode'",
+                               "unknown pooling '" + *mode + "' (cls, mean, max, last)", ErrorCode::unsupported);
         if (info.architecture == Architecture::static_vectors && info.pooling.mode != PoolingMode::mean)
             return model_error(file, std::string("metadata '") + K + "' field 'mode'", "static models pool by mean");
         auto norm = detail::json_bool(file, *pool, K, "normalize", std::nullopt);
@@ -599,12 +890,15 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
         auto src = detail::json_string(file, *pool, K, "source", std::string());
         if (!src) return src.error();
         info.pooling.source = *src;
+        SEMVEC_TRY_STATUS(detail::parse_dense(file, *pool, info));
+        SEMVEC_TRY_STATUS(detail::parse_matryoshka(file, *pool, info));
     }
+    SEMVEC_TRY_STATUS(detail::parse_prompts(file, info));
     if (const std::string* s = file.metadata_value(mk::kSource)) info.source_note = *s;
 
     // Tensors.
     for (const auto& e : expected_tensors(info)) SEMVEC_TRY_STATUS(check_tensor(file, e, info.weight_type));
-    if (info.architecture == Architecture::bert && !info.transformer.has_pooler && file.find(tensor_names::kPoolerWeight))
+    if (info.is_transformer() && !info.transformer.has_pooler && file.find(tensor_names::kPoolerWeight))
         return model_error(file, std::string("tensor '") + tensor_names::kPoolerWeight + "'",
                            "present but semvec.config says has_pooler false");
     return info;

@@ -1,8 +1,10 @@
-// semvec/model/pooling.hpp — token vectors to one vector per text: CLS, mean or max, mask-aware; L2 norm.
+// semvec/model/pooling.hpp — token vectors to one vector per text: CLS, mean, max or last, mask-aware;
+// L2 norm. (The library's one pooling implementation.)
 //
 // Same definitions as sentence-transformers' Pooling module: mean = sum of unmasked rows / their count,
-// max = element-wise max over unmasked rows, cls = row 0. Sums are accumulated in double, in row order, so
-// the result depends only on the sequence itself.
+// max = element-wise max over unmasked rows, cls = row 0, last = the last unmasked row (whichever side the
+// padding is on). Sums are accumulated in double, in row order, so the result depends only on the sequence
+// itself.
 #pragma once
 
 #include <algorithm>
@@ -17,7 +19,7 @@
 namespace semvec {
 
 /// Pools `rows` token vectors of `dim` floats (row-major, row stride `dim`) into out[dim]. `mask` may be
-/// null (all rows count). With no unmasked row, mean and max give zeros.
+/// null (all rows count). With no unmasked row, mean, max and last give zeros.
 inline void pool_tokens(const float* hidden, std::size_t rows, std::size_t dim, const std::int32_t* mask,
                         PoolingMode mode, float* out) {
     auto counts = [mask](std::size_t i) { return !mask || mask[i] != 0; };
@@ -25,6 +27,12 @@ inline void pool_tokens(const float* hidden, std::size_t rows, std::size_t dim, 
         case PoolingMode::cls:
             for (std::size_t j = 0; j < dim; ++j) out[j] = rows ? hidden[j] : 0.0f;
             return;
+        case PoolingMode::last: {
+            std::size_t i = rows;
+            while (i > 0 && !counts(i - 1)) --i;
+            for (std::size_t j = 0; j < dim; ++j) out[j] = i ? hidden[(i - 1) * dim + j] : 0.0f;
+            return;
+        }
         case PoolingMode::mean: {
             std::vector<double> acc(dim, 0.0);
             std::size_t n = 0;

@@ -51,12 +51,12 @@ public:
     /// Builds the model from a file that read_model_info accepted with architecture Static.
     static Result<StaticVectors> load(const SafetensorsFile& file, const ModelFileInfo& info) {
         if (info.architecture != Architecture::static_vectors)
-            return make_error(std::string("architecture is ") + architecture_name(info.architecture) + ", not static",
+            return make_error(ErrorCode::invalid_argument, std::string("architecture is ") + architecture_name(info.architecture) + ", not static",
                               file.source(), "metadata 'semvec.architecture'");
         const TensorView* t = file.find(tensor_names::kWordEmbeddings);
         const std::size_t V = info.static_config.vocab_size, D = info.static_config.dim;
         if (!t || t->shape != std::vector<std::int64_t>{static_cast<std::int64_t>(V), static_cast<std::int64_t>(D)})
-            return make_error("missing or misshapen (run read_model_info first)", file.source(),
+            return make_error(ErrorCode::invalid_data, "missing or misshapen (run read_model_info first)", file.source(),
                               std::string("tensor '") + tensor_names::kWordEmbeddings + "'");
         auto impl = std::make_shared<Impl>();
         SEMVEC_TRY_STATUS(init_tokenizer(*impl, info, file.source()));
@@ -179,7 +179,7 @@ private:
         im.vocab = info.vocab;
         const std::string& tj = info.tokenizer.json;
         nlohmann::json j = nlohmann::json::parse(tj.begin(), tj.end(), nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return make_error("is not a JSON object", source, "metadata 'semvec.tokenizer'");
+        if (j.is_discarded() || !j.is_object()) return make_error(ErrorCode::invalid_data, "is not a JSON object", source, "metadata 'semvec.tokenizer'");
         // The one reader of the tokenizer fields (semvec/text/tokenizer.hpp), with the documented defaults.
         auto opts = Tokenizer::options_from_metadata(j, source);
         if (!opts) return opts.error();
@@ -189,7 +189,7 @@ private:
         const std::size_t max_chars = opts->max_input_chars_per_word;
         const std::string prefix = opts->continuing_subword_prefix;
         im.unk_token = info.tokenizer.unk_token;
-        if (im.vocab.size() >= 0x7FFFFFFF) return make_error("the vocabulary is too large", source, "metadata 'semvec.vocab'");
+        if (im.vocab.size() >= 0x7FFFFFFF) return make_error(ErrorCode::resource_limit, "the vocabulary is too large", source, "metadata 'semvec.vocab'");
         im.index.reserve(im.vocab.size());
         // First occurrence wins for a duplicated word (the row GloVe/word2vec files list first).
         for (std::size_t i = 0; i < im.vocab.size(); ++i)

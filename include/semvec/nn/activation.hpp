@@ -51,6 +51,22 @@ inline void bias_activation(float* x, std::size_t rows, std::size_t cols, std::s
     for (std::size_t r = 0; r < rows; ++r) detail::bias_act_row<simd::Native>(x + r * ld, bias, 0, cols, act);
 }
 
+/// Gated linear unit (GeGLU, SwiGLU): out[r, j] = act(x[r, j]) · x[r, cols + j] for j < cols, r < rows.
+/// x holds the gate then the linear half side by side (row stride ldx ≥ 2·cols); out has row stride ldo.
+inline void gated_activation(const float* x, std::size_t ldx, std::size_t rows, std::size_t cols, Activation act,
+                             float* out, std::size_t ldo) {
+    using O = simd::Native;
+    constexpr std::size_t W = O::width;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const float* g = x + r * ldx;
+        const float* u = g + cols;
+        float* o = out + r * ldo;
+        std::size_t j = 0;
+        for (; j + W <= cols; j += W) O::store(o + j, O::mul(detail::activate<O>(O::load(g + j), act), O::load(u + j)));
+        for (; j < cols; ++j) o[j] = detail::activate<simd::Scalar>(g[j], act) * u[j];
+    }
+}
+
 SEMVEC_SIMD_NAMESPACE_END
 }  // namespace nn
 }  // namespace semvec

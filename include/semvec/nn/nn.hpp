@@ -1,4 +1,4 @@
-// semvec/nn/nn.hpp — all encoder kernels (GEMM, attention, softmax, LayerNorm, activations, pooling).
+// semvec/nn/nn.hpp — all encoder kernels (GEMM, attention, softmax, LayerNorm, RMSNorm, activations).
 #pragma once
 
 #include "activation.hpp"
@@ -6,5 +6,5 @@
 #include "gemm.hpp"
 #include "gemm_bf16.hpp"
 #include "layernorm.hpp"
-#include "pooling.hpp"
+#include "rmsnorm.hpp"
 #include "softmax.hpp"
