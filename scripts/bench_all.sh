@@ -10,7 +10,11 @@
 #
 # Environment (defaults in brackets):
 #   SHAPES ["minilm bert-base"]   minilm = 384 hidden, 6 layers, 12 heads, 1536 inter;
-#                                 bert-base = 768, 12, 12, 3072
+#                                 bert-base = 768, 12, 12, 3072; the encoder families (peer
+#                                 scripts/peers/torch_families.py, shapes in family_shapes.py): mpnet-base =
+#                                 all-mpnet-base-v2, qwen3-0.6b = Qwen3-Embedding-0.6B, nomic-base
+#                                 (e.g. SHAPES="mpnet-base qwen3-0.6b" ENGINES="semvec-fp32 semvec-int8 pytorch
+#                                 ort-fp32 ort-int8")
 #   THREADS ["1 2"]               thread counts (the same on every engine)
 #   ENGINES ["semvec-fp32 semvec-bf16 semvec-int8 pytorch pytorch-tuned ort-fp32 ort-int8"]
 #                                 pytorch: torch on OpenBLAS pthread (the Debian default set-up);
@@ -88,7 +92,11 @@ for b in $BUILDS; do
 done
 
 # --- models (cached; regenerated when the scripts that make them change) ----------------------------------
-KEY="$(cat "$ROOT/scripts/peers/torch_encoder.py" "$ROOT/scripts/peers/quantize_int8.py" "$ROOT/scripts/convert.py" \
+# The PyTorch peer (and model maker) of a shape: BERT shapes, or the encoder families.
+peer_of() { case "$1" in mpnet-base|qwen3-0.6b|nomic-base) echo "$ROOT/scripts/peers/torch_families.py" ;;
+                         *) echo "$ROOT/scripts/peers/torch_encoder.py" ;; esac; }
+KEY="$(cat "$ROOT/scripts/peers/torch_encoder.py" "$ROOT/scripts/peers/torch_families.py" "$ROOT/scripts/peers/family_shapes.py" \
+        "$ROOT/scripts/peers/quantize_int8.py" "$ROOT/scripts/convert.py" \
         "$ROOT"/scripts/semvec_convert/*.py | md5sum | cut -c1-10)"
 MODELS="$CACHE/models-$KEY"
 mkdir -p "$MODELS"
@@ -97,7 +105,7 @@ for shape in $SHAPES; do
   hf="$MODELS/hf-$shape"
   if { need semvec-fp32 || need semvec-bf16 || need semvec-int8; } && [[ ! -f "$hf/model.safetensors" ]]; then
     say "making $hf"
-    "$PY" "$ROOT/scripts/peers/torch_encoder.py" hf --shape "$shape" --out "$hf" >> "$LOG" 2>&1
+    "$PY" "$(peer_of "$shape")" hf --shape "$shape" --out "$hf" >> "$LOG" 2>&1
   fi
   for d in f32 bf16 int8; do
     e="semvec-$d"; [[ $d == f32 ]] && e=semvec-fp32
@@ -109,7 +117,7 @@ for shape in $SHAPES; do
   done
   if { need ort-fp32 || need ort-int8; } && [[ ! -f "$MODELS/$shape.onnx" ]]; then
     say "exporting $shape to ONNX"
-    OMP_WAIT_POLICY=PASSIVE "$PY" "$ROOT/scripts/peers/torch_encoder.py" export --shape "$shape" \
+    OMP_WAIT_POLICY=PASSIVE "$PY" "$(peer_of "$shape")" export --shape "$shape" \
       --out "$MODELS/$shape.onnx" >> "$LOG" 2>&1
   fi
   if need ort-int8 && [[ ! -f "$MODELS/$shape-int8.onnx" ]]; then
@@ -146,12 +154,12 @@ run_engine() {  # build engine shape threads → JSON lines appended to $OUT
     pytorch)
       env "${isa_env[@]}" OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" \
         LD_LIBRARY_PATH="$(blas_dir pthread)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-        "$PY" "$ROOT/scripts/peers/torch_encoder.py" bench --shape "$shape" --threads "$t" --seconds "$SECS" \
+        "$PY" "$(peer_of "$shape")" bench --shape "$shape" --threads "$t" --seconds "$SECS" \
         --cases "$CASES" 2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
     pytorch-tuned)
       env "${tuned_isa[@]}" OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" \
         GLIBC_TUNABLES="$TUNED_MALLOC" LD_LIBRARY_PATH="$(blas_dir openmp)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-        "$PY" "$ROOT/scripts/peers/torch_encoder.py" bench --engine pytorch-tuned --shape "$shape" --threads "$t" \
+        "$PY" "$(peer_of "$shape")" bench --engine pytorch-tuned --shape "$shape" --threads "$t" \
         --seconds "$SECS" --cases "$CASES" 2>> "$LOG" | grep '^{' >> "$OUT" || rc=$? ;;
     ort-fp32|ort-int8)
       f="$MODELS/$shape.onnx"; [[ $e == ort-int8 ]] && f="$MODELS/$shape-int8.onnx"

@@ -26,6 +26,11 @@ CASE_NAMES = {"b32x128": "32 × 128 (sent/s)", "b1x16": "1 × 16 (ms)", "b1x128"
 
 
 def flops(shape, t):
+    if shape not in SHAPES:  # the encoder families (grouped-query heads, gated MLPs): scripts/peers/family_shapes.py
+        import sys
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+        from family_shapes import flops_per_sentence
+        return flops_per_sentence(shape, t)
     h, layers, _, inter = SHAPES[shape]
     return layers * (2 * t * (4 * h * h + 2 * h * inter) + 4 * t * t * h)
 
@@ -147,7 +152,7 @@ def main():
         if r["engine"] not in engines:
             engines.append(r["engine"])
     engines = [e for e in ORDER if e in engines] + [e for e in engines if e not in ORDER]
-    shapes = [s for s in SHAPES if any(k[0] == s for k in keys)]
+    shapes = [s for s in SHAPES if any(k[0] == s for k in keys)] + sorted({k[0] for k in keys} - set(SHAPES))
     threads = sorted({k[1] for k in keys})
     cases = [c for c in CASE_NAMES if any(k[2] == c for k in keys)] + sorted({k[2] for k in keys} - set(CASE_NAMES))
     keys = [(s, t, c) for s in shapes for t in threads for c in cases if any((e, s, t, c) in by for e in engines)]

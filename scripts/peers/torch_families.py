@@ -33,28 +33,10 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from family_shapes import SHAPES, flops_per_sentence  # noqa: E402
 from torch_encoder import parse_cases, time_case  # noqa: E402
 
-SHAPES = {
-    "mpnet-base": dict(family="mpnet", hidden=768, layers=12, heads=12, kv_heads=12, head_dim=64, intermediate=3072,
-                       vocab=30527, max_pos=514),
-    "qwen3-0.6b": dict(family="qwen3", hidden=1024, layers=28, heads=16, kv_heads=8, head_dim=128, intermediate=3072,
-                       vocab=151669, max_pos=32768),
-    "nomic-base": dict(family="nomic", hidden=768, layers=12, heads=12, kv_heads=12, head_dim=64, intermediate=3072,
-                       vocab=30528, max_pos=8192),
-}
 CASES = "b32x128,b1x16,b1x128,b1x512"
-
-
-def flops_per_sentence(shape, t):
-    """Multiply-adds ×2 of the projections and the attention products, per layer:
-    2·T·(H·(Q + 2·KV) + Q·H + m·H·I) + 4·T²·Q with Q = heads·head_dim, KV = kv_heads·head_dim, m = 2 (plain MLP)
-    or 3 (gated); the same count as `semvec bench`. Embeddings, norms, softmax, activations, pooling: not counted."""
-    s = SHAPES[shape]
-    h, i = s["hidden"], s["intermediate"]
-    q, kv = s["heads"] * s["head_dim"], s["kv_heads"] * s["head_dim"]
-    m = 2 if s["family"] == "mpnet" else 3
-    return s["layers"] * (2 * t * (h * (q + 2 * kv) + q * h + m * h * i) + 4 * t * t * q)
 
 
 def rms(x, w, eps):
@@ -230,7 +212,7 @@ def cmd_bench(args):
         ids, mask = inputs(b, t)
         with torch.inference_mode():
             mean, best, n = time_case(lambda: model(ids, mask), b, args.seconds)
-        print(json.dumps({"engine": "pytorch", "shape": args.shape, "threads": args.threads, "case": name,
+        print(json.dumps({"engine": args.engine, "shape": args.shape, "threads": args.threads, "case": name,
                           "batch": b, "tokens": t, "ms": mean * 1e3, "best_ms": best * 1e3,
                           "sent_per_s": b / mean, "gflops": flops_per_sentence(args.shape, t) * b / best * 1e-9,
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "calls": n}),
@@ -356,6 +338,7 @@ def main():
     ap.add_argument("mode", choices=["bench", "export", "hf", "check", "flops"])
     ap.add_argument("--shape", choices=sorted(SHAPES), default="mpnet-base")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--engine", default="pytorch", help="bench: engine name in the JSON lines")
     ap.add_argument("--seconds", type=float, default=2.0, help="minimum timed seconds per case")
     ap.add_argument("--out", default="model.onnx")
     ap.add_argument("--cases", default=CASES, help="comma-separated bBATCHxTOKENS")

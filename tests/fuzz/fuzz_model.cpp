@@ -25,12 +25,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (tok) (void)tok->encode("Hello, world! naïve café 東京", 6);
     if (!enc) return 0;
     const auto& t = info->transformer;
-    if (t.hidden_size * t.num_layers * (t.hidden_size + t.intermediate_size) > (1u << 20)) return 0;  // keep it fast
-    const std::size_t L = std::min<std::size_t>(t.max_position_embeddings, 5);
+    if (t.hidden_size * t.num_layers * (t.qkv_rows() + t.q_width() + t.up_rows() + t.intermediate_size) > (1u << 21))
+        return 0;  // keep it fast
+    const std::size_t L = std::min<std::size_t>(t.max_sequence_length(), 5);
     std::vector<std::int32_t> ids(L), types(L, 0);
     for (std::size_t i = 0; i < L; ++i) ids[i] = static_cast<std::int32_t>(i % t.vocab_size);
     if (!(*enc)->check_inputs(ids.data(), types.data(), L)) return 0;
     semvec::EncoderWorkspace ws;
     (*enc)->forward(ids.data(), nullptr, types.data(), L, ws);
+    std::vector<std::int32_t> mask(L, 1);
+    mask[0] = 0;  // a padded row: masked keys, key ranges over a gathered list
+    (*enc)->forward(ids.data(), mask.data(), types.data(), L, ws);
     return 0;
 }

@@ -709,3 +709,71 @@ TEST_CASE("load_model refuses NaN / Inf weights unless LoadOptions::allow_non_fi
     for (const char* f : {"bert-tiny-f32", "bert-tiny-f16", "bert-tiny-bf16", "bert-tiny-int8"}) CHECK(semvec::load_model(converted(f)).ok());
     for (const auto* p : {&f32, &f16, &bf16, &i8}) std::remove(p->c_str());
 }
+
+TEST_CASE("tiny files of every family load, encode and apply Dense heads, prompts and Matryoshka cuts", "[model][families]") {
+    const std::string dir = std::string(SEMVEC_SOURCE_DIR) + "/tests/fuzz/corpus/model/";  // tests/fuzz/make_model_seeds.py
+    for (const char* f : {"mpnet_rel_buckets", "roberta_from_ids", "nomic_rotary_swiglu", "modernbert_window", "qwen3_causal_gqa"}) {
+        INFO(f);
+        auto m = semvec::load_model(dir + f);
+        REQUIRE(m.ok());
+        semvec::TokenizedText t;
+        t.ids = {0, 4, 5, 6, 2};
+        auto e = m->encode_ids({t, t}, {});
+        REQUIRE(e.ok());
+        CHECK(bit_equal(e->row(0), e->row(1)));
+        CHECK(std::abs(e->row(0).norm() - 1.0f) < 1e-5f);
+        auto x = m->encode({"a b c", "d"}, {});
+        REQUIRE(x.ok());
+        CHECK(x->rows() == 2);
+        t.ids.push_back(99);  // outside the vocab
+        CHECK_FALSE(m->encode_ids({t}, {}).ok());
+    }
+    auto m = semvec::load_model(dir + "nomic_rotary_swiglu");
+    REQUIRE(m.ok());
+    CHECK(m->dim() == 4);  // the Dense head's output
+    semvec::EncodeOptions o;
+    auto full = m->encode({"a b"}, o);
+    REQUIRE(full.ok());
+    CHECK(full->cols() == 4);
+    o.dimensions = 2;  // declared
+    auto cut = m->encode({"a b"}, o);
+    REQUIRE(cut.ok());
+    CHECK(cut->cols() == 2);
+    CHECK(std::abs(cut->row(0).norm() - 1.0f) < 1e-5f);
+    o.normalize = false;
+    auto raw = m->encode({"a b"}, o);
+    semvec::EncodeOptions u;
+    u.normalize = false;
+    auto unnorm = m->encode({"a b"}, u);
+    REQUIRE(raw.ok());
+    REQUIRE(unnorm.ok());
+    CHECK(raw->row(0)(0) == unnorm->row(0)(0));  // the first components of the uncut vector
+    CHECK(raw->row(0)(1) == unnorm->row(0)(1));
+    o.dimensions = 3;  // not declared
+    auto refused = m->encode({"a b"}, o);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error().what(), Catch::Contains("declares Matryoshka dimensions 4, 2 only"));
+    o.force_dimensions = true;
+    CHECK(m->encode({"a b"}, o).ok());
+    o = {};
+    o.dimensions = 5;
+    CHECK_FALSE(m->encode({"a b"}, o).ok());
+    // Prompts by name: the same as the prompt's text as a prefix.
+    o = {};
+    o.prompt_name = "search_query";
+    auto p = m->encode({"a b"}, o);
+    o = {};
+    o.prefix = "search_query: ";
+    auto q = m->encode({"a b"}, o);
+    REQUIRE(p.ok());
+    REQUIRE(q.ok());
+    CHECK(bit_equal(*p, *q));
+    o.prompt_name = "search_query";
+    CHECK_FALSE(m->encode({"a b"}, o).ok());  // a prompt and a prefix
+    o = {};
+    o.prompt_name = "nope";
+    auto bad = m->encode({"a b"}, o);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == semvec::ErrorCode::not_found);
+    CHECK_THAT(bad.error().what(), Catch::Contains("its prompts: search_query"));
+}

@@ -12,7 +12,8 @@
 //    --intra: a case with fewer texts than threads (batch-1 latency) runs each text through
 //    TransformerEncoder::forward with EncoderWorkspace::threads = --threads (one text split over the threads),
 //    because encode() runs each text on one thread; "path" in the JSON says which was timed.
-// FLOPs are counted as in scripts/peers/torch_encoder.py: per layer 2·T·(4H² + 2HI) + 4·T²·H.
+// FLOPs are counted as in scripts/peers/torch_encoder.py (BERT: per layer 2·T·(4H² + 2HI) + 4·T²·H) and
+// torch_families.py (grouped-query heads, gated MLPs): see flops_per_text.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -82,11 +83,15 @@ bool parse_cases(const std::string& s, std::vector<Case>& out) {
     return !out.empty();
 }
 
-/// Multiply-adds ×2 of the projections and the attention products (embeddings, LayerNorm, softmax, GELU and
-/// pooling not counted): the same formula for every engine in scripts/bench_all.sh.
+/// Multiply-adds ×2 of the projections and the attention products (embeddings, norms, softmax, activations
+/// and pooling not counted): the same formula for every engine in scripts/bench_all.sh. Per layer
+/// 2·T·(H·(Q + 2·KV) + Q·H + m·H·I) + 4·T²·Q with Q = heads·head_dim, KV = kv_heads·head_dim and m = 2 (plain
+/// MLP) or 3 (gated); for BERT (Q = KV = H, m = 2) that is 2·T·(4H² + 2HI) + 4·T²·H.
 double flops_per_text(const semvec::TransformerConfig& c, double T) {
     const double H = static_cast<double>(c.hidden_size), I = static_cast<double>(c.intermediate_size);
-    return static_cast<double>(c.num_layers) * (2.0 * T * (4.0 * H * H + 2.0 * H * I) + 4.0 * T * T * H);
+    const double Q = static_cast<double>(c.q_width()), KV = static_cast<double>(c.num_kv_heads * c.head_dim);
+    const double m = c.mlp == semvec::MlpKind::gated ? 3.0 : 2.0;
+    return static_cast<double>(c.num_layers) * (2.0 * T * (H * (Q + 2.0 * KV) + Q * H + m * H * I) + 4.0 * T * T * Q);
 }
 
 const char* dtype_label(semvec::WeightType w) {
@@ -99,13 +104,20 @@ const char* dtype_label(semvec::WeightType w) {
     return "?";
 }
 
-/// Texts of exactly `tokens` ids ([CLS], tokens-2 words that are one WordPiece each, [SEP]); empty when the
-/// vocab lacks enough such words.
+/// Texts of exactly `tokens` ids (the tokenizer's special tokens around words that are one token each); empty
+/// when the vocab lacks enough such words.
 std::vector<std::string> exact_token_texts(const semvec::Model& m, std::size_t count, std::size_t tokens, std::string& err) {
+    // The special tokens the tokenizer adds to every text ([CLS] … [SEP]: 2; Qwen3's appended EOS: 1).
+    const auto empty = m.tokenize_for_encoder("", 8);
+    const std::size_t specials = empty ? empty->ids.size() : 2;
+    if (tokens <= specials) {
+        err = "a case needs more tokens than the " + std::to_string(specials) + " special tokens";
+        return {};
+    }
     std::vector<std::string> single;
     for (const char* w : kWords) {
         const auto t = m.tokenize_for_encoder(w, 8);
-        if (t && t->ids.size() == 3 && t->unknown == 0) single.push_back(w);
+        if (t && t->ids.size() == specials + 1 && t->unknown == 0) single.push_back(w);
     }
     if (single.size() < 8) {
         err = "the model's vocab has too few of the benchmark's words as single tokens";
@@ -114,7 +126,7 @@ std::vector<std::string> exact_token_texts(const semvec::Model& m, std::size_t c
     std::vector<std::string> out(count);
     std::size_t state = count * 7919 + tokens;
     for (auto& t : out) {
-        for (std::size_t w = 0; w + 2 < tokens; ++w) {
+        for (std::size_t w = 0; w + specials < tokens; ++w) {
             state = state * 6364136223846793005ull + 1442695040888963407ull;
             if (w) t += ' ';
             t += single[(state >> 33) % single.size()];
@@ -160,9 +172,12 @@ int run_cases(const semvec::Model& model, const std::string& model_path, const s
     const auto& cfg = model.info().transformer;
     if (engine.empty()) engine = std::string("semvec-") + dtype_label(model.info().weight_type);
     if (shape.empty()) {
-        if (cfg.hidden_size == 384 && cfg.num_layers == 6) shape = "minilm";
-        else if (cfg.hidden_size == 768 && cfg.num_layers == 12) shape = "bert-base";
-        else shape = "h" + std::to_string(cfg.hidden_size) + "-l" + std::to_string(cfg.num_layers);
+        const auto arch = model.info().architecture;
+        const bool bert = arch == semvec::Architecture::bert || arch == semvec::Architecture::distilbert;
+        if (bert && cfg.hidden_size == 384 && cfg.num_layers == 6) shape = "minilm";
+        else if (bert && cfg.hidden_size == 768 && cfg.num_layers == 12) shape = "bert-base";
+        else shape = std::string(bert ? "" : std::string(semvec::architecture_name(arch)) + "-") + "h" +
+                     std::to_string(cfg.hidden_size) + "-l" + std::to_string(cfg.num_layers);
     }
     const unsigned nthreads = semvec::resolve_threads(threads);
     const char* kernel = semvec::gemm_path(semvec::weight_type_name(model.info().weight_type));
@@ -173,9 +188,9 @@ int run_cases(const semvec::Model& model, const std::string& model_path, const s
                     "sent/s", "GFLOP/s", "RSS MiB");
     }
     for (const auto& c : cases) {
-        if (c.tokens > cfg.max_position_embeddings) {
+        if (c.tokens > cfg.max_sequence_length()) {
             std::fprintf(stderr, "semvec bench: case %s: %zu tokens exceed the model's %zu positions\n", c.name.c_str(),
-                         c.tokens, cfg.max_position_embeddings);
+                         c.tokens, cfg.max_sequence_length());
             return kExitInputError;
         }
         std::string err;

@@ -76,8 +76,12 @@ struct DenseHead {
     bool tanh = false;
 };
 
-/// MLP rows per block: long inputs never hold an [L, I] intermediate buffer.
-constexpr std::size_t kMlpRowBlock = 512;
+/// MLP rows per block: long inputs never hold an [L, I] intermediate buffer. (Overridable at compile time
+/// like nn::kAttentionKeyBlock; rows are independent, so the results do not depend on it.)
+#ifndef SEMVEC_MLP_ROW_BLOCK
+#define SEMVEC_MLP_ROW_BLOCK 512
+#endif
+constexpr std::size_t kMlpRowBlock = SEMVEC_MLP_ROW_BLOCK;
 
 }  // namespace detail
 

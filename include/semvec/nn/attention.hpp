@@ -44,10 +44,18 @@ inline void attention_head(std::size_t tq, std::size_t tk, std::size_t dh, const
     gemm_nn(tq, dh, tk, scores, tk, v, ldv, out, ldo);
 }
 
+// The block sizes can be overridden at compile time (tests/parity builds one executable with tiny blocks, so
+// that the multi-block paths run on the Hugging Face goldens); the results for a row depend on them.
+#ifndef SEMVEC_ATTENTION_QUERY_BLOCK
+#define SEMVEC_ATTENTION_QUERY_BLOCK 96
+#endif
+#ifndef SEMVEC_ATTENTION_KEY_BLOCK
+#define SEMVEC_ATTENTION_KEY_BLOCK 512
+#endif
 /// Query rows per block of attention_blocked (a multiple of every level's GEMM row tile).
-constexpr std::size_t kAttentionQueryBlock = 96;
+constexpr std::size_t kAttentionQueryBlock = SEMVEC_ATTENTION_QUERY_BLOCK;
 /// Keys per block of attention_blocked: sequences up to this length run as one block (one exact softmax).
-constexpr std::size_t kAttentionKeyBlock = 512;
+constexpr std::size_t kAttentionKeyBlock = SEMVEC_ATTENTION_KEY_BLOCK;
 
 /// The keys each query may attend, as a contiguous range of the key list: query i attends keys
 /// [lo[i], hi[i]). Null arrays: every query attends every key.
