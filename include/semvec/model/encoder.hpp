@@ -168,6 +168,7 @@ private:
                 std::size_t ldc, nn::Activation act, EncoderWorkspace& ws) const;
     void norm_rows(const detail::NormWeights& nw, const float* x, std::size_t ldx, const float* residual,
                    std::size_t ldr, float* out, std::size_t ldo, std::size_t rows, EncoderWorkspace& ws) const;
+    void residual(const detail::NormWeights& nw, const float* y, float* x, std::size_t rows, EncoderWorkspace& ws) const;
 
     std::shared_ptr<detail::WeightStore> store_;  // the mapping and the widened tensors
     TransformerConfig cfg_;
@@ -350,6 +351,21 @@ SEMVEC_API void TransformerEncoder::norm_rows(const detail::NormWeights& nw, con
     });
 }
 
+// The residual connection of a sub-layer whose output y sits beside its input x (both [rows, H]): pre-LN
+// x += y; post-LN x = norm(x + y) with the sub-layer's norm.
+SEMVEC_API void TransformerEncoder::residual(const detail::NormWeights& nw, const float* y, float* x, std::size_t rows,
+                                             EncoderWorkspace& ws) const {
+    const std::size_t H = cfg_.hidden_size;
+    if (cfg_.norm_placement == NormPlacement::post) {
+        norm_rows(nw, y, H, x, H, x, H, rows, ws);
+        return;
+    }
+    parallel(ws, [&](unsigned t, unsigned nt) {
+        const std::size_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+        detail::add_rows(x + r0 * H, y + r0 * H, (r1 - r0) * H);
+    });
+}
+
 SEMVEC_API void TransformerEncoder::prepare(const std::int32_t* ids, const std::int32_t* mask, std::size_t n,
                                             EncoderWorkspace& ws) const {
     const TransformerConfig& c = cfg_;
@@ -504,14 +520,7 @@ SEMVEC_API void TransformerEncoder::attention_block(std::size_t li, std::size_t 
 
     // Output projection and the residual.
     linear(l.out, n, ctx, Q, tmp, H, nn::Activation::none, ws);
-    if (pre) {
-        parallel(ws, [&](unsigned t, unsigned nt) {
-            const std::size_t r0 = n * t / nt, r1 = n * (t + 1) / nt;
-            detail::add_rows(x + r0 * H, tmp + r0 * H, (r1 - r0) * H);
-        });
-    } else {
-        norm_rows(l.attn_norm, tmp, H, x, H, x, H, n, ws);
-    }
+    residual(l.attn_norm, tmp, x, n, ws);
 }
 
 SEMVEC_API void TransformerEncoder::mlp_block(std::size_t li, std::size_t n, EncoderWorkspace& ws) const {
@@ -542,14 +551,7 @@ SEMVEC_API void TransformerEncoder::mlp_block(std::size_t li, std::size_t n, Enc
             a = g;
         }
         linear(l.down, m, a, I, tmp, H, nn::Activation::none, ws);
-        if (pre) {
-            parallel(ws, [&](unsigned t, unsigned nt) {
-                const std::size_t q0 = m * t / nt, q1 = m * (t + 1) / nt;
-                detail::add_rows(x + q0 * H, tmp + q0 * H, (q1 - q0) * H);
-            });
-        } else {
-            norm_rows(l.ffn_norm, tmp, H, x, H, x, H, m, ws);
-        }
+        residual(l.ffn_norm, tmp, x, m, ws);
     }
 }
 
