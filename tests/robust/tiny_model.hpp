@@ -49,6 +49,8 @@ struct TinyModel {
         info.transformer.hidden_size = H;
         info.transformer.num_layers = layers;
         info.transformer.num_heads = heads;
+        info.transformer.num_kv_heads = heads;  // what read_model_info fills in when the config omits them
+        info.transformer.head_dim = H / heads;
         info.transformer.intermediate_size = I;
         info.transformer.vocab_size = V;
         info.transformer.max_position_embeddings = P;

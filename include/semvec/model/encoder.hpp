@@ -203,13 +203,17 @@ inline void grow_rows(RowMatrixF& m, std::size_t r, std::size_t c) {
     if (m.cols() != C || m.rows() < R) m.resize(std::max(R, m.cols() == C ? m.rows() : Eigen::Index{0}), C);
 }
 
-// x[0:n] += y[0:n].
-inline void add_rows(float* x, const float* y, std::size_t n) {
+// x[r, :] += y[r, :] for r < rows (both contiguous, row stride cols).
+inline void add_rows(float* x, const float* y, std::size_t rows, std::size_t cols) {
     using O = simd::Native;
     constexpr std::size_t W = O::width;
-    std::size_t j = 0;
-    for (; j + W <= n; j += W) O::store(x + j, O::add(O::load(x + j), O::load(y + j)));
-    for (; j < n; ++j) x[j] += y[j];
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* xr = x + r * cols;
+        const float* yr = y + r * cols;
+        std::size_t j = 0;
+        for (; j + W <= cols; j += W) O::store(xr + j, O::add(O::load(xr + j), O::load(yr + j)));
+        for (; j < cols; ++j) xr[j] += yr[j];
+    }
 }
 
 }  // namespace detail
@@ -362,7 +366,7 @@ SEMVEC_API void TransformerEncoder::residual(const detail::NormWeights& nw, cons
     }
     parallel(ws, [&](unsigned t, unsigned nt) {
         const std::size_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
-        detail::add_rows(x + r0 * H, y + r0 * H, (r1 - r0) * H);
+        detail::add_rows(x + r0 * H, y + r0 * H, r1 - r0, H);
     });
 }
 

@@ -627,7 +627,8 @@ inline const char* allowed_dtypes(ExpectedTensor::Kind kind, WeightType w) {
 
 }  // namespace detail
 
-/// The tensors that a file of this architecture and config must (or may) hold, with their shapes.
+/// The tensors that a file of this architecture and config must (or may) hold, with their shapes. `info` as
+/// read_model_info fills it (num_kv_heads and head_dim set, not 0).
 inline std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info) {
     using K = ExpectedTensor::Kind;
     namespace tn = tensor_names;
