@@ -310,6 +310,10 @@ public:
 
         const std::size_t cap = effective_max_length(opt.max_length);
         if (opt.chunk && cap < 3) return make_error(ErrorCode::invalid_argument, "chunk mode needs max_length >= 3", im.path);
+        // Windows are framed [CLS] … [SEP] (<s> … </s>); a tokenizer without both (Qwen3's appended EOS) has no
+        // such frame yet.
+        if (opt.chunk && (im.tokenizer.cls_id() < 0 || im.tokenizer.sep_id() < 0))
+            return make_error(ErrorCode::unsupported, "chunk mode needs a tokenizer with cls and sep tokens", im.path);
         return run_transformer(N, opt, mode, *dims, [&](std::size_t i, TextWork& w) {
             if (opt.chunk) {
                 chunk_windows(texts[i], prefix, cap, opt.chunk_overlap, w);
@@ -680,7 +684,9 @@ inline Result<Model> load_model(const std::string& path, const LoadOptions& opti
         impl->encoder = std::move(*enc);
         auto tok = Tokenizer::from_model_metadata(file->metadata());
         if (!tok) return tok.error().with_source(path);
-        if (tok->cls_id() < 0 || tok->sep_id() < 0)
+        // WordPiece frames every text with cls and sep; BPE / Unigram tokenizers bring their own template (e.g.
+        // Qwen3-Embedding's appended <|endoftext|>).
+        if (!tok->pipeline() && (tok->cls_id() < 0 || tok->sep_id() < 0))
             return make_error(ErrorCode::unsupported, "a transformer needs a wordpiece tokenizer with cls and sep tokens", path,
                               "metadata 'semvec.tokenizer'");
         impl->tokenizer = std::move(*tok);
