@@ -1,5 +1,5 @@
 // semvec/model/pooling.hpp — token vectors to one vector per text: CLS, mean, max or last, mask-aware;
-// L2 norm. (The library's one pooling implementation.)
+// L2 norm. (The text encoders' pooling; nn/pooling.hpp keeps the strided kernels that image models use.)
 //
 // Same definitions as sentence-transformers' Pooling module: mean = sum of unmasked rows / their count,
 // max = element-wise max over unmasked rows, cls = row 0, last = the last unmasked row (whichever side the

@@ -1,4 +1,4 @@
-// semvec/nn/nn.hpp — all encoder kernels (GEMM, attention, softmax, LayerNorm, RMSNorm, activations).
+// semvec/nn/nn.hpp — all kernels (GEMM, attention, softmax, LayerNorm, RMSNorm, activations, pooling).
 #pragma once
 
 #include "activation.hpp"
@@ -6,5 +6,6 @@
 #include "gemm.hpp"
 #include "gemm_bf16.hpp"
 #include "layernorm.hpp"
+#include "pooling.hpp"
 #include "rmsnorm.hpp"
 #include "softmax.hpp"
