@@ -31,6 +31,9 @@ int main() {
     semvec::nn::attention_head(m, m, k, a.data(), k, a.data(), k, a.data(), k, 0.1f, nullptr, ctx.data(), k, ws.data());
     semvec::nn::residual_layernorm(a.data(), k, nullptr, 0, nullptr, nullptr, 1e-12f, a.data(), k, m, k);
     std::vector<float> out(k);
+    semvec::nn::pool_mean(a.data(), m, k, k, nullptr, out.data());
+    semvec::nn::pool_max(a.data(), m, k, k, nullptr, out.data());
+    semvec::nn::l2_normalize(a.data(), m, k, k);
     semvec::nn::rms_norm(a.data(), k, nullptr, 1e-6f, a.data(), k, m, k);
     semvec::nn::gated_activation(a.data(), k, m, k / 2, semvec::nn::Activation::silu, out.data(), 0);
     // Self-check: the f32 GEMM against a naive loop.

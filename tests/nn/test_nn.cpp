@@ -258,6 +258,38 @@ TEST_CASE("attention for one head of a fused QKV buffer matches the reference", 
     }
 }
 
+TEST_CASE("mean, max and CLS pooling respect the mask, and L2 normalization gives unit rows", "[nn][pooling]") {
+    const std::size_t T = 11, D = 37;
+    const auto h = randn(T * D, 16);
+    std::vector<std::int32_t> mask(T, 1);
+    mask[3] = mask[9] = mask[10] = 0;
+    std::vector<float> mean(D), mx(D), cls(D);
+    semvec::nn::pool_mean(h.data(), T, D, D, mask.data(), mean.data());
+    semvec::nn::pool_max(h.data(), T, D, D, mask.data(), mx.data());
+    semvec::nn::pool_cls(h.data(), D, cls.data());
+    for (std::size_t j = 0; j < D; ++j) {
+        double s = 0, m = -1e9;
+        for (std::size_t i = 0; i < T; ++i) {
+            if (!mask[i]) continue;
+            s += h[i * D + j];
+            m = std::max(m, double(h[i * D + j]));
+        }
+        CHECK(std::fabs(mean[j] - s / 8.0) < 1e-6 * (1 + std::fabs(s)));
+        CHECK(mx[j] == float(m));
+        CHECK(cls[j] == h[j]);
+    }
+    std::vector<float> rows = h;
+    semvec::nn::l2_normalize(rows.data(), T, D, D);
+    for (std::size_t i = 0; i < T; ++i) {
+        double n2 = 0;
+        for (std::size_t j = 0; j < D; ++j) n2 += double(rows[i * D + j]) * rows[i * D + j];
+        CHECK(std::fabs(n2 - 1.0) < 1e-6);
+    }
+    std::vector<float> zero(D, 0.0f);
+    semvec::nn::l2_normalize(zero.data(), 1, D, D);  // no NaN on a zero row
+    for (float v : zero) CHECK(v == 0.0f);
+}
+
 TEST_CASE("the bf16 dot-product GEMM matches the product of the rounded operands", "[nn][gemm]") {
     if (!semvec::nn::has_bf16_dot()) {
         SUCCEED("AVX512_BF16 not compiled in at this level");
