@@ -20,6 +20,9 @@ PACKAGES=(
   g++-aarch64-linux-gnu qemu-user         # NEON kernels and encoder built for AArch64, run under qemu-aarch64
   nodejs                                  # the HTML page's script, run with a fake DOM (tests/plot)
   python3-sklearn python3-scipy r-cran-dbscan  # live peer checks of clustering, classification and eval
+  pybind11-dev python3-pybind11 python3-pytest python3-setuptools python3-pip python3-venv  # python/ bindings
+  python3-dask python3-distributed python3-pandas  # semvec.dask and its LocalCluster tests
+  python3-hnswlib                         # the ANN peer of scripts/bench_ann.py
 )
 # Optional extras, asked for by name: SEMVEC_SETUP_EXTRAS="peers windows"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
@@ -27,6 +30,7 @@ for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
     peers) PACKAGES+=(python3-sklearn r-cran-rtsne r-cran-uwot python3-onnx  # Node.js comes with the machine
                       libopenblas0-pthread libopenblas0-openmp) ;;  # PyTorch's BLAS, stock and tuned (bench_all.sh)
     windows) PACKAGES+=(g++-mingw-w64-x86-64 wine64); WANT_UTF8PROC_SOURCE=1 ;;  # PASSES=windows scripts/test.sh
+    python) WANT_PYTHON_VENV=1 ;;  # .venv with `pip install ./python` (python/README.md)
     *) echo "setup.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac
 done
@@ -62,10 +66,20 @@ fetch_utf8proc_source() {
   return $rc
 }
 
+# The Python package into .venv (a venv that sees Debian's numpy; no download: python/README.md says why).
+install_python_venv() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  python3 -m venv --system-site-packages "$root/.venv"
+  "$root/.venv/bin/pip" install --no-build-isolation --no-index --quiet "$root/python"
+  echo "setup.sh: semvec installed in $root/.venv ($("$root/.venv/bin/python" -c 'import semvec; print(semvec.__file__)'))"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup.sh: all packages present"
   APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
   [ "${WANT_UTF8PROC_SOURCE:-0}" = 1 ] && fetch_utf8proc_source
+  [ "${WANT_PYTHON_VENV:-0}" = 1 ] && install_python_venv
   exit 0
 fi
 
@@ -79,4 +93,5 @@ if ! "${APT[@]}" install -y --no-install-recommends "${missing[@]}"; then
   "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 [ "${WANT_UTF8PROC_SOURCE:-0}" = 1 ] && fetch_utf8proc_source
+[ "${WANT_PYTHON_VENV:-0}" = 1 ] && install_python_venv
 echo "setup.sh: done"

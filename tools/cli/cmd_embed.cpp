@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <semvec/index/quantize.hpp>
 #include <semvec/io/npy.hpp>
 #include <semvec/io/text_table.hpp>
 #include <semvec/model/model.hpp>
@@ -19,6 +20,7 @@
 #include "commands.hpp"
 #include "kernel_note.hpp"
 #include "image_inputs.hpp"
+#include "npy_out.hpp"
 
 namespace semvec_cli {
 
@@ -51,6 +53,8 @@ int cmd_embed(int argc, char** argv) {
                   {"--chunk-overlap", "N", "tokens shared by consecutive windows with --chunk", "half a window"},
                   {"--jsonl", "", "each stdin line is a JSON string", ""},
                   {"--out", "FILE", "output .npy or .tsv; TSV on stdout when absent", ""},
+                  {"--precision", "P", "float32, int8 (calibrated ranges) or binary (sign bits, uint8 packbits); int8/binary need --out .npy", "float32"},
+                  {"--int8-ranges", "FILE", "int8 ranges as a 2 x D .npy (minima, maxima)", "the vectors' own"},
               });
     int rc = kExitOk;
     if (!args.parse(argc, argv, rc)) return rc;
@@ -133,6 +137,20 @@ int cmd_embed(int argc, char** argv) {
         return rc;
     }
 
+    auto precision = semvec::parse_precision(args.get("--precision", "float32"));
+    if (!precision) {
+        args.usage_error(precision.error().message, rc);
+        return rc;
+    }
+    if (*precision != semvec::Precision::float32 && !ends_with(out, ".npy")) {
+        args.usage_error("--precision int8 and binary write .npy only (--out FILE.npy)", rc);
+        return rc;
+    }
+    if (args.has("--int8-ranges") && *precision != semvec::Precision::int8) {
+        args.usage_error("--int8-ranges needs --precision int8", rc);
+        return rc;
+    }
+
     // Read the texts (or token ids).
     std::vector<std::string> texts;
     std::vector<semvec::TokenizedText> id_inputs;
@@ -211,7 +229,26 @@ int cmd_embed(int argc, char** argv) {
                      e->chunked, texts.size(), o.max_length ? o.max_length : model->max_length());
 
     const semvec::Matrix& m = *e;
-    if (ends_with(out, ".npy")) {
+    if (*precision != semvec::Precision::float32) {  // compressed embeddings (semvec/index/quantize.hpp)
+        semvec::Status st;
+        if (*precision == semvec::Precision::binary) {
+            auto b = semvec::quantize_binary(m);
+            st = b ? write_npy_raw(out, "|u1", b->bits.data(), 1, b->rows, b->bytes_per_row) : semvec::Status(b.error());
+        } else {
+            auto r = args.has("--int8-ranges") ? [&]() -> semvec::Result<semvec::Int8Ranges> {
+                auto bounds = semvec::read_npy(args.get("--int8-ranges"));
+                if (!bounds) return bounds.error();
+                auto rr = semvec::int8_ranges_from_bounds(*bounds);
+                return rr ? rr : rr.error().with_source(args.get("--int8-ranges"));
+            }() : semvec::int8_ranges(m);
+            auto q = r ? semvec::quantize_int8(m, *r) : semvec::Result<semvec::Int8Codes>(r.error());
+            st = q ? write_npy_raw(out, "|i1", q->codes.data(), 1, q->rows, q->cols) : semvec::Status(q.error());
+        }
+        if (!st) {
+            std::fprintf(stderr, "semvec embed: %s\n", st.error().what().c_str());
+            return kExitInputError;
+        }
+    } else if (ends_with(out, ".npy")) {
         auto st = semvec::write_npy(out, m);
         if (!st) {
             std::fprintf(stderr, "semvec embed: %s\n", st.error().what().c_str());

@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include <semvec/index/index.hpp>
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
 #include <semvec/search.hpp>
@@ -52,6 +54,7 @@ int cmd_search(int argc, char** argv) {
                {"-k|--top-k", "N", "results per query", "10"},
                {"--labels", "FILE", "one label per corpus text, printed after each hit", ""},
                {"--cache", "", "keep the corpus vectors next to it (CORPUS.MODEL.npy) and reuse them while fresh", ""},
+               {"--index", "FILE", "search this index of the corpus vectors (semvec index build) instead of embedding the corpus", ""},
                {"--threads", "N", "worker threads (0: all cores)", "0"}});
     int code = kExitOk;
     if (!args.parse(argc, argv, code)) return code;
@@ -103,6 +106,23 @@ int cmd_search(int argc, char** argv) {
     semvec::EncodeOptions encode;
     encode.threads = static_cast<unsigned>(*threads);
 
+    // With --index the corpus vectors are in the index (row i = line i); no corpus embedding.
+    std::optional<semvec::Index> index;
+    if (args.has("--index")) {
+        if (args.has("--cache")) {
+            args.usage_error("--index and --cache exclude each other", code);
+            return code;
+        }
+        auto ix = semvec::Index::load(args.get("--index"),
+                                      {semvec::index_model_name(model->info().source_note, model_path), model->dim()});
+        if (!ix) return fail(ix.error());
+        if (ix->size() != n)
+            return fail(semvec::make_error(semvec::ErrorCode::invalid_argument,
+                                           "the index holds " + std::to_string(ix->size()) + " vectors but the corpus has " +
+                                               std::to_string(n) + " lines",
+                                           args.get("--index")));
+        index = std::move(*ix);
+    }
     // The corpus vectors: from the cache when it is fresh and has one row per text, else embedded now.
     semvec::Matrix vectors;
     const std::string cache = corpus_path + "." + model_stem(model_path) + ".npy";
@@ -115,7 +135,7 @@ int cmd_search(int argc, char** argv) {
         }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    if (!cached) {
+    if (!cached && !index) {
         auto v = model->encode(*corpus, encode);
         if (!v) return fail(v.error().with_source(corpus_path));
         vectors = std::move(*v);
@@ -131,7 +151,7 @@ int cmd_search(int argc, char** argv) {
     auto q = model->encode(queries, qopt);
     if (!q) return fail(q.error());
     semvec::Matrix qv = std::move(*q);
-    if (qv.cols() != vectors.cols())
+    if (!index && qv.cols() != vectors.cols())
         return fail(semvec::make_error("cached vectors have " + std::to_string(vectors.cols()) +
                                            " dimensions but the model gives " + std::to_string(qv.cols()) +
                                            "; delete the cache",
@@ -139,7 +159,10 @@ int cmd_search(int argc, char** argv) {
     semvec::TopKOptions topt;
     topt.k = static_cast<std::size_t>(*k);
     topt.threads = encode.threads;
-    auto hits = semvec::top_k(qv, vectors, topt);  // cosine
+    semvec::IndexSearchOptions iopt;
+    iopt.k = topt.k;
+    iopt.threads = topt.threads;
+    auto hits = index ? index->search(qv, iopt) : semvec::top_k(qv, vectors, topt);  // cosine
     if (!hits) return fail(hits.error());
     for (std::size_t qi = 0; qi < queries.size(); ++qi) {
         std::printf("%squery: %s\n", qi ? "\n" : "", queries[qi].c_str());
@@ -152,7 +175,7 @@ int cmd_search(int argc, char** argv) {
         }
     }
     std::fprintf(stderr, "semvec search: %zu texts %s in %.3f s, %zu quer%s\n", n,
-                 cached ? "read from the cache" : "embedded", embed_s, queries.size(),
+                 index ? "in the index" : cached ? "read from the cache" : "embedded", embed_s, queries.size(),
                  queries.size() == 1 ? "y" : "ies");
     return kExitOk;
 }

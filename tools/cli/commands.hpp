@@ -21,5 +21,6 @@ int cmd_eval(int argc, char** argv);
 int cmd_embed_images(int argc, char** argv);
 int cmd_search_images(int argc, char** argv);
 int cmd_classify_image(int argc, char** argv);
+int cmd_index(int argc, char** argv);
 
 }  // namespace semvec_cli

@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"plot", semvec_cli::cmd_plot, "draw 2-D points as SVG or a self-contained HTML page"},
     {"map", semvec_cli::cmd_map, "embed, reduce and plot a corpus in one command"},
     {"classify-image", semvec_cli::cmd_classify_image, "print the top-k classes of images with a classifier image model"},
+    {"index", semvec_cli::cmd_index, "build, query and describe an ANN index file over .npy vectors"},
     {"bench", semvec_cli::cmd_bench, "measure a model's throughput at a few batch and sequence sizes"},
     {"cluster", semvec_cli::cmd_cluster, "k-means or HDBSCAN labels for the rows of a matrix (.npy)"},
     {"classify", semvec_cli::cmd_classify, "logistic regression or kNN on labelled vectors: predict, or cross-validate"},

@@ -1,0 +1,38 @@
+// tools/cli/npy_out.hpp — writes int8, uint8 and int64 arrays as .npy for `semvec embed --precision` and
+// `semvec index query` (the library writes float32 only; these layouts are what numpy.load expects).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <semvec/result.hpp>
+
+namespace semvec_cli {
+
+/// Writes rows×cols items of `descr` ('|i1', '|u1', '<i8') in C order as .npy version 1.0.
+inline semvec::Status write_npy_raw(const std::string& path, const char* descr, const void* data, std::size_t item_size,
+                                    std::size_t rows, std::size_t cols) {
+    std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" +
+                         std::to_string(rows) + ", " + std::to_string(cols) + "), }";
+    const std::size_t total = 10 + header.size() + 1;
+    header.append((64 - total % 64) % 64, ' ');
+    header.push_back('\n');
+    const std::string tmp = path + ".tmp";
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) return semvec::make_error(semvec::ErrorCode::io, "cannot open for writing", path);
+    const unsigned char magic[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(header.size() & 0xff),
+                                     static_cast<unsigned char>(header.size() >> 8)};
+    const std::size_t bytes = rows * cols * item_size;
+    bool ok = std::fwrite(magic, 1, 10, f) == 10 && std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+              (bytes == 0 || std::fwrite(data, 1, bytes, f) == bytes);
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return semvec::make_error(semvec::ErrorCode::io, "write failed (disk full?)", path);
+    }
+    return {};
+}
+
+}  // namespace semvec_cli
