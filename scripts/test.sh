@@ -90,7 +90,7 @@ pass_release() {
   local B=build/test-release
   cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DSEMVEC_SANITIZE= -DSEMVEC_SIMD=native \
         -DSEMVEC_BUILD_TESTS=ON -DSEMVEC_BUILD_CLI=ON -DSEMVEC_BUILD_EXAMPLES=ON -DSEMVEC_BUILD_BENCH=OFF \
-        -DSEMVEC_BUILD_FUZZ=OFF -DSEMVEC_BUILD_PYTHON=ON
+        -DSEMVEC_BUILD_FUZZ=OFF
   build_targets "$B"
   run_ctest release "$B" --timeout 900
 }

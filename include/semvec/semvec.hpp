@@ -32,6 +32,8 @@
 #include "vision/thumbnail.hpp"
 #include "search.hpp"
 #include "knn.hpp"
+#include "index/quantize.hpp"
+#include "index/index.hpp"
 #include "reduce/metrics.hpp"
 #include "reduce/sne.hpp"
 #include "reduce/tsne.hpp"

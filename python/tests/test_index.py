@@ -33,7 +33,7 @@ def test_index_search_save_load_and_filters(tmp_path):
         semvec.Index.load(str(path), model="other")
     with pytest.raises(ValueError, match="32-dimensional"):
         semvec.Index.load(str(path), dim=384)
-    (tmp_path / "junk.svx").write_bytes(b"SEMVECIX" + b"\x00" * 30)
+    (tmp_path / "junk.svx").write_bytes(b"SEMVECIX" + b"\x01" + b"\x00" * 29)  # version 1, header length 0
     with pytest.raises(semvec.InvalidDataError):
         semvec.Index.load(str(tmp_path / "junk.svx"))
     back.add(x[:3] * 2)

@@ -346,7 +346,7 @@ SEMVEC_API Result<Index> Index::build(Eigen::Ref<const Matrix> vectors, const In
                                                                    " dimensions but the vectors " + std::to_string(impl->dim));
             impl->ranges = *options.int8_ranges;
         } else {
-            SEMVEC_TRY_STATUS(detail::check_finite_rows(vectors, "index vectors"));
+            SEMVEC_TRY_STATUS(detail::require_finite(vectors, "index vectors"));
             const Matrix x = options.metric == Metric::cosine ? detail::unit_rows(Matrix(vectors)) : Matrix(vectors);
             auto r = int8_ranges(x);
             if (!r) return r.error();
@@ -367,7 +367,7 @@ SEMVEC_API Status Index::add(Eigen::Ref<const Matrix> vectors, unsigned threads)
                                                            " dimensions but the index " + std::to_string(im.dim));
     if (im.count + n >= std::numeric_limits<std::uint32_t>::max())
         return make_error(ErrorCode::resource_limit, "an index holds fewer than 2^32 − 1 vectors");
-    SEMVEC_TRY_STATUS(detail::check_finite_rows(vectors, "index vectors"));
+    SEMVEC_TRY_STATUS(detail::require_finite(vectors, "index vectors"));
     const Matrix x = im.metric == Metric::cosine ? detail::unit_rows(Matrix(vectors)) : Matrix(vectors);
     const std::size_t D = im.dim;
     auto row_of = [&](std::size_t i) { return x.row(static_cast<Eigen::Index>(i)).data(); };
@@ -404,7 +404,7 @@ SEMVEC_API Result<std::vector<std::vector<Hit>>> Index::search(Eigen::Ref<const 
     if (static_cast<std::size_t>(queries.cols()) != im.dim)
         return make_error(ErrorCode::invalid_argument, "queries have " + std::to_string(queries.cols()) +
                                                            " dimensions but the index " + std::to_string(im.dim));
-    SEMVEC_TRY_STATUS(detail::check_finite_rows(queries, "index queries"));
+    SEMVEC_TRY_STATUS(detail::require_finite(queries, "index queries"));
     std::vector<std::uint8_t> excluded;
     if (!options.exclude.empty()) {
         excluded.assign(im.count, 0);

@@ -98,7 +98,7 @@ namespace semvec {
 
 namespace detail {
 
-inline Status check_finite_rows(Eigen::Ref<const Matrix> m, const char* what) {
+inline Status require_finite(Eigen::Ref<const Matrix> m, const char* what) {
     for (Eigen::Index i = 0; i < m.rows(); ++i)
         for (Eigen::Index j = 0; j < m.cols(); ++j)
             if (!std::isfinite(m(i, j)))
@@ -140,7 +140,7 @@ SEMVEC_API Result<Precision> parse_precision(std::string_view name) {
 SEMVEC_API Result<Int8Ranges> int8_ranges(Eigen::Ref<const Matrix> calibration) {
     if (calibration.rows() == 0 || calibration.cols() == 0)
         return make_error(ErrorCode::invalid_argument, "int8 calibration needs at least one vector");
-    SEMVEC_TRY_STATUS(detail::check_finite_rows(calibration, "int8 calibration"));
+    SEMVEC_TRY_STATUS(detail::require_finite(calibration, "int8 calibration"));
     const std::size_t D = static_cast<std::size_t>(calibration.cols());
     Matrix bounds(2, calibration.cols());
     for (std::size_t d = 0; d < D; ++d) {
@@ -156,7 +156,7 @@ SEMVEC_API Result<Int8Ranges> int8_ranges_from_bounds(Eigen::Ref<const Matrix> b
         return make_error(ErrorCode::invalid_argument, "int8 ranges must be 2×D (minima, maxima), got " +
                                                            std::to_string(bounds.rows()) + "×" +
                                                            std::to_string(bounds.cols()));
-    SEMVEC_TRY_STATUS(detail::check_finite_rows(bounds, "int8 ranges"));
+    SEMVEC_TRY_STATUS(detail::require_finite(bounds, "int8 ranges"));
     Int8Ranges r;
     const std::size_t D = static_cast<std::size_t>(bounds.cols());
     r.start.resize(D);
@@ -178,7 +178,7 @@ SEMVEC_API Result<Int8Codes> quantize_int8(Eigen::Ref<const Matrix> vectors, con
     if (ranges.start.size() != D || ranges.step.size() != D)
         return make_error(ErrorCode::invalid_argument, "int8 ranges have " + std::to_string(ranges.start.size()) +
                                                            " dimensions but the vectors have " + std::to_string(D));
-    SEMVEC_TRY_STATUS(detail::check_finite_rows(vectors, "quantize_int8"));
+    SEMVEC_TRY_STATUS(detail::require_finite(vectors, "quantize_int8"));
     Int8Codes out;
     out.rows = N;
     out.cols = D;
@@ -204,7 +204,7 @@ SEMVEC_API Matrix dequantize_int8(const Int8Codes& codes, const Int8Ranges& rang
 }
 
 SEMVEC_API Result<BinaryCodes> quantize_binary(Eigen::Ref<const Matrix> vectors) {
-    SEMVEC_TRY_STATUS(detail::check_finite_rows(vectors, "quantize_binary"));
+    SEMVEC_TRY_STATUS(detail::require_finite(vectors, "quantize_binary"));
     BinaryCodes out;
     out.rows = static_cast<std::size_t>(vectors.rows());
     out.dims = static_cast<std::size_t>(vectors.cols());
