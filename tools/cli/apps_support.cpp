@@ -1,5 +1,6 @@
 // tools/cli/apps_support.cpp — see apps_support.hpp.
 #include "apps_support.hpp"
+#include "npy_out.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -51,23 +52,7 @@ semvec::Result<std::vector<std::int32_t>> read_int_labels(const std::string& pat
 namespace {
 
 semvec::Status write_1d_npy(const std::string& path, const char* descr, const void* data, std::size_t n) {
-    std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + std::to_string(n) + ",), }";
-    const std::size_t total = 10 + header.size() + 1;
-    header.append((64 - total % 64) % 64, ' ');
-    header.push_back('\n');
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return semvec::make_error(semvec::ErrorCode::io, "cannot open for writing", path);
-    const unsigned char magic[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(header.size() & 0xff),
-                                     static_cast<unsigned char>(header.size() >> 8)};
-    bool ok = std::fwrite(magic, 1, 10, f) == 10 && std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-              (n == 0 || std::fwrite(data, 4, n, f) == n);
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return semvec::make_error(semvec::ErrorCode::io, "write failed", path);
-    }
-    return {};
+    return write_npy_raw(path, descr, data, 4, std::vector<std::size_t>{n});
 }
 
 }  // namespace
