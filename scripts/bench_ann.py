@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""ANN bars of issue 18: semvec.Index against hnswlib's own Python binding (Debian python3-hnswlib) and exact
-search (semvec.top_k), in the same run, on the same vectors and queries. Prints one markdown table.
+"""ANN bars of issue 18: semvec.Index against hnswlib's own Python binding (Debian python3-hnswlib), hnswlib's
+C++ headers (Debian libhnswlib-dev) compiled here with -march=native (scripts/peers/hnswlib_native.cpp: the
+Debian binding is built for baseline x86-64, SSE only, so it alone would flatter semvec), and exact search
+(semvec.top_k), in the same run, on the same vectors and queries. Prints one markdown table.
 
   PYTHONPATH=build/python nice -n 10 /usr/bin/python3 scripts/bench_ann.py            # 1 M synthetic + real sets
   PYTHONPATH=build/python /usr/bin/python3 scripts/bench_ann.py --n 100000 --skip-real  # while developing
@@ -79,18 +81,60 @@ def recall(ids, exact):
     return float(np.mean([len(set(a[:k]) & set(b)) / k for a, b in zip(ids, exact)]))
 
 
+REPS = 3
+
+
 def timed(fn, *args, **kw):
     t = time.perf_counter()
     r = fn(*args, **kw)
     return r, time.perf_counter() - t
 
 
-def run(name, x, q, efs, threads, rescores):
+def timed_best(fn, *args, **kw):
+    """The result and the fastest of at least REPS runs, repeated until 0.5 s are spent (small sets finish in
+    milliseconds): on a shared machine the fastest run is the least disturbed one."""
+    best, spent, runs = None, 0.0, 0
+    while runs < REPS or (spent < 0.5 and runs < 1000):
+        r, t = timed(fn, *args, **kw)
+        best = t if best is None else min(best, t)
+        spent += t
+        runs += 1
+    return r, best
+
+
+def build_native_peer(tmp):
+    """Compiles scripts/peers/hnswlib_native.cpp for this CPU; None (reported) when g++ or the headers lack."""
+    exe = os.path.join(tmp, "hnswlib_native")
+    r = subprocess.run(["g++", "-std=c++17", "-O3", "-march=native", "-pthread",
+                        os.path.join(ROOT, "scripts", "peers", "hnswlib_native.cpp"), "-o", exe],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print("(hnswlib native peer not built: %s)\n" % r.stderr.strip()[:300])
+        return None
+    return exe
+
+
+def run_native(exe, x, q, efs, k, threads, tmp):
+    """hnswlib compiled here: (build seconds, memory bytes, {ef: (ids, seconds)})."""
+    xp, qp, out = os.path.join(tmp, "x.f32"), os.path.join(tmp, "q.f32"), os.path.join(tmp, "native")
+    x.astype(np.float32).tofile(xp)
+    q.astype(np.float32).tofile(qp)
+    r = subprocess.run([exe, xp, str(len(x)), qp, str(len(q)), str(x.shape[1]), str(k), str(threads), str(REPS), out] +
+                       [str(e) for e in efs], capture_output=True, text=True, check=True)
+    res = json.loads(r.stdout)
+    found = {}
+    for ef in efs:
+        ids = np.fromfile("%s.ef%d.i64" % (out, ef), dtype=np.int64).reshape(len(q), k)
+        found[ef] = (ids, res["search_s"][str(ef)])
+    return res["build_s"], res["memory_bytes"], found
+
+
+def run(name, x, q, efs, threads, rescores, native_exe):
     import hnswlib
     n, d = x.shape
     k = 10
     rows = []
-    (exact, _), t_exact = timed(semvec.top_k, q, x, k=k, threads=1)
+    (exact, _), t_exact = timed_best(semvec.top_k, q, x, k=k, threads=1)
     rows.append((name, "exact (semvec.top_k)", "-", 1.0, len(q) / t_exact, n * d * 4, "-"))
 
     h = hnswlib.Index(space="cosine", dim=d)
@@ -103,23 +147,32 @@ def run(name, x, q, efs, threads, rescores):
         path = os.path.join(tmp, "f.svx")
         s.save(path)
         s = semvec.Index.load(path)
-        hn_best = None
+        hn_best = None  # the faster hnswlib build at recall >= 0.95 is the bar
+        hn_best_binding = None
         sv_best = None
+        native = run_native(native_exe, x, q, efs, k, threads, tmp) if native_exe else None
         for ef in efs:
             h.set_ef(max(ef, k))
-            (hi, _), th = timed(h.knn_query, q, k=k, num_threads=1)
+            (hi, _), th = timed_best(h.knn_query, q, k=k, num_threads=1)
             rh = recall(hi, exact)
-            rows.append((name, "hnswlib", "ef %d" % ef, rh, len(q) / th, h_mem, "%.1f s" % t_hb))
-            (si, _), ts = timed(s.search, q, k=k, ef=ef, threads=1)
+            rows.append((name, "hnswlib (Debian python3-hnswlib)", "ef %d" % ef, rh, len(q) / th, h_mem, "%.1f s" % t_hb))
+            if native:
+                ni, tn = native[2][ef]
+                rn = recall(ni, exact)
+                rows.append((name, "hnswlib (C++, -march=native)", "ef %d" % ef, rn, len(q) / tn, native[1],
+                             "%.1f s" % native[0]))
+                if rn >= 0.95 and hn_best is None:
+                    hn_best = (ef, len(q) / tn, "hnswlib C++ -march=native")
+            (si, _), ts = timed_best(s.search, q, k=k, ef=ef, threads=1)
             rs = recall(si, exact)
             rows.append((name, "semvec float32", "ef %d" % ef, rs, len(q) / ts, s.memory_bytes, "%.1f s" % t_sb))
-            if rh >= 0.95 and hn_best is None:
-                hn_best = (ef, len(q) / th)
+            if rh >= 0.95 and hn_best_binding is None:
+                hn_best_binding = (ef, len(q) / th, "hnswlib Python binding")
             if rs >= 0.95 and sv_best is None:
                 sv_best = (ef, len(q) / ts)
         i8, t_ib = timed(semvec.Index.build, x, precision="int8", m=16, ef_construction=200, threads=threads)
         for ef in efs:
-            (ii, _), ti = timed(i8.search, q, k=k, ef=ef, threads=1)
+            (ii, _), ti = timed_best(i8.search, q, k=k, ef=ef, threads=1)
             rows.append((name, "semvec int8", "ef %d" % ef, recall(ii, exact), len(q) / ti, i8.memory_bytes, "%.1f s" % t_ib))
         b, t_bb = timed(semvec.Index.build, x, precision="binary", threads=threads)
         bpath = os.path.join(tmp, "b.svx")
@@ -127,16 +180,18 @@ def run(name, x, q, efs, threads, rescores):
         b = semvec.Index.load(bpath)
         bin_best = None
         for r in rescores:
-            (bi, _), tb = timed(b.search, q, k=k, rescore=r, threads=1)
+            (bi, _), tb = timed_best(b.search, q, k=k, rescore=r, threads=1)
             rb = recall(bi, exact)
             rows.append((name, "semvec binary + int8 rescoring", "rescore %d" % r, rb, len(q) / tb, b.memory_bytes,
                          "%.1f s" % t_bb))
             if rb >= 0.95 and bin_best is None:
                 bin_best = (r, rb, n * d * 4 / b.memory_bytes)
     verdict = []
+    if hn_best is None or (hn_best_binding and hn_best_binding[1] > hn_best[1]):
+        hn_best = hn_best_binding
     if sv_best and hn_best:
-        verdict.append("float32: semvec %.0f q/s at recall ≥ 0.95 (ef %d) vs hnswlib %.0f q/s (ef %d): %.2f× %s" %
-                       (sv_best[1], sv_best[0], hn_best[1], hn_best[0], sv_best[1] / hn_best[1],
+        verdict.append("float32: semvec %.0f q/s at recall ≥ 0.95 (ef %d) vs %s %.0f q/s (ef %d): %.2f× %s" %
+                       (sv_best[1], sv_best[0], hn_best[2], hn_best[1], hn_best[0], sv_best[1] / hn_best[1],
                         "PASS" if sv_best[1] >= hn_best[1] else "FAIL"))
     else:
         verdict.append("float32: recall 0.95 not reached by %s" % ("semvec" if not sv_best else "hnswlib"))
@@ -155,9 +210,12 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="build threads for both libraries")
     ap.add_argument("--ef", default="16,32,64,128,256")
     ap.add_argument("--rescore", default="4,10,20,40")
+    ap.add_argument("--reps", type=int, default=3, help="search runs per setting; the fastest counts (default 3)")
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
     a = ap.parse_args()
+    global REPS
+    REPS = max(1, a.reps)
     efs = [int(v) for v in a.ef.split(",")]
     rescores = [int(v) for v in a.rescore.split(",")]
     print("# ANN bench (scripts/bench_ann.py %s)\n" % " ".join(sys.argv[1:]))
@@ -168,15 +226,18 @@ def main():
     if not a.skip_real:
         sets.append(("sap-fiori MiniLM 678 × 384", fiori))
         sets.append(("GloVe words 19k × 100", glove))
+    print("Queries/s: one thread, the fastest of ≥ %d runs over all queries (more until 0.5 s are spent); build: %d threads.\n" % (REPS, a.threads))
     print("| data | engine | setting | recall@10 | queries/s (1 thread) | index memory (bytes) | build |")
     print("|---|---|---|---|---|---|---|")
     verdicts = []
+    peer_dir = tempfile.TemporaryDirectory()
+    native_exe = build_native_peer(peer_dir.name)
     for name, load in sets:
         data = load()
         if data is None:
             print("| %s | (not found under ../shared) | | | | | |" % name)
             continue
-        rows, v = run(name, data[0], data[1], efs, a.threads, rescores)
+        rows, v = run(name, data[0], data[1], efs, a.threads, rescores, native_exe)
         for r in rows:
             print("| %s | %s | %s | %.3f | %.0f | %s | %s |" % (r[0], r[1], r[2], r[3], r[4], format(r[5], ","), r[6]))
         sys.stdout.flush()
