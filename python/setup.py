@@ -4,6 +4,7 @@ Installed with `pip install --no-build-isolation --no-index ./python` from a che
 why those flags and where to install on Debian). Environment variables:
   SEMVEC_INCLUDE  the library's include folder (default: ../include beside this file)
   SEMVEC_SIMD     native (default: this machine's CPU, fastest, not portable), avx512, avx2 or scalar
+  SEMVEC_OPT      the optimization flag (default -O2; the install smoke test uses -O0 to compile faster)
 """
 import os
 import sys
@@ -32,7 +33,7 @@ ext = Pybind11Extension(
     include_dirs=[INCLUDE, "/usr/include/eigen3"],
     libraries=["utf8proc"],
     cxx_std=17,
-    extra_compile_args=["-O2", "-DNDEBUG"] + SIMD_FLAGS[simd],
+    extra_compile_args=[os.environ.get("SEMVEC_OPT", "-O2"), "-DNDEBUG"] + SIMD_FLAGS[simd],
     extra_link_args=["-pthread"],
 )
 
