@@ -224,10 +224,10 @@ int cmd_embed(int argc, char** argv) {
     if (e->truncated)
         std::fprintf(stderr, "semvec embed: warning: %zu of %zu texts were longer than %zu tokens and were truncated"
                      " (--chunk embeds them whole)\n",
-                     e->truncated, texts.size(), o.max_length ? o.max_length : model->max_length());
+                     e->truncated, ids ? id_inputs.size() : texts.size(), o.max_length ? o.max_length : model->max_length());
     if (e->chunked)
         std::fprintf(stderr, "semvec embed: %zu of %zu texts were longer than %zu tokens and were embedded in windows\n",
-                     e->chunked, texts.size(), o.max_length ? o.max_length : model->max_length());
+                     e->chunked, ids ? id_inputs.size() : texts.size(), o.max_length ? o.max_length : model->max_length());
 
     // Matryoshka truncation first, so int8 ranges and sign bits describe the kept dimensions.
     semvec::Matrix truncated;
