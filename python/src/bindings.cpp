@@ -121,7 +121,8 @@ semvec::Metric metric_of(const std::string& s) { return take(semvec::parse_metri
 
 /// A loaded model (shared: Python threads may use one object at once).
 struct PyModel {
-    semvec::Model model;
+    PyModel(semvec::Model m, std::string p) : model(std::move(m)), path(std::move(p)) {}
+    semvec::Model model;  // made only by load_model(): no default constructor
     std::string path;
     std::string name;
 };
@@ -174,7 +175,12 @@ py::dict tokenize(const PyModel& m, py::handle texts) {
     {
         py::gil_scoped_release nogil;
         for (std::size_t i = 0; i < t.size(); ++i) {
-            enc[i] = m.model.tokenize_for_encoder(t[i]);
+            auto r = m.model.tokenize_for_encoder(t[i]);
+            if (!r) {
+                py::gil_scoped_acquire gil;
+                take(std::move(r));  // raises the error as a Python exception
+            }
+            enc[i] = std::move(*r);
             longest = std::max(longest, enc[i].ids.size());
         }
     }
@@ -241,9 +247,7 @@ PYBIND11_MODULE(_semvec, mod) {
                 py::gil_scoped_release nogil;
                 r = semvec::load_model(path, o);
             }
-            auto m = std::make_shared<PyModel>();
-            m->model = take(std::move(r));
-            m->path = path;
+            auto m = std::make_shared<PyModel>(take(std::move(r)), path);
             m->name = semvec::index_model_name(m->model.info().source_note, path);
             return m;
         },

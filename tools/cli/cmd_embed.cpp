@@ -55,7 +55,6 @@ int cmd_embed(int argc, char** argv) {
                   {"--out", "FILE", "output .npy or .tsv; TSV on stdout when absent", ""},
                   {"--precision", "P", "float32, int8 (calibrated ranges) or binary (sign bits, uint8 packbits); int8/binary need --out .npy", "float32"},
                   {"--int8-ranges", "FILE", "int8 ranges as a 2 x D .npy (minima, maxima)", "the vectors' own"},
-                  {"--truncate-dim", "N", "Matryoshka: keep the first N dimensions (renormalized when the vectors are normalized)", "all"},
               });
     int rc = kExitOk;
     if (!args.parse(argc, argv, rc)) return rc;
@@ -229,23 +228,9 @@ int cmd_embed(int argc, char** argv) {
         std::fprintf(stderr, "semvec embed: %zu of %zu texts were longer than %zu tokens and were embedded in windows\n",
                      e->chunked, ids ? id_inputs.size() : texts.size(), o.max_length ? o.max_length : model->max_length());
 
-    // Matryoshka truncation first, so int8 ranges and sign bits describe the kept dimensions.
-    semvec::Matrix truncated;
-    if (args.has("--truncate-dim")) {
-        const auto td = args.get_int("--truncate-dim", 0);
-        if (!td) return kExitUsage;
-        if (*td < 1) {
-            args.usage_error("--truncate-dim must be at least 1", rc);
-            return rc;
-        }
-        auto t = semvec::truncate_dims(*e, static_cast<std::size_t>(*td), o.normalize.value_or(model->info().pooling.normalize));
-        if (!t) {
-            std::fprintf(stderr, "semvec embed: --truncate-dim: %s\n", t.error().what().c_str());
-            return kExitUsage;
-        }
-        truncated = std::move(*t);
-    }
-    const semvec::Matrix& m = args.has("--truncate-dim") ? truncated : *e;
+    // --dimensions (Matryoshka) already cut the vectors in encode(), so int8 ranges and sign bits describe the
+    // kept dimensions.
+    const semvec::Matrix& m = *e;
     if (*precision != semvec::Precision::float32) {  // compressed embeddings (semvec/index/quantize.hpp)
         semvec::Status st;
         if (*precision == semvec::Precision::binary) {
