@@ -123,28 +123,36 @@ def time_case(fn, b, min_seconds):
     return mean, best, n
 
 
-def cmd_bench(args):
-    torch.set_num_threads(args.threads)
-    model = make_model(args.shape)
+def bench_model(args, model, flops):
+    """One JSON line per case of args.cases: model(ids, mask) timed; flops(shape, tokens) per sentence."""
     for name, b, t in parse_cases(args.cases):
         ids, mask = inputs(b, t)
         with torch.inference_mode():
             mean, best, n = time_case(lambda: model(ids, mask), b, args.seconds)
         print(json.dumps({"engine": args.engine, "shape": args.shape, "threads": args.threads, "case": name,
                           "batch": b, "tokens": t, "ms": mean * 1e3, "best_ms": best * 1e3,
-                          "sent_per_s": b / mean, "gflops": flops_per_sentence(args.shape, t) * b / best * 1e-9,
+                          "sent_per_s": b / mean, "gflops": flops(args.shape, t) * b / best * 1e-9,
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "calls": n}),
               flush=True)
 
 
-def cmd_export(args):
-    model = make_model(args.shape)
+def export_model(model, out):
+    """model's ONNX export (opset 14), batch and sequence length dynamic."""
     ids, mask = inputs(2, 16)
-    torch.onnx.export(model, (ids, mask), args.out, input_names=["input_ids", "attention_mask"],
+    torch.onnx.export(model, (ids, mask), out, input_names=["input_ids", "attention_mask"],
                       output_names=["embedding"], opset_version=14,
                       dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
                                     "embedding": {0: "batch"}})
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def cmd_bench(args):
+    torch.set_num_threads(args.threads)
+    bench_model(args, make_model(args.shape), flops_per_sentence)
+
+
+def cmd_export(args):
+    export_model(make_model(args.shape), args.out)
 
 
 def cmd_hf(args):

@@ -34,7 +34,7 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from family_shapes import SHAPES, flops_per_sentence  # noqa: E402
-from torch_encoder import parse_cases, time_case  # noqa: E402
+from torch_encoder import bench_model, export_model, inputs, parse_cases  # noqa: E402
 
 CASES = "b32x128,b1x16,b1x128,b1x512"
 
@@ -200,33 +200,13 @@ def make_model(shape):
     return model
 
 
-def inputs(b, t):
-    g = torch.Generator().manual_seed(1)
-    return torch.randint(1000, 30000, (b, t), generator=g), torch.ones(b, t, dtype=torch.long)
-
-
 def cmd_bench(args):
     torch.set_num_threads(args.threads)
-    model = make_model(args.shape)
-    for name, b, t in parse_cases(args.cases):
-        ids, mask = inputs(b, t)
-        with torch.inference_mode():
-            mean, best, n = time_case(lambda: model(ids, mask), b, args.seconds)
-        print(json.dumps({"engine": args.engine, "shape": args.shape, "threads": args.threads, "case": name,
-                          "batch": b, "tokens": t, "ms": mean * 1e3, "best_ms": best * 1e3,
-                          "sent_per_s": b / mean, "gflops": flops_per_sentence(args.shape, t) * b / best * 1e-9,
-                          "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "calls": n}),
-              flush=True)
+    bench_model(args, make_model(args.shape), flops_per_sentence)
 
 
 def cmd_export(args):
-    model = make_model(args.shape)
-    ids, mask = inputs(2, 16)
-    torch.onnx.export(model, (ids, mask), args.out, input_names=["input_ids", "attention_mask"],
-                      output_names=["embedding"], opset_version=14,
-                      dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                                    "embedding": {0: "batch"}})
-    print(f"wrote {args.out}", file=sys.stderr)
+    export_model(make_model(args.shape), args.out)
 
 
 def hf_tensors(shape, model):
