@@ -10,19 +10,14 @@
 // `automatic` picks exact when N·N·D is small enough that brute force is fast (see KnnOptions).
 #pragma once
 
-#include <algorithm>
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <string>
-#include <utility>
 #include <vector>
 
+#include "config.hpp"
 #include "matrix.hpp"
 #include "metric.hpp"
 #include "result.hpp"
-#include "simd/cpu.hpp"
-#include "util/parallel.hpp"
 
 namespace semvec {
 
@@ -77,6 +72,32 @@ inline std::uint64_t splitmix64(std::uint64_t x) {
     x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
     return x ^ (x >> 31);
 }
+}  // namespace detail
+
+/// The k nearest neighbours of every row of `data` (self excluded), nearest first.
+/// Errors: N < 2, k < 1, k ≥ N, zero columns, NaN/Inf. Duplicate rows are fine (distance 0).
+SEMVEC_API Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options);
+
+/// Convenience overload for an owned matrix (Eigen does not convert a Matrix to a Map implicitly).
+SEMVEC_API Result<KnnGraph> knn(const Matrix& data, const KnnOptions& options);
+
+/// Fraction of the exact neighbours that `approx` found (recall\@k); both graphs must have the same n and k.
+SEMVEC_API double knn_recall(const KnnGraph& approx, const KnnGraph& exact);
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "simd/cpu.hpp"
+#include "util/parallel.hpp"
+
+namespace semvec {
+namespace detail {
 
 /// Tiny deterministic generator (xorshift64*), seeded through splitmix64.
 struct KnnRng {
@@ -452,9 +473,7 @@ inline void knn_nndescent_impl(const Matrix& pts, const KnnOptions& o, unsigned 
 
 }  // namespace detail
 
-/// The k nearest neighbours of every row of `data` (self excluded), nearest first.
-/// Errors: N < 2, k < 1, k ≥ N, zero columns, NaN/Inf. Duplicate rows are fine (distance 0).
-inline Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options) {
+SEMVEC_API Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     const std::size_t n = static_cast<std::size_t>(data.rows());
     if (options.k < 1) return make_error("knn: k must be at least 1, got " + std::to_string(options.k));
@@ -486,13 +505,11 @@ inline Result<KnnGraph> knn(const MatrixView& data, const KnnOptions& options) {
     return g;
 }
 
-/// Convenience overload for an owned matrix (Eigen does not convert a Matrix to a Map implicitly).
-inline Result<KnnGraph> knn(const Matrix& data, const KnnOptions& options) {
+SEMVEC_API Result<KnnGraph> knn(const Matrix& data, const KnnOptions& options) {
     return knn(MatrixView(data.data(), data.rows(), data.cols()), options);
 }
 
-/// Fraction of the exact neighbours that `approx` found (recall\@k); both graphs must have the same n and k.
-inline double knn_recall(const KnnGraph& approx, const KnnGraph& exact) {
+SEMVEC_API double knn_recall(const KnnGraph& approx, const KnnGraph& exact) {
     if (approx.n != exact.n || approx.k != exact.k || approx.n == 0) return 0.0;
     std::size_t hit = 0;
     const int k = exact.k;
@@ -506,3 +523,4 @@ inline double knn_recall(const KnnGraph& approx, const KnnGraph& exact) {
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

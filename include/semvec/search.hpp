@@ -9,18 +9,13 @@
 // is reported as -inf).
 #pragma once
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <limits>
-#include <string>
 #include <vector>
 
+#include "config.hpp"
 #include "matrix.hpp"
 #include "metric.hpp"
 #include "result.hpp"
-#include "simd/cpu.hpp"
-#include "util/parallel.hpp"
 
 namespace semvec {
 
@@ -40,6 +35,23 @@ struct Hit {
     float score = 0.0f;
 };
 
+/// The `options.k` corpus rows most similar to each query row, best first. Queries and corpus must have the
+/// same number of columns.
+SEMVEC_API Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, const Matrix& corpus,
+                                                       const TopKOptions& options = {});
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "simd/cpu.hpp"
+#include "util/parallel.hpp"
+
+namespace semvec {
 namespace detail {
 
 /// Row-wise L2 normalization into a copy (zero rows stay zero).
@@ -60,10 +72,8 @@ inline bool hit_before(const Hit& a, const Hit& b) {
 
 }  // namespace detail
 
-/// The `options.k` corpus rows most similar to each query row, best first. Queries and corpus must have the
-/// same number of columns.
-inline Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, const Matrix& corpus,
-                                                   const TopKOptions& options = {}) {
+SEMVEC_API Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, const Matrix& corpus,
+                                                       const TopKOptions& options) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     if (queries.cols() != corpus.cols())
         return make_error("queries have " + std::to_string(queries.cols()) + " columns but the corpus has " +
@@ -115,3 +125,4 @@ inline Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, const 
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

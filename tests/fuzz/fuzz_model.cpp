@@ -2,7 +2,10 @@
 // bytes: the safetensors parser, read_model_info (metadata, config and tensor shape checks), then the binding
 // of the weights (TransformerEncoder::load / StaticVectors::load), the tokenizer from the metadata and, for
 // small models, one forward pass.
+#include <semvec/io/safetensors.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/model/encoder.hpp>
+#include <semvec/model/static_vectors.hpp>
 #include <semvec/text/tokenizer.hpp>
 
 #include <cstdint>

@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <semvec/io/npy.hpp>
+#include <semvec/model/encoder.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/model/pooling.hpp>
 #include <semvec/io/safetensors.hpp>
+#include <semvec/text/tokenizer.hpp>
 
 #include <nlohmann/json.hpp>
 

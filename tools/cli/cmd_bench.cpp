@@ -24,7 +24,9 @@
 #include <string>
 #include <vector>
 
+#include <semvec/model/encoder.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/model/pooling.hpp>
 #include <semvec/simd/dispatch.hpp>
 #include <semvec/util/parallel.hpp>
 

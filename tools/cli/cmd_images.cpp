@@ -9,8 +9,10 @@
 #include <semvec/io/npy.hpp>
 #include <semvec/io/text_table.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/nn/pooling.hpp>
 #include <semvec/search.hpp>
 #include <semvec/vision/decode.hpp>
+#include <semvec/vision/vision_model.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"

@@ -10,6 +10,7 @@
 
 #include <semvec/vision/decode.hpp>
 #include <semvec/vision/thumbnail.hpp>
+#include <semvec/vision/vision_model.hpp>
 
 namespace semvec_cli {
 

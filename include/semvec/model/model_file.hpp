@@ -6,26 +6,22 @@
 // metadata key or the tensor at fault, so a broken or hand-edited file never reaches the encoder.
 #pragma once
 
-#include <algorithm>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "../config.hpp"
 #include "../io/dtype.hpp"
-#include "encoder_config.hpp"
-#include "../io/safetensors.hpp"
 #include "../result.hpp"
-#include "../text/tokenizer.hpp"
+#include "encoder_config.hpp"
 
 namespace semvec {
+
+class SafetensorsFile;  // semvec/io/safetensors.hpp
 
 /// The model families a semvec file can hold (`semvec.architecture`). A transformer's layer is described by
 /// its TransformerConfig (encoder_config.hpp); the family name only labels it and sets what token types mean.
@@ -45,60 +41,18 @@ enum class PoolingMode {
 /// Where static word vectors came from (`semvec.config.format`); it decides nothing but is reported.
 enum class StaticFormat { glove, word2vec, model2vec };
 
-inline const char* architecture_name(Architecture a) {
-    switch (a) {
-        case Architecture::bert: return "bert";
-        case Architecture::distilbert: return "distilbert";
-        case Architecture::static_vectors: return "static";
-        case Architecture::roberta: return "roberta";
-        case Architecture::mpnet: return "mpnet";
-        case Architecture::nomic_bert: return "nomic_bert";
-        case Architecture::modernbert: return "modernbert";
-        case Architecture::qwen3: return "qwen3";
-    }
-    return "?";
-}
-inline std::optional<Architecture> parse_architecture(std::string_view s) {
-    for (Architecture a : {Architecture::bert, Architecture::distilbert, Architecture::static_vectors, Architecture::roberta,
-                           Architecture::mpnet, Architecture::nomic_bert, Architecture::modernbert, Architecture::qwen3})
-        if (s == architecture_name(a)) return a;
-    return std::nullopt;
-}
-inline const char* weight_type_name(WeightType w) {
-    switch (w) {
-        case WeightType::f32: return "f32";
-        case WeightType::f16: return "f16";
-        case WeightType::bf16: return "bf16";
-        case WeightType::int8: return "int8";
-    }
-    return "?";
-}
+SEMVEC_API const char* architecture_name(Architecture a);
+
+SEMVEC_API std::optional<Architecture> parse_architecture(std::string_view s);
+
+SEMVEC_API const char* weight_type_name(WeightType w);
+
 /// The file's (Hugging Face) name of a feed-forward activation: gelu = erf form, gelu_new = tanh form.
-inline const char* activation_name(nn::Activation a) {
-    switch (a) {
-        case nn::Activation::gelu_erf: return "gelu";
-        case nn::Activation::gelu_tanh: return "gelu_new";
-        case nn::Activation::relu: return "relu";
-        case nn::Activation::silu: return "silu";
-        case nn::Activation::relu6: return "relu6";
-        case nn::Activation::none: return "none";
-    }
-    return "?";
-}
-inline const char* pooling_name(PoolingMode p) {
-    switch (p) {
-        case PoolingMode::cls: return "cls";
-        case PoolingMode::mean: return "mean";
-        case PoolingMode::max: return "max";
-        case PoolingMode::last: return "last";
-    }
-    return "?";
-}
-inline std::optional<PoolingMode> parse_pooling_mode(std::string_view s) {
-    for (PoolingMode p : {PoolingMode::cls, PoolingMode::mean, PoolingMode::max, PoolingMode::last})
-        if (s == pooling_name(p)) return p;
-    return std::nullopt;
-}
+SEMVEC_API const char* activation_name(nn::Activation a);
+
+SEMVEC_API const char* pooling_name(PoolingMode p);
+
+SEMVEC_API std::optional<PoolingMode> parse_pooling_mode(std::string_view s);
 
 /// Hyper-parameters of a static word-vector file.
 struct StaticConfig {
@@ -243,6 +197,90 @@ struct ExpectedTensor {
     enum class Kind { matrix, embedding, vector } kind = Kind::matrix;  ///< decides the allowed dtypes
     bool required = true;
 };
+
+/// The tensors that a file of this architecture and config must (or may) hold, with their shapes. `info` as
+/// read_model_info fills it (num_kv_heads and head_dim set, not 0).
+SEMVEC_API std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info);
+
+/// Checks one tensor against its expectation (presence, shape, dtype, int8 scales).
+SEMVEC_API Status check_tensor(const SafetensorsFile& file, const ExpectedTensor& e, WeightType w);
+
+/// Parses and checks the semvec metadata and the tensors of `file`. The result is self-contained (it holds
+/// no pointer into the file).
+SEMVEC_API Result<ModelFileInfo> read_model_info(const SafetensorsFile& file);
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <charconv>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "../io/safetensors.hpp"
+#include "../text/tokenizer.hpp"
+
+namespace semvec {
+
+SEMVEC_API const char* architecture_name(Architecture a) {
+    switch (a) {
+        case Architecture::bert: return "bert";
+        case Architecture::distilbert: return "distilbert";
+        case Architecture::static_vectors: return "static";
+        case Architecture::roberta: return "roberta";
+        case Architecture::mpnet: return "mpnet";
+        case Architecture::nomic_bert: return "nomic_bert";
+        case Architecture::modernbert: return "modernbert";
+        case Architecture::qwen3: return "qwen3";
+    }
+    return "?";
+}
+
+SEMVEC_API std::optional<Architecture> parse_architecture(std::string_view s) {
+    for (Architecture a : {Architecture::bert, Architecture::distilbert, Architecture::static_vectors, Architecture::roberta,
+                           Architecture::mpnet, Architecture::nomic_bert, Architecture::modernbert, Architecture::qwen3})
+        if (s == architecture_name(a)) return a;
+    return std::nullopt;
+}
+
+SEMVEC_API const char* weight_type_name(WeightType w) {
+    switch (w) {
+        case WeightType::f32: return "f32";
+        case WeightType::f16: return "f16";
+        case WeightType::bf16: return "bf16";
+        case WeightType::int8: return "int8";
+    }
+    return "?";
+}
+
+SEMVEC_API const char* activation_name(nn::Activation a) {
+    switch (a) {
+        case nn::Activation::gelu_erf: return "gelu";
+        case nn::Activation::gelu_tanh: return "gelu_new";
+        case nn::Activation::relu: return "relu";
+        case nn::Activation::silu: return "silu";
+        case nn::Activation::relu6: return "relu6";
+        case nn::Activation::none: return "none";
+    }
+    return "?";
+}
+
+SEMVEC_API const char* pooling_name(PoolingMode p) {
+    switch (p) {
+        case PoolingMode::cls: return "cls";
+        case PoolingMode::mean: return "mean";
+        case PoolingMode::max: return "max";
+        case PoolingMode::last: return "last";
+    }
+    return "?";
+}
+
+SEMVEC_API std::optional<PoolingMode> parse_pooling_mode(std::string_view s) {
+    for (PoolingMode p : {PoolingMode::cls, PoolingMode::mean, PoolingMode::max, PoolingMode::last})
+        if (s == pooling_name(p)) return p;
+    return std::nullopt;
+}
 
 namespace detail {
 
@@ -627,9 +665,7 @@ inline const char* allowed_dtypes(ExpectedTensor::Kind kind, WeightType w) {
 
 }  // namespace detail
 
-/// The tensors that a file of this architecture and config must (or may) hold, with their shapes. `info` as
-/// read_model_info fills it (num_kv_heads and head_dim set, not 0).
-inline std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info) {
+SEMVEC_API std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info) {
     using K = ExpectedTensor::Kind;
     namespace tn = tensor_names;
     std::vector<ExpectedTensor> out;
@@ -683,8 +719,7 @@ inline std::vector<ExpectedTensor> expected_tensors(const ModelFileInfo& info) {
     return out;
 }
 
-/// Checks one tensor against its expectation (presence, shape, dtype, int8 scales).
-inline Status check_tensor(const SafetensorsFile& file, const ExpectedTensor& e, WeightType w) {
+SEMVEC_API Status check_tensor(const SafetensorsFile& file, const ExpectedTensor& e, WeightType w) {
     const std::string item = "tensor '" + e.name + "'";
     const TensorView* t = file.find(e.name);
     if (!t) {
@@ -710,9 +745,7 @@ inline Status check_tensor(const SafetensorsFile& file, const ExpectedTensor& e,
     return {};
 }
 
-/// Parses and checks the semvec metadata and the tensors of `file`. The result is self-contained (it holds
-/// no pointer into the file).
-inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
+SEMVEC_API Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
     using detail::model_error;
     namespace mk = model_keys;
     ModelFileInfo info;
@@ -906,3 +939,4 @@ inline Result<ModelFileInfo> read_model_info(const SafetensorsFile& file) {
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

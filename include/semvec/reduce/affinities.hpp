@@ -6,15 +6,13 @@
 // rows of duplicate points (all distances 0) and far outliers free of 0/0 — a row never becomes NaN.
 #pragma once
 
-#include <algorithm>
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
-#include <string>
 #include <vector>
 
+#include "../config.hpp"
 #include "../knn.hpp"
 #include "../result.hpp"
-#include "../util/parallel.hpp"
 
 namespace semvec {
 
@@ -25,6 +23,30 @@ struct SparseAffinities {
     std::vector<std::int32_t> col;      ///< column ids, ascending within a row
     std::vector<double> val;            ///< values
 };
+
+/// p(j|i) over each point's kNN list (row-major n×k like the graph; each row sums to 1). Distances are
+/// squared before calibration. Errors when perplexity ≤ 0 or ≥ k.
+SEMVEC_API Result<std::vector<double>> conditional_probabilities(const KnnGraph& graph, double perplexity, unsigned threads = 0);
+
+/// P = (P_cond + P_condᵀ) / (2N): symmetric, sums to 1. Deterministic (no threads, O(nnz log k)).
+SEMVEC_API SparseAffinities symmetrize(const KnnGraph& graph, const std::vector<double>& cond);
+
+/// Symmetric joint probabilities of t-SNE from data: kNN with k = min(N − 1, ⌊3·perplexity⌋), calibration,
+/// symmetrisation.
+SEMVEC_API Result<SparseAffinities> tsne_affinities(const MatrixView& data, double perplexity, Metric metric,
+                                                    KnnMethod method, unsigned threads, std::uint64_t seed,
+                                                    bool all_neighbours = false);
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "../util/parallel.hpp"
+
+namespace semvec {
 
 namespace detail {
 
@@ -64,9 +86,7 @@ inline double calibrate_row(const double* sq, int m, double perplexity, double* 
 
 }  // namespace detail
 
-/// p(j|i) over each point's kNN list (row-major n×k like the graph; each row sums to 1). Distances are
-/// squared before calibration. Errors when perplexity ≤ 0 or ≥ k.
-inline Result<std::vector<double>> conditional_probabilities(const KnnGraph& graph, double perplexity, unsigned threads = 0) {
+SEMVEC_API Result<std::vector<double>> conditional_probabilities(const KnnGraph& graph, double perplexity, unsigned threads) {
     if (!(perplexity > 0)) return make_error("perplexity must be positive, got " + std::to_string(perplexity));
     if (perplexity >= graph.k)
         return make_error("perplexity " + std::to_string(perplexity) + " needs more than " + std::to_string(graph.k) +
@@ -86,8 +106,7 @@ inline Result<std::vector<double>> conditional_probabilities(const KnnGraph& gra
     return p;
 }
 
-/// P = (P_cond + P_condᵀ) / (2N): symmetric, sums to 1. Deterministic (no threads, O(nnz log k)).
-inline SparseAffinities symmetrize(const KnnGraph& graph, const std::vector<double>& cond) {
+SEMVEC_API SparseAffinities symmetrize(const KnnGraph& graph, const std::vector<double>& cond) {
     const std::size_t n = graph.n;
     const int k = graph.k;
     // Count row lengths of P_cond + P_condᵀ (before merging duplicates), then fill and merge per row.
@@ -135,11 +154,9 @@ inline SparseAffinities symmetrize(const KnnGraph& graph, const std::vector<doub
     return P;
 }
 
-/// Symmetric joint probabilities of t-SNE from data: kNN with k = min(N − 1, ⌊3·perplexity⌋), calibration,
-/// symmetrisation.
-inline Result<SparseAffinities> tsne_affinities(const MatrixView& data, double perplexity, Metric metric,
-                                                KnnMethod method, unsigned threads, std::uint64_t seed,
-                                                bool all_neighbours = false) {
+SEMVEC_API Result<SparseAffinities> tsne_affinities(const MatrixView& data, double perplexity, Metric metric,
+                                                    KnnMethod method, unsigned threads, std::uint64_t seed,
+                                                    bool all_neighbours) {
     const std::size_t n = static_cast<std::size_t>(data.rows());
     if (!(perplexity > 0)) return make_error("t-SNE: perplexity must be positive, got " + std::to_string(perplexity));
     if (static_cast<double>(n) - 1.0 < 3.0 * perplexity)
@@ -159,3 +176,4 @@ inline Result<SparseAffinities> tsne_affinities(const MatrixView& data, double p
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

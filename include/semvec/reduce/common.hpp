@@ -8,11 +8,9 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <vector>
 
-#include <Eigen/Eigenvalues>
-
+#include "../config.hpp"
 #include "../knn.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
@@ -72,6 +70,19 @@ private:
     bool has_spare_ = false;
 };
 
+}  // namespace detail
+}  // namespace semvec
+
+// The PCA initialisation needs Eigen's eigensolvers: only the definitions part (inline detail helpers of the
+// reducers' bodies) sees it.
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+
+#include <Eigen/Eigenvalues>
+
+namespace semvec {
+namespace detail {
+
 /// The first `dims` principal-component scores of `data` (N×dims, double). Signs are fixed so that the
 /// largest-magnitude loading of each component is positive, which makes the result deterministic.
 inline Eigen::MatrixXd pca_scores(const MatrixView& data, int dims) {
@@ -120,3 +131,4 @@ inline std::vector<double> initial_layout(const MatrixView& data, int dims, bool
 
 }  // namespace detail
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

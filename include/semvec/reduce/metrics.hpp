@@ -9,15 +9,44 @@
 // Cost: O(N² D) time and O(N) extra memory per thread (input distances are computed row block by block).
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <map>
-#include <string>
 #include <vector>
 
+#include "../config.hpp"
 #include "../knn.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
+
+namespace semvec {
+
+/// Trustworthiness of layout Y (N×d) for input X (N×D) at k neighbours (scikit-learn's definition; layout
+/// distances are euclidean, input distances use `metric`). Needs k < N/2.
+SEMVEC_API Result<double> trustworthiness(const MatrixView& X, const MatrixView& Y, int k = 10,
+                                          Metric metric = Metric::euclidean, unsigned threads = 0);
+
+/// Mean fraction of each point's k input neighbours (metric) that are among its k layout neighbours.
+SEMVEC_API Result<double> knn_preservation(const MatrixView& X, const MatrixView& Y, int k = 10,
+                                           Metric metric = Metric::euclidean, unsigned threads = 0);
+
+/// Fraction of points whose label equals the most frequent label among their k layout neighbours (ties go
+/// to the smaller label).
+SEMVEC_API Result<double> knn_label_accuracy(const MatrixView& Y, const std::vector<std::int64_t>& labels, int k = 10,
+                                             unsigned threads = 0);
+
+/// Convenience overloads for owned matrices.
+SEMVEC_API Result<double> trustworthiness(const Matrix& X, const Matrix& Y, int k = 10, Metric metric = Metric::euclidean,
+                                          unsigned threads = 0);
+
+SEMVEC_API Result<double> knn_preservation(const Matrix& X, const Matrix& Y, int k = 10, Metric metric = Metric::euclidean,
+                                           unsigned threads = 0);
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <map>
+#include <string>
+
 #include "../util/parallel.hpp"
 
 namespace semvec {
@@ -42,10 +71,8 @@ inline Result<KnnGraph> exact_graph(const MatrixView& M, int k, Metric metric, u
 }
 }  // namespace detail
 
-/// Trustworthiness of layout Y (N×d) for input X (N×D) at k neighbours (scikit-learn's definition; layout
-/// distances are euclidean, input distances use `metric`). Needs k < N/2.
-inline Result<double> trustworthiness(const MatrixView& X, const MatrixView& Y, int k = 10,
-                                      Metric metric = Metric::euclidean, unsigned threads = 0) {
+SEMVEC_API Result<double> trustworthiness(const MatrixView& X, const MatrixView& Y, int k,
+                                          Metric metric, unsigned threads) {
     SEMVEC_TRY_STATUS(detail::check_pair(X, Y, k, "trustworthiness"));
     const std::size_t n = static_cast<std::size_t>(X.rows());
     if (2.0 * k >= static_cast<double>(n)) return make_error("trustworthiness: k must be < N / 2");
@@ -94,9 +121,8 @@ inline Result<double> trustworthiness(const MatrixView& X, const MatrixView& Y, 
     return 1.0 - 2.0 / (nn * kk * (2.0 * nn - 3.0 * kk - 1.0)) * total;
 }
 
-/// Mean fraction of each point's k input neighbours (metric) that are among its k layout neighbours.
-inline Result<double> knn_preservation(const MatrixView& X, const MatrixView& Y, int k = 10,
-                                       Metric metric = Metric::euclidean, unsigned threads = 0) {
+SEMVEC_API Result<double> knn_preservation(const MatrixView& X, const MatrixView& Y, int k,
+                                           Metric metric, unsigned threads) {
     SEMVEC_TRY_STATUS(detail::check_pair(X, Y, k, "knn_preservation"));
     SEMVEC_TRY_STATUS(detail::check_distance_metric(metric, "knn_preservation"));
     auto gx = detail::exact_graph(X, k, metric, threads);
@@ -106,10 +132,8 @@ inline Result<double> knn_preservation(const MatrixView& X, const MatrixView& Y,
     return knn_recall(*gy, *gx);
 }
 
-/// Fraction of points whose label equals the most frequent label among their k layout neighbours (ties go
-/// to the smaller label).
-inline Result<double> knn_label_accuracy(const MatrixView& Y, const std::vector<std::int64_t>& labels, int k = 10,
-                                         unsigned threads = 0) {
+SEMVEC_API Result<double> knn_label_accuracy(const MatrixView& Y, const std::vector<std::int64_t>& labels, int k,
+                                             unsigned threads) {
     if (labels.size() != static_cast<std::size_t>(Y.rows()))
         return make_error("knn_label_accuracy: " + std::to_string(labels.size()) + " labels for " +
                           std::to_string(Y.rows()) + " points");
@@ -128,14 +152,15 @@ inline Result<double> knn_label_accuracy(const MatrixView& Y, const std::vector<
     return static_cast<double>(good) / static_cast<double>(g->n);
 }
 
-/// Convenience overloads for owned matrices.
-inline Result<double> trustworthiness(const Matrix& X, const Matrix& Y, int k = 10, Metric metric = Metric::euclidean,
-                                      unsigned threads = 0) {
+SEMVEC_API Result<double> trustworthiness(const Matrix& X, const Matrix& Y, int k, Metric metric,
+                                          unsigned threads) {
     return trustworthiness(MatrixView(X.data(), X.rows(), X.cols()), MatrixView(Y.data(), Y.rows(), Y.cols()), k, metric, threads);
 }
-inline Result<double> knn_preservation(const Matrix& X, const Matrix& Y, int k = 10, Metric metric = Metric::euclidean,
-                                       unsigned threads = 0) {
+
+SEMVEC_API Result<double> knn_preservation(const Matrix& X, const Matrix& Y, int k, Metric metric,
+                                           unsigned threads) {
     return knn_preservation(MatrixView(X.data(), X.rows(), X.cols()), MatrixView(Y.data(), Y.rows(), Y.cols()), k, metric, threads);
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

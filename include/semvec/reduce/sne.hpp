@@ -13,19 +13,13 @@
 // independently and summed in a fixed order: bit-identical results for a seed, for any thread count.
 #pragma once
 
-#include <algorithm>
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <string>
-#include <vector>
 
+#include "../config.hpp"
 #include "../knn.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
-#include "../simd/cpu.hpp"
-#include "../util/parallel.hpp"
-#include "affinities.hpp"
 #include "common.hpp"
 
 namespace semvec {
@@ -74,6 +68,28 @@ struct SneOptions {
     /// Iterations between progress calls (default 50).
     int progress_every = 50;
 };
+
+/// SNE of the rows of `data` into N×dims (see the header comment; O(N²) per iteration).
+/// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, N > max_points, dims not 2/3, "cancelled".
+SEMVEC_API Result<Matrix> sne(const MatrixView& data, const SneOptions& o);
+
+/// Convenience overload for an owned matrix.
+SEMVEC_API Result<Matrix> sne(const Matrix& data, const SneOptions& o);
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "../simd/cpu.hpp"
+#include "../util/parallel.hpp"
+#include "affinities.hpp"
+
+namespace semvec {
 
 namespace detail {
 
@@ -224,9 +240,7 @@ Result<Matrix> sne_optimize(const std::vector<float>& Pc, std::vector<double> y,
 
 }  // namespace detail
 
-/// SNE of the rows of `data` into N×dims (see the header comment; O(N²) per iteration).
-/// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, N > max_points, dims not 2/3, "cancelled".
-inline Result<Matrix> sne(const MatrixView& data, const SneOptions& o) {
+SEMVEC_API Result<Matrix> sne(const MatrixView& data, const SneOptions& o) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     if (o.dims != 2 && o.dims != 3) return make_error("SNE: dims must be 2 or 3, got " + std::to_string(o.dims));
     if (o.iterations < 0) return make_error("SNE: iterations must be >= 0");
@@ -247,9 +261,9 @@ inline Result<Matrix> sne(const MatrixView& data, const SneOptions& o) {
     return o.dims == 2 ? detail::sne_optimize<2>(*Pc, std::move(y), n, o) : detail::sne_optimize<3>(*Pc, std::move(y), n, o);
 }
 
-/// Convenience overload for an owned matrix.
-inline Result<Matrix> sne(const Matrix& data, const SneOptions& o) {
+SEMVEC_API Result<Matrix> sne(const Matrix& data, const SneOptions& o) {
     return sne(MatrixView(data.data(), data.rows(), data.cols()), o);
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

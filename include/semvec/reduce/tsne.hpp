@@ -13,19 +13,14 @@
 // summed in point order, so results are bit-identical for a seed **for any thread count**.
 #pragma once
 
-#include <algorithm>
-#include <array>
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <string>
 #include <vector>
 
+#include "../config.hpp"
 #include "../knn.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
-#include "../simd/cpu.hpp"
-#include "../util/parallel.hpp"
 #include "affinities.hpp"
 #include "common.hpp"
 
@@ -87,6 +82,41 @@ struct TsneOptions {
     /// Iterations between progress calls (default 50).
     int progress_every = 50;
 };
+
+/// Whether tsne() would use the exact gradient for n points with these options.
+SEMVEC_API bool tsne_uses_exact_gradient(std::size_t n, const TsneOptions& o);
+
+/// t-SNE of a precomputed symmetric P (sums to 1), e.g. from tsne_affinities(); `initial` is N×dims or empty
+/// for a random start.
+SEMVEC_API Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matrix& initial, const TsneOptions& o);
+
+/// t-SNE of the rows of `data` (N×D, any D) into N×dims.
+/// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, dims not 2/3, cancellation ("cancelled").
+SEMVEC_API Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o);
+
+/// Convenience overload for an owned matrix.
+SEMVEC_API Result<Matrix> tsne(const Matrix& data, const TsneOptions& o);
+
+/// KL(P‖Q) of a layout Y (N×dims) for the joint probabilities P, with the exact Q (O(N²); any dims).
+SEMVEC_API double tsne_kl_divergence(const SparseAffinities& P, const MatrixView& Y, unsigned threads = 0);
+
+/// KL divergence of a t-SNE layout Y of `data` with P computed as tsne() does (same perplexity and metric).
+SEMVEC_API Result<double> tsne_kl_divergence(const MatrixView& data, const MatrixView& Y, double perplexity = 30.0,
+                                             Metric metric = Metric::euclidean, unsigned threads = 0);
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "../simd/cpu.hpp"
+#include "../util/parallel.hpp"
+
+namespace semvec {
 
 namespace detail {
 
@@ -440,14 +470,11 @@ Result<Matrix> tsne_optimize(const SparseAffinities& P, std::vector<double> y, c
 
 }  // namespace detail
 
-/// Whether tsne() would use the exact gradient for n points with these options.
-inline bool tsne_uses_exact_gradient(std::size_t n, const TsneOptions& o) {
+SEMVEC_API bool tsne_uses_exact_gradient(std::size_t n, const TsneOptions& o) {
     return o.gradient == TsneGradient::exact || (o.gradient == TsneGradient::automatic && n <= o.exact_max_n);
 }
 
-/// t-SNE of a precomputed symmetric P (sums to 1), e.g. from tsne_affinities(); `initial` is N×dims or empty
-/// for a random start.
-inline Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matrix& initial, const TsneOptions& o) {
+SEMVEC_API Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matrix& initial, const TsneOptions& o) {
     SEMVEC_TRY_STATUS(detail::check_tsne_options(o));
     const std::size_t n = P.n;
     std::vector<double> y(n * static_cast<std::size_t>(o.dims));
@@ -465,9 +492,7 @@ inline Result<Matrix> tsne_from_affinities(const SparseAffinities& P, const Matr
                        : detail::tsne_optimize<3>(P, std::move(y), o, exact);
 }
 
-/// t-SNE of the rows of `data` (N×D, any D) into N×dims.
-/// Errors: zero columns, NaN/Inf, N − 1 < 3·perplexity, dims not 2/3, cancellation ("cancelled").
-inline Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
+SEMVEC_API Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     SEMVEC_TRY_STATUS(detail::check_tsne_options(o));
     SEMVEC_TRY_STATUS(detail::check_distance_metric(o.metric, "t-SNE"));
@@ -484,13 +509,11 @@ inline Result<Matrix> tsne(const MatrixView& data, const TsneOptions& o) {
                        : detail::tsne_optimize<3>(*P, std::move(y), o, exact);
 }
 
-/// Convenience overload for an owned matrix.
-inline Result<Matrix> tsne(const Matrix& data, const TsneOptions& o) {
+SEMVEC_API Result<Matrix> tsne(const Matrix& data, const TsneOptions& o) {
     return tsne(MatrixView(data.data(), data.rows(), data.cols()), o);
 }
 
-/// KL(P‖Q) of a layout Y (N×dims) for the joint probabilities P, with the exact Q (O(N²); any dims).
-inline double tsne_kl_divergence(const SparseAffinities& P, const MatrixView& Y, unsigned threads = 0) {
+SEMVEC_API double tsne_kl_divergence(const SparseAffinities& P, const MatrixView& Y, unsigned threads) {
     const std::size_t n = P.n;
     const Eigen::Index dims = Y.cols();
     std::vector<double> zs(n, 0.0), kl(n, 0.0);
@@ -530,9 +553,8 @@ inline double tsne_kl_divergence(const SparseAffinities& P, const MatrixView& Y,
     return total;
 }
 
-/// KL divergence of a t-SNE layout Y of `data` with P computed as tsne() does (same perplexity and metric).
-inline Result<double> tsne_kl_divergence(const MatrixView& data, const MatrixView& Y, double perplexity = 30.0,
-                                         Metric metric = Metric::euclidean, unsigned threads = 0) {
+SEMVEC_API Result<double> tsne_kl_divergence(const MatrixView& data, const MatrixView& Y, double perplexity,
+                                             Metric metric, unsigned threads) {
     if (Y.rows() != data.rows()) return make_error("tsne_kl_divergence: X and Y have different numbers of rows");
     SEMVEC_TRY_STATUS(detail::check_distance_metric(metric, "tsne_kl_divergence"));
     SEMVEC_TRY_STATUS(detail::check_points(data, "tsne_kl_divergence"));
@@ -542,3 +564,4 @@ inline Result<double> tsne_kl_divergence(const MatrixView& data, const MatrixVie
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

@@ -19,23 +19,14 @@
 // (the AVX-512 kernels sum the negative samples of an edge in another order than the portable code).
 #pragma once
 
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <vector>
 
+#include "semvec/config.hpp"
 #include "semvec/knn.hpp"
 #include "semvec/matrix.hpp"
 #include "semvec/reduce/common.hpp"
-#include "semvec/reduce/umap_curve.hpp"
-#include "semvec/reduce/umap_graph.hpp"
-#include "semvec/reduce/umap_init.hpp"
-#include "semvec/reduce/umap_layout.hpp"
 #include "semvec/result.hpp"
-#include "semvec/simd/cpu.hpp"
-#include "semvec/util/parallel.hpp"
 
 namespace semvec {
 
@@ -110,6 +101,39 @@ struct UmapTransformOptions {
     /// Called after every epoch; return false to cancel. Default none.
     ProgressCallback progress;
 };
+
+/// Fits UMAP on a precomputed kNN graph of X (self excluded, at least n_neighbors − 1 neighbours per row,
+/// ascending). X is still needed for PCA initialisation/fallback and for transform().
+SEMVEC_API Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_graph, const UmapOptions& options);
+
+/// Fits UMAP on X (N×D): builds the kNN graph with semvec::knn, then umap_fit_knn.
+SEMVEC_API Result<UmapModel> umap_fit(const MatrixView& X, const UmapOptions& options = {});
+
+/// The N×dims UMAP map of X.
+SEMVEC_API Result<Matrix> umap(const MatrixView& X, const UmapOptions& options = {});
+
+/// Places new points on a fitted map, as umap-learn's transform(): exact kNN in the training data,
+/// memberships with local_connectivity − 1, init at the weighted mean of the neighbours' positions, then
+/// SGD (learning rate / 4) that moves only the new points. Deterministic for any thread count.
+SEMVEC_API Result<Matrix> umap_transform(const UmapModel& model, const MatrixView& points,
+                                         const UmapTransformOptions& options = {});
+
+}  // namespace semvec
+
+#if SEMVEC_DEFINITIONS
+#include <chrono>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "semvec/reduce/umap_curve.hpp"
+#include "semvec/reduce/umap_graph.hpp"
+#include "semvec/reduce/umap_init.hpp"
+#include "semvec/reduce/umap_layout.hpp"
+#include "semvec/simd/cpu.hpp"
+#include "semvec/util/parallel.hpp"
+
+namespace semvec {
 
 namespace detail {
 
@@ -187,9 +211,7 @@ inline void umap_query_knn(const Matrix& train, const MatrixView& queries, int k
 
 }  // namespace detail
 
-/// Fits UMAP on a precomputed kNN graph of X (self excluded, at least n_neighbors − 1 neighbours per row,
-/// ascending). X is still needed for PCA initialisation/fallback and for transform().
-inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_graph, const UmapOptions& options) {
+SEMVEC_API Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_graph, const UmapOptions& options) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     SEMVEC_TRY_STATUS(detail::umap_check_options(X, options));
     const std::size_t n = static_cast<std::size_t>(X.rows());
@@ -279,8 +301,7 @@ inline Result<UmapModel> umap_fit_knn(const MatrixView& X, const KnnGraph& knn_g
     return model;
 }
 
-/// Fits UMAP on X (N×D): builds the kNN graph with semvec::knn, then umap_fit_knn.
-inline Result<UmapModel> umap_fit(const MatrixView& X, const UmapOptions& options = {}) {
+SEMVEC_API Result<UmapModel> umap_fit(const MatrixView& X, const UmapOptions& options) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     SEMVEC_TRY_STATUS(detail::umap_check_options(X, options));
     KnnOptions ko;
@@ -297,18 +318,14 @@ inline Result<UmapModel> umap_fit(const MatrixView& X, const UmapOptions& option
     return model;
 }
 
-/// The N×dims UMAP map of X.
-inline Result<Matrix> umap(const MatrixView& X, const UmapOptions& options = {}) {
+SEMVEC_API Result<Matrix> umap(const MatrixView& X, const UmapOptions& options) {
     auto m = umap_fit(X, options);
     if (!m) return m.error();
     return std::move(m->embedding);
 }
 
-/// Places new points on a fitted map, as umap-learn's transform(): exact kNN in the training data,
-/// memberships with local_connectivity − 1, init at the weighted mean of the neighbours' positions, then
-/// SGD (learning rate / 4) that moves only the new points. Deterministic for any thread count.
-inline Result<Matrix> umap_transform(const UmapModel& model, const MatrixView& points,
-                                     const UmapTransformOptions& options = {}) {
+SEMVEC_API Result<Matrix> umap_transform(const UmapModel& model, const MatrixView& points,
+                                         const UmapTransformOptions& options) {
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     if (model.embedding.rows() == 0 || model.data.rows() != model.embedding.rows())
         return make_error("the model is empty", "umap transform");
@@ -365,3 +382,4 @@ inline Result<Matrix> umap_transform(const UmapModel& model, const MatrixView& p
 }
 
 }  // namespace semvec
+#endif  // SEMVEC_DEFINITIONS

@@ -26,13 +26,12 @@
 #include "basic_tokenizer.hpp"
 #include "pipeline.hpp"
 #include "tokenizer_json.hpp"
+#include "truncation.hpp"
 #include "unicode.hpp"
 #include "wordpiece.hpp"
 
 namespace semvec {
 
-/// How a pair is cut down to max_length (HF's names).
-enum class TruncationStrategy { longest_first, only_first, only_second };
 /// How a batch is padded.
 enum class Padding { none, longest, max_length };
 /// Which side padding goes to (Qwen3-Embedding pads on the left).

@@ -27,6 +27,7 @@
 #include "cnn.hpp"
 #include "decode.hpp"
 #include "image.hpp"
+#include "image_encode_options.hpp"
 #include "resize.hpp"
 
 namespace semvec {
@@ -42,21 +43,6 @@ struct ImagePreprocess {
     std::array<float, 3> mean{{0, 0, 0}};
     std::array<float, 3> std{{1, 1, 1}};
     bool bgr = false;                        ///< feed channels as B, G, R
-};
-
-/// Options of the image encoding calls.
-struct ImageEncodeOptions {
-    /// L2-normalize every vector. Default (nullopt): the file's `normalize` (false when absent).
-    std::optional<bool> normalize;
-    /// Worker threads; 0 = all cores. Default 0. Output does not depend on it.
-    unsigned threads = 0;
-    /// Image files: decoding limits (max_pixels, EXIF orientation). Default: LoadImageOptions's defaults.
-    LoadImageOptions load;
-    /// Image files: skip files that cannot be read or decoded (listed in ImageFileEmbeddings::skipped)
-    /// instead of failing. Default false.
-    bool skip_unreadable = false;
-    /// Called from the calling thread with (images done, total). Default: none.
-    std::function<void(std::size_t, std::size_t)> progress;
 };
 
 /// encode_image_files' result: one row per image that was read (in input order), and the ones skipped.
