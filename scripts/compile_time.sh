@@ -9,6 +9,8 @@
 #   cluster    k-means + HDBSCAN (cluster/kmeans.hpp, cluster/hdbscan.hpp)
 #   topics     topics + c-TF-IDF (topics/topics.hpp)
 #   impl       the one file of a separately compiled program: SEMVEC_IMPLEMENTATION + the umbrella
+# and the two files of semvec::compiled (src/semvec_compiled_{text,maps}.cpp), which a 2-core build compiles
+# side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CXX="${CXX:-g++}"
@@ -78,3 +80,6 @@ for p in ${PROBES:-umbrella text cluster topics}; do
   echo "| $p | $a | $b |"
 done
 echo "| impl (SEMVEC_IMPLEMENTATION, once per program) | | $(cpu_seconds "$T/impl.cpp" -DSEMVEC_SEPARATE_COMPILATION) |"
+for part in text maps; do
+  echo "| semvec::compiled part $part (src/semvec_compiled_$part.cpp) | | $(cpu_seconds "src/semvec_compiled_$part.cpp" -DSEMVEC_SEPARATE_COMPILATION) |"
+done
