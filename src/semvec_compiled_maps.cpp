@@ -3,6 +3,8 @@
 #define SEMVEC_IMPLEMENTATION
 #include <semvec/metric.hpp>
 #include <semvec/search.hpp>
+#include <semvec/index/quantize.hpp>
+#include <semvec/index/index.hpp>
 #include <semvec/knn.hpp>
 #include <semvec/reduce/metrics.hpp>
 #include <semvec/reduce/sne.hpp>

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/vision/vision_model.hpp>
 
 #include "../test_support.hpp"
 
