@@ -65,7 +65,9 @@ struct SplitBuffer {
         s.orig_end = base + static_cast<std::uint32_t>(bytes.size());
         if (is_ascii(bytes.data(), bytes.size())) {
             text.append(bytes.data(), bytes.size());
-            for (std::uint32_t k = 0; k < bytes.size(); ++k) align.push_back({base + k, base + k + 1});
+            const std::size_t at = align.size();
+            align.resize(at + bytes.size());
+            for (std::uint32_t k = 0; k < bytes.size(); ++k) align[at + k] = {base + k, base + k + 1};
         } else {
             std::size_t i = 0;
             while (i < bytes.size()) {

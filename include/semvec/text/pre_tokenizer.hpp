@@ -198,40 +198,32 @@ SEMVEC_API detail::SplitBuffer& PreTokenizer::apply(detail::SplitBuffer& in, det
                     continue;
                 }
                 // Metaspace: ' ' → replacement (each inserted replacement takes the space's span), then the
-                // prepend scheme.
-                Split r = s;
-                r.off = static_cast<std::uint32_t>(other->text.size());
+                // prepend scheme: HF puts a replacement in front that takes the first character's span.
                 std::string rep;
                 append_utf8(st.replacement, rep);
-                for (std::size_t k = 0; k < v.size(); ++k) {
-                    if (v[k] == ' ') {
-                        other->text += rep;
-                        for (std::size_t q = 0; q < rep.size(); ++q) other->align.push_back(cur->align[s.off + k]);
-                    } else {
-                        other->text.push_back(v[k]);
-                        other->align.push_back(cur->align[s.off + k]);
-                    }
-                }
-                r.len = static_cast<std::uint32_t>(other->text.size() - r.off);
-                const std::string_view w(other->text.data() + r.off, r.len);
-                const bool starts = w.compare(0, rep.size(), rep) == 0;
+                const std::size_t rep_len = rep.size();
+                const bool starts = !v.empty() && (v[0] == ' ' || v.compare(0, rep_len, rep) == 0);
                 bool prepend = false;
                 if (st.prepend == PreTokenizerStep::Prepend::always) prepend = !starts;
                 else if (st.prepend == PreTokenizerStep::Prepend::first) prepend = !starts && s.orig_begin == 0;
-                if (prepend && r.len > 0) {
-                    // HF's prepend: the replacement takes the first character's place, which is re-inserted.
-                    std::string tail(w);
-                    std::vector<Alignment> talign(other->align.begin() + r.off, other->align.end());
-                    other->text.resize(r.off);
-                    other->align.resize(r.off);
-                    std::size_t k = 0;
-                    decode_utf8(tail.data(), tail.size(), k);
-                    other->text += rep;
-                    for (std::size_t q = 0; q < rep.size(); ++q) other->align.push_back(talign[0]);
-                    other->text += tail;
-                    other->align.insert(other->align.end(), talign.begin(), talign.end());
-                    r.len = static_cast<std::uint32_t>(other->text.size() - r.off);
+                Split r = s;
+                r.off = static_cast<std::uint32_t>(other->text.size());
+                if (prepend && !v.empty()) {
+                    other->text.append(rep);
+                    other->align.insert(other->align.end(), rep_len, cur->align[s.off]);
                 }
+                // Copy the runs between spaces whole.
+                std::size_t k = 0;
+                while (k < v.size()) {
+                    const std::size_t sp = std::min(v.find(' ', k), v.size());
+                    other->text.append(v.data() + k, sp - k);
+                    other->align.insert(other->align.end(), cur->align.begin() + s.off + k, cur->align.begin() + s.off + sp);
+                    if (sp == v.size()) break;
+                    other->text.append(rep);
+                    other->align.insert(other->align.end(), rep_len, cur->align[s.off + sp]);
+                    k = sp + 1;
+                }
+                r.len = static_cast<std::uint32_t>(other->text.size() - r.off);
                 other->splits.push_back(r);
             }
             std::swap(cur, other);
@@ -281,9 +273,18 @@ SEMVEC_API detail::SplitBuffer& PreTokenizer::apply(detail::SplitBuffer& in, det
                         for (auto& r : m) r.match = !r.match;
                     break;
                 case PreTokenizerStep::Kind::metaspace: {
-                    const char32_t rc = st.replacement;
-                    char_matches(v, [rc](char32_t c) { return c == rc; }, m);
-                    behavior = SplitBehavior::merged_with_next;
+                    // Each replacement character merged with what follows it: a cut before every one. The
+                    // character is one whole UTF-8 sequence, so a byte search finds exactly its occurrences.
+                    std::string rv;
+                    append_utf8(st.replacement, rv);
+                    m.clear();
+                    std::size_t from = 0, at = v.find(rv, v.compare(0, rv.size(), rv) == 0 ? rv.size() : 0);
+                    for (; at != std::string_view::npos; at = v.find(rv, at + rv.size())) {
+                        m.push_back({static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(at), false});
+                        from = at;
+                    }
+                    m.push_back({static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(v.size()), false});
+                    behavior = SplitBehavior::isolated;
                     break;
                 }
                 case PreTokenizerStep::Kind::whitespace: {

@@ -63,6 +63,8 @@ private:
     std::string blob_;
     std::size_t units_ = 0;       // trie size in units
     std::size_t strings_ = 0;     // offset of the replacement strings in blob_
+    /// ASCII bytes that no rule rewrites on their own (most of them): hf_changes passes them by.
+    bool ascii_plain_[128] = {};
 };
 
 #if SEMVEC_DEFINITIONS
@@ -84,6 +86,11 @@ SEMVEC_API Result<std::shared_ptr<const PrecompiledCharsmap>> PrecompiledCharsma
     if (m->units_ == 0) return make_error(ErrorCode::invalid_data, "precompiled_charsmap has an empty trie", source);
     if (!detail::is_valid_utf8(std::string_view(m->blob_).substr(m->strings_)))
         return make_error(ErrorCode::invalid_data, "precompiled_charsmap replacements are not valid UTF-8", source);
+    for (int b = 0; b < 128; ++b) {
+        const char c = static_cast<char>(b);
+        std::string_view r;
+        m->ascii_plain_[b] = !m->first_prefix(&c, 1, r);
+    }
     return std::shared_ptr<const PrecompiledCharsmap>(std::move(m));
 }
 
@@ -147,7 +154,20 @@ SEMVEC_API bool PrecompiledCharsmap::hf_changes(std::string_view text, std::vect
     const char* p = text.data();
     const std::size_t n = text.size();
     std::size_t i = 0;
+    // Fast path: an ASCII character followed by ASCII (or the end) is a grapheme cluster of its own (only
+    // CR LF joins), so when no rule starts with it, it stays as it is. Such characters are only written to
+    // `dest` (from `plain`) once something else comes, and not at all when nothing changes.
+    std::size_t plain = 0;
+    auto flush_plain = [&] {
+        for (; plain < i; ++plain) dest.push_back({static_cast<char32_t>(p[plain]), 0});
+    };
     while (i < n) {
+        const auto b = static_cast<unsigned char>(p[i]);
+        if (b < 0x80 && ascii_plain_[b] && (i + 1 == n || (static_cast<unsigned char>(p[i + 1]) < 0x80 && !(b == '\r' && p[i + 1] == '\n')))) {
+            ++i;
+            continue;
+        }
+        flush_plain();
         // One extended grapheme cluster [i, j).
         std::size_t j = i;
         char32_t prev = detail::decode_utf8(p, n, j);
@@ -181,9 +201,14 @@ SEMVEC_API bool PrecompiledCharsmap::hf_changes(std::string_view text, std::vect
             }
         }
         i = j;
+        plain = i;
     }
-    if (!modified) dest.resize(start);
-    return modified;
+    if (!modified) {
+        dest.resize(start);
+        return false;
+    }
+    flush_plain();
+    return true;
 }
 
 #endif  // SEMVEC_DEFINITIONS
