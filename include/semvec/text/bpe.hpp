@@ -113,6 +113,8 @@ public:
     const BpeOptions& options() const { return opt_; }
     std::size_t merges_count() const { return merge_count_; }
     std::int32_t unk_id() const { return unk_id_; }
+    /// The word cache (words are its keys as tokenize() gets them), for lookahead; null when there is none.
+    const detail::WordCache* cache() const { return cache_.get(); }
 
 private:
     struct MergeEntry {

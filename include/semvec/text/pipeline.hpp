@@ -89,6 +89,7 @@ struct PipelineScratch {
     SplitBuffer a, b, c;
     std::vector<WordToken> words;
     std::vector<WordToken> albert;
+    std::vector<std::uint64_t> hashes;  ///< word-cache hashes of the words looked up ahead
 };
 inline PipelineScratch& pipeline_scratch() {
     static thread_local PipelineScratch s;
@@ -287,8 +288,23 @@ SEMVEC_API void Pipeline::tokenize(std::string_view text, SequenceTokens& out, s
         SplitBuffer& dst = (cur == &c) ? b : c;
         cur = &pre_tokenizer.apply(*cur, dst);
     }
-    // 6. Model.
-    for (const Split& s : cur->splits) {
+    // 6. Model, in blocks of words whose word-cache lookups are started together first (most words are
+    // cache hits, and a hit that waits for memory alone costs more than the rest of the word).
+    const detail::WordCache* wc = model_kind == ModelKind::bpe ? bpe.cache() : unigram.cache();
+    constexpr std::size_t kLookahead = 32;
+    for (std::size_t k = 0; k < cur->splits.size(); ++k) {
+        if (wc && k % kLookahead == 0) {
+            auto& hs = sc.hashes;
+            hs.clear();
+            for (std::size_t q = k; q < std::min(k + kLookahead, cur->splits.size()); ++q) {
+                const Split& s = cur->splits[q];
+                if (s.added_id >= 0 || s.len == 0 || s.len > WordCache::kMaxWord) continue;
+                hs.push_back(WordCache::hash(cur->view(s)));
+                wc->prefetch_slot(hs.back());
+            }
+            for (const std::uint64_t h : hs) wc->prefetch_record(h);
+        }
+        const Split& s = cur->splits[k];
         if (s.len == 0) continue;
         if (s.added_id >= 0) {
             out.ids.push_back(s.added_id);

@@ -65,6 +65,8 @@ public:
     const UnigramOptions& options() const { return opt_; }
     std::size_t size() const { return pieces_.size(); }
     const UnigramPiece& piece(std::size_t i) const { return pieces_[i]; }
+    /// The word cache (words are its keys as tokenize() gets them), for lookahead; null when there is none.
+    const detail::WordCache* cache() const { return cache_.get(); }
 
 private:
     struct Node {

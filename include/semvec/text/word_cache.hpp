@@ -54,6 +54,11 @@ public:
     SEMVEC_API bool find(std::string_view word, std::uint64_t h, std::vector<WordToken>& out) const;
     /// Stores the tokens [first, last) of `word` (when the shard has room and the word is not there yet).
     SEMVEC_API void insert(std::string_view word, std::uint64_t h, const WordToken* first, const WordToken* last);
+    /// Asks the CPU to fetch the slot where `h` is looked up (stage 1 of a lookahead; nothing is read).
+    SEMVEC_API void prefetch_slot(std::uint64_t h) const;
+    /// Reads that slot (fetched by now) and asks for the record it names (stage 2). A lookup that follows
+    /// finds both in cache: doing the stages for many words first lets their memory waits overlap.
+    SEMVEC_API void prefetch_record(std::uint64_t h) const;
     /// The hash find() and insert() take: FNV-1a with a final mix, as the shard and the tag use the high bits.
     static std::uint64_t hash(std::string_view word) {
         std::uint64_t x = fnv1a(word);
@@ -141,6 +146,28 @@ SEMVEC_API bool WordCache::find(std::string_view word, std::uint64_t h, std::vec
         for (std::size_t k = 0; k < r->count; ++k) out.push_back({tk[k].id, tk[k].begin, tk[k].end});
         return true;
     }
+}
+
+inline void prefetch_line(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
+SEMVEC_API void WordCache::prefetch_slot(std::uint64_t h) const {
+    if (const Table* t = shards_[shard_of(h)].table.load(std::memory_order_acquire))
+        prefetch_line(&t->slots[home(tag_of(h), t->mask)]);
+}
+
+SEMVEC_API void WordCache::prefetch_record(std::uint64_t h) const {
+    const Shard& s = shards_[shard_of(h)];
+    const Table* t = s.table.load(std::memory_order_acquire);
+    if (!t) return;
+    const std::uint64_t tag = tag_of(h);
+    const std::uint64_t slot = t->slots[home(tag, t->mask)].load(std::memory_order_acquire);
+    if (slot && (slot >> 32) == tag) prefetch_line(record_at(s, slot));
 }
 
 inline void WordCache::place(Table& t, std::uint64_t slot) {
