@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,11 @@ public:
         std::stable_sort(entries_.begin(), entries_.end(),
                          [](const Entry& a, const Entry& b) { return a.pattern.size() > b.pattern.size(); });
         for (const auto& e : entries_) first_[static_cast<unsigned char>(e.pattern[0])] = true;
+        for (const auto& e : entries_)
+            single_first_ = single_first_ == -1 || single_first_ == static_cast<unsigned char>(e.pattern[0])
+                                ? static_cast<unsigned char>(e.pattern[0])
+                                : -2;
+        if (single_first_ < 0) single_first_ = -1;
     }
     bool empty() const { return entries_.empty(); }
 
@@ -58,6 +64,11 @@ public:
         std::size_t start_offset = 0, i = 0;
         const std::size_t n = s.size();
         while (i < n) {
+            if (single_first_ >= 0) {  // usually all tokens start alike ('<', '['): jump with memchr
+                const void* at = std::memchr(s.data() + i, single_first_, n - i);
+                if (!at) break;
+                i = static_cast<std::size_t>(static_cast<const char*>(at) - s.data());
+            }
             if (!first_[static_cast<unsigned char>(s[i])]) { ++i; continue; }
             const Entry* hit = nullptr;
             for (const auto& e : entries_)  // longest first
@@ -119,6 +130,7 @@ private:
 
     std::vector<Entry> entries_;
     bool first_[256] = {};
+    int single_first_ = -1;  ///< the first byte of every pattern when they share one, else -1
 };
 
 }  // namespace detail

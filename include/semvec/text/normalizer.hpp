@@ -53,8 +53,10 @@ public:
     bool empty() const { return steps_.empty(); }
     const std::vector<NormalizerStep>& steps() const { return steps_; }
 
-    /// Normalizes the text of `in` (every split without an added token) into `out`; `tmp` is scratch.
-    SEMVEC_API void apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const;
+    /// Normalizes the text of `in` (every split without an added token). Returns the buffer that holds the
+    /// result: `in` itself when no step changed anything, else `out` or a thread-local buffer of its own
+    /// (valid until the next call on this thread).
+    SEMVEC_API detail::SplitBuffer& apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const;
     /// Normalizes one string alone (used for added tokens with normalized = true).
     SEMVEC_API std::string normalize_string(const std::string& s) const;
 
@@ -178,27 +180,25 @@ SEMVEC_API bool unicode_form_changes(const std::vector<char32_t>& cps, bool comp
 
 }  // namespace detail
 
-SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const {
+SEMVEC_API detail::SplitBuffer& Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& out) const {
     using namespace detail;
     static thread_local std::vector<char32_t> cps;
     static thread_local std::vector<CharChange> dest;
     static thread_local SplitBuffer tmp;
     SplitBuffer* src = &in;
-    SplitBuffer* dst = steps_.size() % 2 ? &out : &tmp;
-    if (steps_.empty()) {
-        out.text = in.text;
-        out.align = in.align;
-        out.splits = in.splits;
-        return;
-    }
     for (std::size_t si = 0; si < steps_.size(); ++si) {
         const NormalizerStep& st = steps_[si];
+        SplitBuffer* dst = src == &out ? &tmp : &out;
         dst->clear();
-        for (const Split& s : src->splits) {
-            if (s.added_id >= 0) {
-                dst->splits.push_back(copy_split(*src, s, *dst));
-                continue;
-            }
+        // Splits are copied to `dst` only once one of them changes: a step that changes nothing (the usual
+        // case for plain text) costs no copy.
+        std::size_t copied = 0;
+        auto copy_unchanged = [&](std::size_t upto) {
+            for (; copied < upto; ++copied) dst->splits.push_back(copy_split(*src, src->splits[copied], *dst));
+        };
+        for (std::size_t split_index = 0; split_index < src->splits.size(); ++split_index) {
+            const Split& s = src->splits[split_index];
+            if (s.added_id >= 0) continue;
             const std::string_view v = src->view(s);
             bool changed = false;
             std::size_t initial_removed = 0;
@@ -254,7 +254,7 @@ SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& 
                     };
                     std::size_t mlen = 0;
                     if (next_match(0, mlen) == std::string_view::npos) break;
-                    changed = true;
+                    copy_unchanged(split_index);
                     std::vector<char32_t> content;
                     chars_of(st.content, content);
                     Split r = s;
@@ -275,6 +275,7 @@ SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& 
                     }
                     r.len = static_cast<std::uint32_t>(dst->text.size() - r.off);
                     dst->splits.push_back(r);
+                    ++copied;
                     continue;
                 }
                 case NormalizerStep::Kind::strip: {
@@ -362,19 +363,22 @@ SEMVEC_API void Normalizer::apply(detail::SplitBuffer& in, detail::SplitBuffer& 
                     break;
                 }
             }
-            if (changed) dst->splits.push_back(transform_split(*src, s, dest, initial_removed, *dst));
-            else dst->splits.push_back(copy_split(*src, s, *dst));
+            if (!changed) continue;
+            copy_unchanged(split_index);
+            dst->splits.push_back(transform_split(*src, s, dest, initial_removed, *dst));
+            ++copied;
         }
+        if (copied == 0) continue;  // nothing changed: the step's result is `src` as it is
+        copy_unchanged(src->splits.size());
         src = dst;
-        dst = (dst == &out) ? &tmp : &out;
     }
+    return *src;
 }
 
 SEMVEC_API std::string Normalizer::normalize_string(const std::string& s) const {
     detail::SplitBuffer a, b;
     a.append_original(s, 0, false);
-    apply(a, b);
-    return b.text;
+    return apply(a, b).text;
 }
 
 #endif  // SEMVEC_DEFINITIONS

@@ -243,12 +243,22 @@ SEMVEC_API void Pipeline::tokenize(std::string_view text, SequenceTokens& out, s
     if (pos < n || a.splits.empty()) a.append_original(text.substr(pos), static_cast<std::uint32_t>(pos), byte_align);
     // 2. Normalize (HF: each piece between added tokens alone).
     SplitBuffer* cur = &a;
-    if (!normalizer.empty()) {
-        normalizer.apply(a, b);
-        cur = &b;
-    }
+    if (!normalizer.empty()) cur = &normalizer.apply(a, b);
     // 3. Added tokens in the normalized text.
-    if (!normalized_added.empty()) {
+    // Most texts hold none: then only the splits' original spans are recomputed (as cutting out a token
+    // would: HF's offsets of a whole piece), without copying the text.
+    bool added_in_normalized = false;
+    for (const Split& s : cur->splits)
+        if (!added_in_normalized && s.added_id < 0 && s.len > 0)
+            normalized_added.find(cur->view(s), [&](const AddedTokenMatcher::Match&) { added_in_normalized = true; });
+    if (!normalized_added.empty() && !added_in_normalized) {
+        for (Split& s : cur->splits) {
+            if (s.added_id >= 0 || s.len == 0) continue;
+            const auto span = original_span(*cur, s, 0, s.len);
+            s.orig_begin = span.first;
+            s.orig_end = span.second;
+        }
+    } else if (!normalized_added.empty()) {
         SplitBuffer& dst = cur == &a ? b : a;
         dst.clear();
         for (const Split& s : cur->splits) {

@@ -809,6 +809,10 @@ private:
         }
         Encoding e;
         e.truncated = truncated;
+        const std::size_t total = a.ids.size() + (b ? b->ids.size() : 0) + pp.added_tokens(b != nullptr);
+        e.ids.reserve(total);
+        e.type_ids.reserve(total);
+        e.offsets.reserve(total);
         for (const auto& piece : b ? pp.pair : pp.single) {
             if (piece.special) {
                 for (auto id : piece.ids) {
