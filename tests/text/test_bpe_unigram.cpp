@@ -2,6 +2,7 @@
 // split patterns, model-file metadata, threads.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -178,6 +179,49 @@ TEST_CASE("one const tokenizer shared by 8 threads gives identical results", "[c
         eight.threads = 8;
         const auto a = t->encode_batch(texts, one), b = t->encode_batch(texts, eight);
         for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].ids == b[i].ids);
+    }
+}
+
+TEST_CASE("8 threads filling a fresh word cache at once get the results of one thread", "[concurrency]") {
+    // ~20k distinct words: the shared cache's tables grow several times while the threads read them.
+    std::vector<std::string> texts;
+    std::uint32_t x = 12345;
+    for (int i = 0; i < 2000; ++i) {
+        std::string t;
+        for (int w = 0; w < 10; ++w) {
+            if (w) t += ' ';
+            for (int c = 0; c < 3 + static_cast<int>(x % 6); ++c) {
+                x = x * 1103515245u + 12345u;
+                t += static_cast<char>('a' + (x >> 16) % 26);
+            }
+        }
+        texts.push_back(t);
+    }
+    auto fresh = [](int which) {
+        if (which == 0)
+            return *semvec::read_bpe_tokenizer(semvec_test::data_path("tokenizer/roberta-base/vocab.json"),
+                                               semvec_test::data_path("tokenizer/roberta-base/merges.txt"));
+        return *Tokenizer::from_tokenizer_json(semvec_test::data_path("tokenizer/xlmr-unigram-8k/tokenizer.json"));
+    };
+    for (int which : {0, 1}) {
+        const Tokenizer reference = fresh(which), shared = fresh(which);  // two loads: two caches
+        std::vector<semvec::Encoding> ref;
+        for (const auto& s : texts) ref.push_back(reference.encode(s));
+        std::vector<int> bad(8, 0);
+        std::atomic<int> ready{0};
+        std::vector<std::thread> pool;
+        for (int k = 0; k < 8; ++k)
+            pool.emplace_back([&, k] {
+                ++ready;
+                while (ready.load() < 8) std::this_thread::yield();
+                for (std::size_t i = 0; i < texts.size(); ++i) {
+                    const std::size_t j = (i * 7 + static_cast<std::size_t>(k) * 251) % texts.size();
+                    const auto e = shared.encode(texts[j]);
+                    if (e.ids != ref[j].ids || e.offsets != ref[j].offsets) ++bad[static_cast<std::size_t>(k)];
+                }
+            });
+        for (auto& th : pool) th.join();
+        for (int b : bad) CHECK(b == 0);
     }
 }
 

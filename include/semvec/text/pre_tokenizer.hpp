@@ -9,6 +9,7 @@
 // anything after it).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -206,22 +207,24 @@ SEMVEC_API detail::SplitBuffer& PreTokenizer::apply(detail::SplitBuffer& in, det
                 bool prepend = false;
                 if (st.prepend == PreTokenizerStep::Prepend::always) prepend = !starts;
                 else if (st.prepend == PreTokenizerStep::Prepend::first) prepend = !starts && s.orig_begin == 0;
+                // The output's size is known: write it in place.
+                const std::size_t spaces = static_cast<std::size_t>(std::count(v.begin(), v.end(), ' '));
+                const std::size_t pre = prepend && !v.empty() ? rep_len : 0;
                 Split r = s;
                 r.off = static_cast<std::uint32_t>(other->text.size());
-                if (prepend && !v.empty()) {
-                    other->text.append(rep);
-                    other->align.insert(other->align.end(), rep_len, cur->align[s.off]);
-                }
-                // Copy the runs between spaces whole.
-                std::size_t k = 0;
-                while (k < v.size()) {
-                    const std::size_t sp = std::min(v.find(' ', k), v.size());
-                    other->text.append(v.data() + k, sp - k);
-                    other->align.insert(other->align.end(), cur->align.begin() + s.off + k, cur->align.begin() + s.off + sp);
-                    if (sp == v.size()) break;
-                    other->text.append(rep);
-                    other->align.insert(other->align.end(), rep_len, cur->align[s.off + sp]);
-                    k = sp + 1;
+                other->text.resize(r.off + pre + v.size() + spaces * (rep_len - 1));
+                other->align.resize(other->text.size());
+                char* t = &other->text[r.off];
+                Alignment* al = other->align.data() + r.off;
+                const Alignment* from = cur->align.data() + s.off;
+                for (std::size_t q = 0; q < pre; ++q) *t++ = rep[q], *al++ = from[0];
+                for (std::size_t k = 0; k < v.size(); ++k) {
+                    if (v[k] != ' ') {
+                        *t++ = v[k];
+                        *al++ = from[k];
+                        continue;
+                    }
+                    for (std::size_t q = 0; q < rep_len; ++q) *t++ = rep[q], *al++ = from[k];
                 }
                 r.len = static_cast<std::uint32_t>(other->text.size() - r.off);
                 other->splits.push_back(r);
