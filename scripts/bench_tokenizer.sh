@@ -35,7 +35,8 @@ PY
 TJ=$SHARED/fixtures/tokenizer/tokenizer-json
 echo "# tokenizer throughput, 1 thread — $(date -u +%FT%TZ)"
 echo "# CPU: $(lscpu | sed -n 's/^Model name:[ \t]*//p')"
-echo "# SIMD: $("$BUILD/tools/cli/semvec" info 2>/dev/null | sed -n 's/.*SIMD level \([a-z0-9]*\).*/\1/p' | head -1 || true) (tokenizers are scalar code)"
+CLI=$BUILD/bin/semvec; [ -x "$CLI" ] || CLI=$BUILD/tools/cli/semvec
+echo "# SIMD: $("$CLI" info 2>/dev/null | sed -n 's/.*SIMD level \([a-z0-9]*\).*/\1/p' | head -1 || true) (tokenizers are scalar code)"
 echo "# load: $(uptime | sed 's/.*load average: //')"
 printf '%-10s %-8s %-28s %9s %13s %9s\n' family corpus impl MB/s tokens/s semvec/x
 export TOKENIZERS_PARALLELISM=false RAYON_NUM_THREADS=1
