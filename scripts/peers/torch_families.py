@@ -55,6 +55,16 @@ def rope(t, dim, theta):
     return e.cos(), e.sin()
 
 
+def repeat_kv(x, g):
+    """Each of the kv_heads key/value heads repeated g times in place ([b, kv, t, d] -> [b, kv*g, t, d]), as
+    repeat_interleave(g, dim=1) does; written with expand + reshape because torch.onnx's export of
+    repeat_interleave gives a graph ONNX Runtime rejects (FusedMatMul "cannot broadcast on dim 1")."""
+    if g == 1:
+        return x
+    b, kv, t, d = x.shape
+    return x[:, :, None].expand(b, kv, g, t, d).reshape(b, kv * g, t, d)
+
+
 def mpnet_buckets(t, num_buckets=32, max_distance=128):
     ctx = torch.arange(t)[:, None]
     mem = torch.arange(t)[None, :]
@@ -138,7 +148,7 @@ class GatedLayer(nn.Module):
             qh, kh = rms(qh, self.qn, 1e-6), rms(kh, self.kn, 1e-6)
         qh, kh = rotate(qh.transpose(1, 2), cos, sin), rotate(kh.transpose(1, 2), cos, sin)
         g = self.heads // self.kv_heads
-        kh, vh = kh.repeat_interleave(g, dim=1), vh.repeat_interleave(g, dim=1)
+        kh, vh = repeat_kv(kh, g), repeat_kv(vh, g)
         s = torch.matmul(qh, kh.transpose(-1, -2)) / math.sqrt(self.d) + bias
         c = torch.matmul(torch.softmax(s, dim=-1), vh).transpose(1, 2).reshape(b, t, q)
         return self.o(c)
