@@ -1,6 +1,7 @@
 // semvec/model/model.hpp — load a semvec model file and turn texts into vectors.
 //
 //   auto m = semvec::load_model("model.safetensors");     // Result<Model>
+//   auto m = semvec::load_model(bytes, size);              // from memory (e.g. a game's asset pack)
 //   auto e = m->encode({"a text", "another"}, {});         // Result<Embeddings>: N×D rows + counts
 //
 // A Model wraps either a transformer (BERT, DistilBERT, RoBERTa / XLM-R, MPNet, NomicBERT, ModernBERT, Qwen3:
@@ -101,6 +102,10 @@ struct LoadOptions {
     /// Accept NaN and Inf in float tensors. Default false: load_model() fails, naming the tensor and the
     /// first bad index (a model with such weights gives NaN vectors, usually without any other sign).
     bool allow_non_finite = false;
+    /// load_model(data, size) only: copy the bytes, so that the caller may free them once the call returns
+    /// (costs one copy of the file in memory). Default false: the bytes are borrowed, as a memory-mapped file
+    /// is, and must stay valid and unchanged while the Model or any copy of it lives.
+    bool copy_buffer = false;
 };
 
 /// encode()'s result: one row per input text (N×D), plus what was lost on the way.
@@ -128,6 +133,12 @@ class Model;
 /// Opens, checks (read_model_info) and binds a semvec model file. Weights stay in the memory mapping.
 /// Every float tensor is scanned for NaN / Inf unless `options.allow_non_finite`.
 SEMVEC_API Result<Model> load_model(const std::string& path, const LoadOptions& options = {});
+/// load_model() on the bytes of a model file in memory (named "<buffer>" in errors). The bytes are borrowed
+/// unless LoadOptions::copy_buffer: then they must outlive the Model and its copies. Any alignment is
+/// accepted (unaligned tensors are widened into owned storage, as for files).
+SEMVEC_API Result<Model> load_model(const void* data, std::size_t size, const LoadOptions& options = {});
+
+class SafetensorsFile;
 
 class Model {
 public:
@@ -242,8 +253,12 @@ private:
     Result<Embeddings> run_transformer(std::size_t N, const EncodeOptions& opt, PoolingMode mode, std::size_t Dout,
                                        Make&& make) const;
 
+    /// The loader shared by load_model(path) and load_model(data, size): checks and binds an opened file.
+    static Result<Model> bind(const SafetensorsFile& file, const std::string& source, const LoadOptions& options);
+
     std::shared_ptr<const Impl> impl_;
     friend Result<Model> load_model(const std::string& path, const LoadOptions& options);
+    friend Result<Model> load_model(const void* data, std::size_t size, const LoadOptions& options);
 };
 
 }  // namespace semvec
@@ -733,8 +748,27 @@ SEMVEC_API Result<Model> load_model(const std::string& path, const LoadOptions& 
     SEMVEC_TRY_STATUS(simd::require_cpu());  // cpu_unsupported, not SIGILL (simd/cpu.hpp)
     auto file = SafetensorsFile::open(path);
     if (!file) return file.error();
-    if (const std::string* arch = file->metadata_value(model_keys::kArchitecture); arch && *arch == "cnn") {
-        auto vision = VisionModel::load(*file);  // image model: its own schema (docs/model-format.md "Image models")
+    return Model::bind(*file, path, options);
+}
+
+SEMVEC_API Result<Model> load_model(const void* data, std::size_t size, const LoadOptions& options) {
+    const std::string source = "<buffer>";
+    if (data == nullptr && size > 0) return make_error(ErrorCode::invalid_argument, "null data with a nonzero size", source);
+    SEMVEC_TRY_STATUS(simd::require_cpu());
+    if (!options.copy_buffer) {
+        auto file = SafetensorsFile::from_buffer(data, size, source);
+        if (!file) return file.error();
+        return Model::bind(*file, source, options);
+    }
+    const auto* p = static_cast<const unsigned char*>(data);
+    auto file = SafetensorsFile::from_bytes(std::vector<unsigned char>(p, p + size), source);
+    if (!file) return file.error();
+    return Model::bind(*file, source, options);
+}
+
+SEMVEC_API Result<Model> Model::bind(const SafetensorsFile& file, const std::string& path, const LoadOptions& options) {
+    if (const std::string* arch = file.metadata_value(model_keys::kArchitecture); arch && *arch == "cnn") {
+        auto vision = VisionModel::load(file);  // image model: its own schema (docs/model-format.md "Image models")
         if (!vision) return vision.error();
         auto impl = std::make_shared<Model::Impl>();
         impl->path = path;
@@ -743,10 +777,10 @@ SEMVEC_API Result<Model> load_model(const std::string& path, const LoadOptions& 
         m.impl_ = std::move(impl);
         return m;
     }
-    auto info = read_model_info(*file);
+    auto info = read_model_info(file);
     if (!info) return info.error();
     if (!options.allow_non_finite)
-        for (const auto& t : file->tensors()) {
+        for (const auto& t : file.tensors()) {
             const std::int64_t bad = detail::first_non_finite(t);
             if (bad < 0) continue;
             const bool nan = detail::is_nan_at(t, static_cast<std::size_t>(bad));
@@ -766,15 +800,15 @@ SEMVEC_API Result<Model> load_model(const std::string& path, const LoadOptions& 
             if (auto it = j.find("prefix"); it != j.end() && it->is_string()) impl->prefix = it->get<std::string>();
     }
     if (!info->is_transformer()) {
-        auto sv = StaticVectors::load(*file, *info);
+        auto sv = StaticVectors::load(file, *info);
         if (!sv) return sv.error();
         impl->is_static = true;
         impl->words = std::move(*sv);
     } else {
-        auto enc = TransformerEncoder::load(*file, *info);
+        auto enc = TransformerEncoder::load(file, *info);
         if (!enc) return enc.error();
         impl->encoder = std::move(*enc);
-        auto tok = Tokenizer::from_model_metadata(file->metadata());
+        auto tok = Tokenizer::from_model_metadata(file.metadata());
         if (!tok) return tok.error().with_source(path);
         // WordPiece frames every text with cls and sep; BPE / Unigram tokenizers bring their own template (e.g.
         // Qwen3-Embedding's appended <|endoftext|>).
