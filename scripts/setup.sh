@@ -23,6 +23,7 @@ PACKAGES=(
   pybind11-dev python3-pybind11 python3-pytest python3-setuptools python3-pip python3-venv  # python/ bindings
   python3-dask python3-distributed python3-pandas  # semvec.dask and its LocalCluster tests
   python3-hnswlib                         # the ANN peer of scripts/bench_ann.py
+  locales                                 # de_DE.UTF-8 for the comma-decimal test (test_util_locale)
 )
 # Optional extras, asked for by name: SEMVEC_SETUP_EXTRAS="peers windows"
 for extra in ${SEMVEC_SETUP_EXTRAS:-}; do
@@ -66,6 +67,18 @@ fetch_utf8proc_source() {
   return $rc
 }
 
+# The comma-decimal locale of test_util_locale (numbers must read and print the same under it): generated
+# once, as root, from the `locales` package.
+ensure_test_locale() {
+  if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then echo "setup.sh: locale de_DE.UTF-8 present"; return 0; fi
+  if grep -q '^# *de_DE.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+    $SUDO sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+  else
+    echo 'de_DE.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+  fi
+  $SUDO locale-gen
+}
+
 # The Python package into .venv (a venv that sees Debian's numpy; no download: python/README.md says why).
 install_python_venv() {
   local root
@@ -78,6 +91,7 @@ install_python_venv() {
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup.sh: all packages present"
   APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
+  ensure_test_locale
   [ "${WANT_UTF8PROC_SOURCE:-0}" = 1 ] && fetch_utf8proc_source
   [ "${WANT_PYTHON_VENV:-0}" = 1 ] && install_python_venv
   exit 0
@@ -92,6 +106,7 @@ if ! "${APT[@]}" install -y --no-install-recommends "${missing[@]}"; then
   "${APT[@]}" update
   "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
+ensure_test_locale
 [ "${WANT_UTF8PROC_SOURCE:-0}" = 1 ] && fetch_utf8proc_source
 [ "${WANT_PYTHON_VENV:-0}" = 1 ] && install_python_venv
 echo "setup.sh: done"

@@ -55,8 +55,8 @@ TEST_CASE("a zero-width range is widened so a single value still gets an axis") 
 }
 
 TEST_CASE("numbers are formatted with a decimal point whatever the locale") {
-    REQUIRE(detail::format_number(1.5, "%.*f", 2) == "1.50");
-    REQUIRE(detail::format_number(-0.0001, "%.*f", 2) == "0.00");
+    REQUIRE(detail::format_number(1.5, 'f', 2) == "1.50");
+    REQUIRE(detail::format_number(-0.0001, 'f', 2) == "0.00");
     std::string s;
     detail::append_coord(s, 12.34);
     s += ' ';

@@ -8,6 +8,7 @@
 
 #include <semvec/io/npy.hpp>
 #include <semvec/io/text_table.hpp>
+#include <semvec/util/numbers.hpp>
 
 #include "cmd_plot.hpp"
 
@@ -28,12 +29,11 @@ semvec::Result<std::vector<std::int32_t>> read_int_labels(const std::string& pat
         if (!lines) return lines.error();
         for (std::size_t i = 0; i < lines->size(); ++i) {
             const std::string& s = (*lines)[i];
-            char* end = nullptr;
-            const long long v = std::strtoll(s.c_str(), &end, 10);
-            if (s.empty() || *end != '\0')
+            const auto v = semvec::detail::parse_integer(s);
+            if (!v)
                 return semvec::make_error(semvec::ErrorCode::invalid_data, "'" + s + "' is not an integer label", path,
                                           "line " + std::to_string(i + 1));
-            raw.push_back(v);
+            raw.push_back(*v);
         }
     }
     if (expected && raw.size() != expected)

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <semvec/util/numbers.hpp>
+
 namespace semvec_cli {
 
 constexpr int kExitOk = 0;
@@ -77,26 +79,24 @@ public:
     std::optional<long long> get_int(const std::string& name, long long fallback) const {
         auto it = values_.find(name);
         if (it == values_.end()) return fallback;
-        char* end = nullptr;
-        const long long v = std::strtoll(it->second.c_str(), &end, 10);
-        if (it->second.empty() || *end != '\0') {
+        const auto v = semvec::detail::parse_integer(it->second);  // the same in every C locale
+        if (!v) {
             std::fprintf(stderr, "semvec %s: %s expects an integer, got '%s'\n", command_.c_str(), name.c_str(),
                          it->second.c_str());
             return std::nullopt;
         }
-        return v;
+        return static_cast<long long>(*v);
     }
     std::optional<double> get_double(const std::string& name, double fallback) const {
         auto it = values_.find(name);
         if (it == values_.end()) return fallback;
-        char* end = nullptr;
-        const double v = std::strtod(it->second.c_str(), &end);
-        if (it->second.empty() || *end != '\0') {
+        const auto v = semvec::detail::parse_double(it->second);  // the same in every C locale
+        if (!v) {
             std::fprintf(stderr, "semvec %s: %s expects a number, got '%s'\n", command_.c_str(), name.c_str(),
                          it->second.c_str());
             return std::nullopt;
         }
-        return v;
+        return *v;
     }
     const std::vector<std::string>& positional() const { return positional_; }
 

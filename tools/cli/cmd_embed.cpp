@@ -15,6 +15,7 @@
 #include <semvec/io/npy.hpp>
 #include <semvec/io/text_table.hpp>
 #include <semvec/model/model.hpp>
+#include <semvec/util/numbers.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -264,12 +265,11 @@ int cmd_embed(int argc, char** argv) {
         }
     } else {
         std::string buf;
-        char num[32];
         for (Eigen::Index i = 0; i < m.rows(); ++i) {
             buf.clear();
             for (Eigen::Index j = 0; j < m.cols(); ++j) {
-                std::snprintf(num, sizeof num, "%s%.9g", j ? "\t" : "", static_cast<double>(m(i, j)));
-                buf += num;
+                if (j) buf += '\t';
+                semvec::detail::append_general(buf, static_cast<double>(m(i, j)), 9);  // "%.9g", any C locale
             }
             buf += '\n';
             std::fwrite(buf.data(), 1, buf.size(), stdout);

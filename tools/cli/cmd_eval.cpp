@@ -19,6 +19,7 @@
 #include <semvec/io/npy.hpp>
 #include <semvec/model/model.hpp>
 #include <semvec/search.hpp>
+#include <semvec/util/numbers.hpp>
 
 #include "apps_support.hpp"
 #include "args.hpp"
@@ -41,11 +42,10 @@ std::vector<std::string> split_tabs(const std::string& line) {
 }
 
 semvec::Result<double> parse_number(const std::string& s, const std::string& path, std::size_t line) {
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0' || !std::isfinite(v))
+    const auto v = semvec::detail::parse_double(s);  // the same in every C locale
+    if (!v || !std::isfinite(*v))
         return semvec::make_error(semvec::ErrorCode::invalid_data, "'" + s + "' is not a number", path, "line " + std::to_string(line));
-    return v;
+    return *v;
 }
 
 /// Cosine of matching rows of a and b.
@@ -185,9 +185,7 @@ int cmd_eval(int argc, char** argv) {
     std::vector<std::array<std::string, 3>> rows;  // task, metric, value
     auto add = [&](const std::string& task, const std::string& metric, double v) {
         report["tasks"][task][metric] = v;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4f", v);
-        rows.push_back({task, metric, buf});
+        rows.push_back({task, metric, semvec::detail::format_fixed(v, 4)});
     };
 
     if (args.has("--sts") || args.has("--pairs")) {

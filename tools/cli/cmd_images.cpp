@@ -13,6 +13,7 @@
 #include <semvec/search.hpp>
 #include <semvec/vision/decode.hpp>
 #include <semvec/vision/vision_model.hpp>
+#include <semvec/util/numbers.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -83,8 +84,13 @@ int cmd_embed_images(int argc, char** argv) {
     else if (ext == ".tsv") st = semvec::write_text_table(out, *m, '\t');
     else
         for (Eigen::Index i = 0; i < m->rows(); ++i) {
-            for (Eigen::Index j = 0; j < m->cols(); ++j) std::printf("%s%.9g", j ? "\t" : "", static_cast<double>((*m)(i, j)));
-            std::printf("\n");
+            std::string line;
+            for (Eigen::Index j = 0; j < m->cols(); ++j) {
+                if (j) line += '\t';
+                semvec::detail::append_general(line, static_cast<double>((*m)(i, j)), 9);  // "%.9g", any C locale
+            }
+            line += '\n';
+            std::fwrite(line.data(), 1, line.size(), stdout);
         }
     if (!st) return fail("embed", st.error());
     return kExitOk;

@@ -3,14 +3,14 @@
 // Reader rules: one row per line; fields split by the delimiter (auto: tab if the first data line has one,
 // else comma, else runs of spaces); blank lines and lines starting with '#' are skipped; CRLF is accepted;
 // a first line whose fields are all non-numeric is a header and is skipped. Every other field must be a
-// whole number literal (strtod must consume it, surrounding spaces allowed) and finite, and every row must
-// have the same number of fields. Errors name the file, the line and the column.
+// whole number literal (std::from_chars must consume it, surrounding spaces allowed; a leading '+' is accepted,
+// hex floats and decimal commas are not) and finite, and every row must have the same number of fields. Errors
+// name the file, the line and the column. Numbers are read and written the same in every C locale
+// (util/numbers.hpp).
 #pragma once
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -18,6 +18,7 @@
 
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../util/numbers.hpp"
 
 namespace semvec {
 
@@ -60,12 +61,25 @@ inline std::vector<std::string> split_fields(const std::string& line, char delim
     return out;
 }
 
+/// One field as a number (util/numbers.hpp: the same in every C locale); false if it is not one.
 inline bool parse_number(const std::string& f, double& v) {
-    if (f.empty()) return false;
-    errno = 0;
-    char* end = nullptr;
-    v = std::strtod(f.c_str(), &end);
-    return end == f.c_str() + f.size() && errno != ERANGE;
+    auto r = parse_double(f);
+    if (r) v = *r;
+    return r.ok();
+}
+
+/// The text of write_text_table(): each value as printf's "%.9g" (enough digits to read back the same
+/// float), whatever the C locale.
+inline std::string format_text_table(const Matrix& m, char delimiter) {
+    std::string out;
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+            if (j) out += delimiter;
+            append_general(out, static_cast<double>(m(i, j)), 9);
+        }
+        out += '\n';
+    }
+    return out;
 }
 
 }  // namespace detail
@@ -143,18 +157,12 @@ inline Result<Matrix> read_text_table(const std::string& path, const TextTableOp
     return parse_text_table(ss.str(), path, o);
 }
 
-/// Writes `m` as text, one row per line, fields separated by `delimiter`, shortest exact float form (%.9g).
+/// Writes `m` as text, one row per line, fields separated by `delimiter` (format_text_table).
 inline Status write_text_table(const std::string& path, const Matrix& m, char delimiter = ',') {
+    const std::string text = detail::format_text_table(m, delimiter);
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) return make_error("cannot create file", path);
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        for (Eigen::Index j = 0; j < m.cols(); ++j) {
-            if (j) std::fputc(delimiter, f);
-            std::fprintf(f, "%.9g", static_cast<double>(m(i, j)));
-        }
-        std::fputc('\n', f);
-    }
-    const bool ok = std::fflush(f) == 0;
+    const bool ok = text.empty() || std::fwrite(text.data(), 1, text.size(), f) == text.size();
     const bool closed = std::fclose(f) == 0;
     if (!ok || !closed) return make_error("write failed", path);
     return {};

@@ -24,6 +24,7 @@
 
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../util/numbers.hpp"
 
 namespace semvec {
 
@@ -190,17 +191,11 @@ inline std::string utf8_truncate(const std::string& s, std::size_t max_chars) {
     return s;
 }
 
-/// printf-style number formatting that always uses '.' as the decimal point, whatever the C locale says.
-inline std::string format_number(double v, const char* fmt, int precision) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, fmt, precision, v);
-    std::string out(buf);
-    for (char& c : out)
-        if (c == ',') c = '.';
-    if (out == "-0" || out.find_first_not_of("-0.") == std::string::npos) {
-        // "-0", "-0.00": print zero without a sign
-        if (!out.empty() && out[0] == '-') out.erase(0, 1);
-    }
+/// `v` as printf's "%.*g" (style 'g') or "%.*f" (style 'f') with `precision`, in every C locale
+/// (util/numbers.hpp); zero prints without a sign ("-0.00" would read oddly on an axis).
+inline std::string format_number(double v, char style, int precision) {
+    std::string out = style == 'f' ? format_fixed(v, precision) : format_general(v, precision);
+    if (!out.empty() && out[0] == '-' && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);
     return out;
 }
 
@@ -256,7 +251,7 @@ inline Axis nice_axis(double lo, double hi, int target = 6, bool extend = true) 
     for (long long i = 0; i <= count; ++i) {
         const double v = (first + static_cast<double>(i)) * a.step;
         a.ticks.push_back(v);
-        a.tick_labels.push_back(sci ? format_number(v, "%.*g", 3) : format_number(v, "%.*f", decimals));
+        a.tick_labels.push_back(sci ? format_number(v, 'g', 3) : format_number(v, 'f', decimals));
     }
     return a;
 }
@@ -286,9 +281,9 @@ struct PlotData {
 /// True when the whole string is an optionally signed decimal integer (so "10" sorts after "9").
 inline bool parse_integer_label(const std::string& s, long long& v) {
     if (s.empty() || s.size() > 18) return false;
-    char* end = nullptr;
-    v = std::strtoll(s.c_str(), &end, 10);
-    return end == s.c_str() + s.size() && !std::isspace(static_cast<unsigned char>(s[0]));
+    auto r = parse_integer(s);
+    if (r) v = static_cast<long long>(*r);
+    return r.ok();
 }
 
 /// Checks points and options, computes bounds and groups. Errors name the row or option at fault.
@@ -315,8 +310,8 @@ inline Result<PlotData> prepare_plot(const PointsRef& points, const PlotOptions&
     for (std::size_t i = 0; i < n; ++i) {
         const double x = points(static_cast<Eigen::Index>(i), 0), y = points(static_cast<Eigen::Index>(i), 1);
         if (!std::isfinite(x) || !std::isfinite(y))
-            return make_error("point has a non-finite coordinate (" + format_number(x, "%.*g", 6) + ", " +
-                                  format_number(y, "%.*g", 6) + ")",
+            return make_error("point has a non-finite coordinate (" + format_number(x, 'g', 6) + ", " +
+                                  format_number(y, 'g', 6) + ")",
                               {}, "row " + std::to_string(i));
         d.xmin = std::min(d.xmin, x);
         d.xmax = std::max(d.xmax, x);

@@ -338,11 +338,11 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
     js += "{\"title\":" + detail::json_string(opt.title);
     js += ",\"labelled\":";
     js += d.labelled ? "true" : "false";
-    js += ",\"radius\":" + detail::format_number(opt.point_size > 0 ? opt.point_size : detail::auto_point_size(n), "%.*g", 4);
+    js += ",\"radius\":" + detail::format_number(opt.point_size > 0 ? opt.point_size : detail::auto_point_size(n), 'g', 4);
     // A canvas group is one path, so overlaps inside a group do not darken: a higher default opacity reads better.
-    js += ",\"opacity\":" + detail::format_number(opt.opacity > 0 ? opt.opacity : 0.8, "%.*g", 4);
+    js += ",\"opacity\":" + detail::format_number(opt.opacity > 0 ? opt.opacity : 0.8, 'g', 4);
     js += ",\"bounds\":[";
-    for (int a = 0; a < 4; ++a) js += (a ? "," : "") + detail::format_number(b[a], "%.*g", 9);
+    for (int a = 0; a < 4; ++a) js += (a ? "," : "") + detail::format_number(b[a], 'g', 9);
     js += "],\"groups\":[";
     for (std::size_t g = 0; g < groups; ++g) js += (g ? "," : "") + detail::json_string(d.groups[g]);
     js += "],\"colors\":[";
@@ -357,7 +357,7 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
         js += c == 0 ? "],\"x\":[" : "],\"y\":[";
         for (std::size_t i = 0; i < n; ++i) {
             if (i) js += ',';
-            js += detail::format_number(points(static_cast<Eigen::Index>(i), c), "%.*g", 7);
+            js += detail::format_number(points(static_cast<Eigen::Index>(i), c), 'g', 7);
         }
     }
     js += "],\"g\":[";
@@ -369,7 +369,7 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
     std::size_t notes = 0;
     for (const auto& note : opt.annotations) {
         if (!std::isfinite(note.x) || !std::isfinite(note.y)) continue;  // nowhere to draw it
-        js += (notes++ ? ",[" : "[") + detail::format_number(note.x, "%.*g", 9) + "," + detail::format_number(note.y, "%.*g", 9) +
+        js += (notes++ ? ",[" : "[") + detail::format_number(note.x, 'g', 9) + "," + detail::format_number(note.y, 'g', 9) +
               "," + detail::json_string(note.text) + "]";
     }
     js += "],\"texts\":";

@@ -126,7 +126,7 @@ inline Result<std::string> render_svg(const PointsRef& points, const PlotOptions
     for (std::size_t i = 0; i < n; ++i) members[d.group_of[i]].push_back(static_cast<std::uint32_t>(i));
     std::string r;
     detail::append_coord(r, radius);
-    s += "<g class=\"points\" fill-opacity=\"" + detail::format_number(alpha, "%.*f", 2) + "\">\n";
+    s += "<g class=\"points\" fill-opacity=\"" + detail::format_number(alpha, 'f', 2) + "\">\n";
     for (std::size_t g = 0; g < groups; ++g) {
         s += "<g class=\"group\"";
         if (d.labelled) s += " data-label=\"" + detail::xml_escape(d.groups[g]) + "\"";
