@@ -20,6 +20,7 @@
 #include <semvec/model/model.hpp>
 #include <semvec/search.hpp>
 #include <semvec/util/numbers.hpp>
+#include <semvec/util/file_io.hpp>
 
 #include "apps_support.hpp"
 #include "args.hpp"
@@ -353,8 +354,8 @@ int cmd_eval(int argc, char** argv) {
         }
         if (!n) return fail(semvec::make_error(semvec::ErrorCode::invalid_data, "no item has both positive and negative texts", path));
         if (!ev.save_dir.empty()) {
-            std::ofstream out(ev.save_dir + "/reranking_scores.json");
-            out << saved.dump();
+            auto st = semvec::detail::write_file_atomic(ev.save_dir + "/reranking_scores.json", saved.dump());
+            if (!st) return fail(st.error());
         }
         add("reranking", "map", map / static_cast<double>(n));
         add("reranking", "mrr_at_10", mrr / static_cast<double>(n));
@@ -363,9 +364,8 @@ int cmd_eval(int argc, char** argv) {
     std::printf("%-16s %-18s %s\n", "task", "metric", "score");
     for (const auto& r : rows) std::printf("%-16s %-18s %s\n", r[0].c_str(), r[1].c_str(), r[2].c_str());
     if (args.has("--json")) {
-        std::ofstream out(args.get("--json"));
-        out << report.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
-        if (!out) return fail(semvec::make_error(semvec::ErrorCode::io, "write failed", args.get("--json")));
+        auto st = semvec::detail::write_file_atomic(args.get("--json"), report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+        if (!st) return fail(st.error());
     }
     return kExitOk;
 }

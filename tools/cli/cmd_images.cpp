@@ -14,6 +14,7 @@
 #include <semvec/vision/decode.hpp>
 #include <semvec/vision/vision_model.hpp>
 #include <semvec/util/numbers.hpp>
+#include <semvec/util/file_io.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -74,10 +75,10 @@ int cmd_embed_images(int argc, char** argv) {
                                                           static_cast<std::size_t>(m->cols()));
     std::fprintf(stderr, "semvec embed: %zu of %zu images embedded into %ld dimensions\n", paths->size(), total, static_cast<long>(m->cols()));
     if (args.has("--paths-out")) {
-        std::FILE* f = std::fopen(args.get("--paths-out").c_str(), "wb");
-        if (!f) return fail("embed", semvec::make_error(semvec::ErrorCode::io, "cannot write", args.get("--paths-out")));
-        for (const auto& p : *paths) std::fprintf(f, "%s\n", p.c_str());
-        std::fclose(f);
+        std::string list;
+        for (const auto& p : *paths) list += p + "\n";
+        auto written = semvec::detail::write_file_atomic(args.get("--paths-out"), list);
+        if (!written) return fail("embed", written.error());
     }
     semvec::Status st;
     if (ext == ".npy") st = semvec::write_npy(out, *m);

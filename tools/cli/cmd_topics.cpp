@@ -11,6 +11,7 @@
 #include <semvec/model/model.hpp>
 #include <semvec/plot/html.hpp>
 #include <semvec/topics/topics.hpp>
+#include <semvec/util/file_io.hpp>
 
 #include "apps_support.hpp"
 #include "args.hpp"
@@ -24,18 +25,6 @@ namespace {
 std::string without_extension(const std::string& path) {
     const auto dot = path.find_last_of('.'), slash = path.find_last_of("/\\");
     return dot == std::string::npos || (slash != std::string::npos && dot < slash) ? path : path.substr(0, dot);
-}
-
-semvec::Status write_text(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out) return semvec::make_error(semvec::ErrorCode::io, "cannot open for writing", path);
-        out << text;
-        if (!out.flush()) return semvec::make_error(semvec::ErrorCode::io, "write failed", path);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) return semvec::make_error(semvec::ErrorCode::io, "cannot rename into place", path);
-    return {};
 }
 
 std::string one_line(std::string s) {
@@ -179,9 +168,9 @@ int cmd_topics(int argc, char** argv) {
     report["clusters"] = clusters;
     report["noise"] = noise;
     const std::string base = without_extension(out);
-    st = write_text(base + ".topics.json", report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    st = semvec::detail::write_file_atomic(base + ".topics.json", report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     if (!st) return fail(st.error());
-    st = write_text(base + ".topics.tsv", tsv);
+    st = semvec::detail::write_file_atomic(base + ".topics.tsv", tsv);
     if (!st) return fail(st.error());
     std::printf("%zu texts: %zu topics, %zu in no topic (embedding %.1f s, topics %.1f s)\n", texts->size(), clusters, noise,
                 embed_s, topics_s);

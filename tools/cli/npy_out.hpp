@@ -8,11 +8,12 @@
 #include <vector>
 
 #include <semvec/result.hpp>
+#include <semvec/util/file_io.hpp>
 
 namespace semvec_cli {
 
 /// Writes the items of `descr` ('|i1', '|u1', '<i4', '<i8') with the given shape (1-D or 2-D) in C order as
-/// .npy version 1.0, through a temporary file renamed into place.
+/// .npy version 1.0, atomically (semvec/util/file_io.hpp).
 inline semvec::Status write_npy_raw(const std::string& path, const char* descr, const void* data, std::size_t item_size,
                                     const std::vector<std::size_t>& shape) {
     std::size_t items = 1;
@@ -23,20 +24,15 @@ inline semvec::Status write_npy_raw(const std::string& path, const char* descr, 
     const std::size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header.push_back('\n');
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return semvec::make_error(semvec::ErrorCode::io, "cannot open for writing", path);
     const unsigned char magic[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<unsigned char>(header.size() & 0xff),
                                      static_cast<unsigned char>(header.size() >> 8)};
     const std::size_t bytes = items * item_size;
-    bool ok = std::fwrite(magic, 1, 10, f) == 10 && std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-              (bytes == 0 || std::fwrite(data, 1, bytes, f) == bytes);
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return semvec::make_error(semvec::ErrorCode::io, "write failed (disk full?)", path);
-    }
-    return {};
+    return semvec::detail::write_file_atomic(path, [&](std::FILE* f) -> semvec::Status {
+        std::fwrite(magic, 1, 10, f);
+        std::fwrite(header.data(), 1, header.size(), f);
+        if (bytes > 0) std::fwrite(data, 1, bytes, f);
+        return {};
+    });
 }
 
 /// A rows × cols array (see above).

@@ -142,6 +142,7 @@ SEMVEC_API std::string index_model_name(std::string_view source_note, std::strin
 #include <nlohmann/json.hpp>
 
 #include "../io/safetensors.hpp"
+#include "../util/file_io.hpp"
 #include "../util/parallel.hpp"
 #include "hnsw.hpp"
 
@@ -230,24 +231,6 @@ inline std::size_t json_depth(const char* s, std::size_t n) {
         }
     }
     return deepest;
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it, so a crash never leaves half a file.
-inline Status write_whole_file_atomic(const std::string& path, const std::vector<std::vector<unsigned char>>& parts) {
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return make_error(ErrorCode::io, "cannot open for writing", tmp);
-    bool ok = true;
-    for (const auto& p : parts) ok = ok && (p.empty() || std::fwrite(p.data(), 1, p.size(), f) == p.size());
-    if (std::fclose(f) != 0 || !ok) {
-        std::remove(tmp.c_str());
-        return make_error(ErrorCode::io, "write failed (disk full?)", tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return make_error(ErrorCode::io, "cannot rename the temporary file into place", path);
-    }
-    return {};
 }
 
 template <class T>
@@ -540,7 +523,11 @@ SEMVEC_API Status Index::save(const std::string& path) const {
         pos = offsets[i] + sections[i].second.size();
         parts.push_back(std::move(sections[i].second));
     }
-    return detail::write_whole_file_atomic(path, parts);
+    return detail::write_file_atomic(path, [&](std::FILE* f) -> Status {
+        for (const auto& p : parts)
+            if (!p.empty()) std::fwrite(p.data(), 1, p.size(), f);
+        return {};
+    });
 }
 
 namespace detail {

@@ -18,6 +18,7 @@
 
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../util/file_io.hpp"
 #include "../util/half.hpp"
 #include "dtype.hpp"
 
@@ -267,33 +268,43 @@ inline Result<std::vector<std::int64_t>> read_npy_ints(const std::string& path) 
     return out;
 }
 
-/// .npy bytes (version 1.0, '<f4', C order) of a rows×cols float buffer.
-inline std::vector<unsigned char> serialize_npy_f32(const float* data, std::size_t rows, std::size_t cols) {
+namespace detail {
+
+/// The bytes before the data of a .npy file (version 1.0, '<f4', C order, rows×cols): magic, header length
+/// and the header padded so that the data starts at a multiple of 64 bytes, as numpy does.
+inline std::string npy_f32_preamble(std::size_t rows, std::size_t cols) {
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
                          std::to_string(cols) + "), }";
     const std::size_t total = 10 + header.size() + 1;
-    header.append((64 - total % 64) % 64, ' ');  // align the data to 64 bytes, as numpy does
+    header.append((64 - total % 64) % 64, ' ');
     header.push_back('\n');
-    std::vector<unsigned char> out;
-    out.reserve(10 + header.size() + rows * cols * 4);
-    const unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
-    out.insert(out.end(), magic, magic + 8);
-    out.push_back(static_cast<unsigned char>(header.size() & 0xff));
-    out.push_back(static_cast<unsigned char>(header.size() >> 8));
-    out.insert(out.end(), header.begin(), header.end());
+    std::string out = "\x93NUMPY";
+    out += '\x01';
+    out += '\x00';
+    out += static_cast<char>(header.size() & 0xff);
+    out += static_cast<char>(header.size() >> 8);
+    return out + header;
+}
+
+}  // namespace detail
+
+/// .npy bytes (version 1.0, '<f4', C order) of a rows×cols float buffer.
+inline std::vector<unsigned char> serialize_npy_f32(const float* data, std::size_t rows, std::size_t cols) {
+    const std::string pre = detail::npy_f32_preamble(rows, cols);
+    std::vector<unsigned char> out(pre.begin(), pre.end());
     const auto* p = reinterpret_cast<const unsigned char*>(data);
     out.insert(out.end(), p, p + rows * cols * 4);
     return out;
 }
 
-/// Writes a float matrix as float32 .npy.
+/// Writes a float matrix as float32 .npy, atomically (util/file_io.hpp), straight from `data`.
 inline Status write_npy(const std::string& path, const float* data, std::size_t rows, std::size_t cols) {
-    const auto bytes = serialize_npy_f32(data, rows, cols);
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) return make_error("cannot open for writing", path);
-    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-    if (std::fclose(f) != 0 || !ok) return make_error("write failed (disk full?)", path);
-    return {};
+    const std::string pre = detail::npy_f32_preamble(rows, cols);
+    return detail::write_file_atomic(path, [&](std::FILE* f) -> Status {
+        std::fwrite(pre.data(), 1, pre.size(), f);
+        if (rows * cols > 0) std::fwrite(data, sizeof(float), rows * cols, f);
+        return {};
+    });
 }
 
 inline Status write_npy(const std::string& path, const Matrix& m) {

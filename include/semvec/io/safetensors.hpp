@@ -27,6 +27,7 @@
 #include "../result.hpp"
 #include "dtype.hpp"
 #include "../util/half.hpp"
+#include "../util/file_io.hpp"
 
 #if defined(__unix__) || defined(__APPLE__)
 #define SEMVEC_HAVE_MMAP 1
@@ -476,25 +477,12 @@ inline Result<std::vector<unsigned char>> serialize_safetensors(const std::vecto
     return out;
 }
 
-/// Writes a safetensors file (to `path`.tmp first, then renamed, so a crash never leaves half a file).
+/// Writes a safetensors file atomically (util/file_io.hpp: a temporary file beside it, then renamed).
 inline Status save_safetensors(const std::string& path, const std::vector<TensorData>& tensors,
                                const std::map<std::string, std::string>& metadata = {}) {
     auto bytes = serialize_safetensors(tensors, metadata);
     if (!bytes) return bytes.error().with_source(path);
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return make_error("cannot open for writing", tmp);
-    const bool ok = std::fwrite(bytes->data(), 1, bytes->size(), f) == bytes->size();
-    const bool closed = std::fclose(f) == 0;
-    if (!ok || !closed) {
-        std::remove(tmp.c_str());
-        return make_error("write failed (disk full?)", tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return make_error("cannot rename the temporary file into place", path);
-    }
-    return {};
+    return detail::write_file_atomic(path, bytes->data(), bytes->size());
 }
 
 }  // namespace semvec

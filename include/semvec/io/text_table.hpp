@@ -19,6 +19,7 @@
 #include "../matrix.hpp"
 #include "../result.hpp"
 #include "../util/numbers.hpp"
+#include "../util/file_io.hpp"
 
 namespace semvec {
 
@@ -157,15 +158,10 @@ inline Result<Matrix> read_text_table(const std::string& path, const TextTableOp
     return parse_text_table(ss.str(), path, o);
 }
 
-/// Writes `m` as text, one row per line, fields separated by `delimiter` (format_text_table).
+/// Writes `m` as text, one row per line, fields separated by `delimiter` (format_text_table), atomically
+/// (util/file_io.hpp).
 inline Status write_text_table(const std::string& path, const Matrix& m, char delimiter = ',') {
-    const std::string text = detail::format_text_table(m, delimiter);
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) return make_error("cannot create file", path);
-    const bool ok = text.empty() || std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    const bool closed = std::fclose(f) == 0;
-    if (!ok || !closed) return make_error("write failed", path);
-    return {};
+    return detail::write_file_atomic(path, detail::format_text_table(m, delimiter));
 }
 
 }  // namespace semvec

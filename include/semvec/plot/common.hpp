@@ -25,6 +25,7 @@
 #include "../matrix.hpp"
 #include "../result.hpp"
 #include "../util/numbers.hpp"
+#include "../util/file_io.hpp"
 
 namespace semvec {
 
@@ -377,16 +378,6 @@ inline std::string group_color(std::size_t g, std::size_t count) {
     std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(std::lround((r + m) * 255)),
                   static_cast<int>(std::lround((gg + m) * 255)), static_cast<int>(std::lround((b + m) * 255)));
     return buf;
-}
-
-/// Writes bytes to a file; the error names the path.
-inline Status write_text_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) return make_error("cannot open for writing", path);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) return make_error("write failed (disk full?)", path);
-    return {};
 }
 
 }  // namespace detail

@@ -421,7 +421,7 @@ inline Result<std::string> render_html(const PointsRef& points, const PlotOption
 inline Status write_html(const std::string& path, const PointsRef& points, const PlotOptions& opt = {}) {
     auto html = render_html(points, opt);
     if (!html) return html.error();  // an input error: it concerns the points, not the output path
-    return detail::write_text_file(path, *html);
+    return detail::write_file_atomic(path, *html);
 }
 
 }  // namespace semvec

@@ -186,7 +186,7 @@ inline Result<std::string> render_svg(const PointsRef& points, const PlotOptions
 inline Status write_svg(const std::string& path, const PointsRef& points, const PlotOptions& opt = {}) {
     auto svg = render_svg(points, opt);
     if (!svg) return svg.error();  // an input error: it concerns the points, not the output path
-    return detail::write_text_file(path, *svg);
+    return detail::write_file_atomic(path, *svg);
 }
 
 }  // namespace semvec
