@@ -130,7 +130,7 @@ TEST_CASE("write_file_atomic takes UTF-8 paths", "[file_io]") {
     CHECK(names_in(dir) == std::vector<std::string>{"caf\xC3\xA9_\xE6\x9D\xB1\xE4\xBA\xAC.txt"});
 }
 
-TEST_CASE("concurrent writers of one file leave one whole version of it", "[file_io]") {
+TEST_CASE("concurrent writers of one file leave one whole version of it", "[file_io][concurrency]") {
     const fs::path dir = fresh_dir("concurrent");
     const std::string path = (dir / "shared.txt").u8string();
     std::vector<std::string> versions;
