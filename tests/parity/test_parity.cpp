@@ -33,6 +33,7 @@ std::string converted(const std::string& name) {
 }
 
 struct Case {
+    std::string name;  // the golden folder: batch, pairs, single_000, ...
     std::size_t B = 0, L = 0;
     std::vector<std::int32_t> ids, mask, types;
     semvec::NpyArray lhs;                          // [B, L, H]
@@ -61,6 +62,7 @@ std::vector<Case> load_cases(const std::string& fixture_dir) {
             return std::move(*a);
         };
         Case c;
+        c.name = name;
         auto ids = rd("input_ids");
         c.B = static_cast<std::size_t>(ids.shape[0]);
         c.L = static_cast<std::size_t>(ids.shape[1]);
@@ -282,6 +284,7 @@ TEST_CASE("intra-sequence threads give bit-identical hidden states", "[parity][c
         two.threads = 2;
         three.threads = 3;
         for (const auto& c : cases) {
+            if (c.name == "batch") continue;  // its rows are the single_* cases, padded: 60% of the work, no new path
             for (std::size_t b = 0; b < c.B; ++b) {
                 const std::int32_t* ids = c.ids.data() + b * c.L;
                 const std::int32_t* mask = c.mask.data() + b * c.L;
