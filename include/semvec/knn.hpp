@@ -94,6 +94,7 @@ SEMVEC_API double knn_recall(const KnnGraph& approx, const KnnGraph& exact);
 #include <utility>
 
 #include "simd/cpu.hpp"
+#include "util/finite.hpp"
 #include "util/parallel.hpp"
 
 namespace semvec {
@@ -124,12 +125,7 @@ inline Status check_distance_metric(Metric metric, const char* what) {
 /// Checks shape and finiteness shared by every method that takes a data matrix.
 inline Status check_points(const MatrixView& data, const char* what) {
     if (data.cols() == 0) return make_error(std::string(what) + ": input has zero dimensions");
-    for (Eigen::Index i = 0; i < data.rows(); ++i)
-        for (Eigen::Index j = 0; j < data.cols(); ++j)
-            if (!std::isfinite(data(i, j)))
-                return make_error(std::string(what) + ": input holds NaN or Inf at row " + std::to_string(i) +
-                                  ", column " + std::to_string(j));
-    return {};
+    return require_finite(data, (std::string(what) + ": input").c_str());
 }
 
 /// Rows scaled to unit length (zero rows stay zero): cosine distance = squared L2 / 2 on these.

@@ -49,6 +49,7 @@ SEMVEC_API Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, co
 #include <string>
 
 #include "simd/cpu.hpp"
+#include "util/finite.hpp"
 #include "util/parallel.hpp"
 
 namespace semvec {
@@ -78,6 +79,8 @@ SEMVEC_API Result<std::vector<std::vector<Hit>>> top_k(const Matrix& queries, co
     if (queries.cols() != corpus.cols())
         return make_error("queries have " + std::to_string(queries.cols()) + " columns but the corpus has " +
                           std::to_string(corpus.cols()));
+    SEMVEC_TRY_STATUS(detail::require_finite(queries, "queries"));  // a NaN would be ranked silently
+    SEMVEC_TRY_STATUS(detail::require_finite(corpus, "corpus"));
     const std::size_t Q = static_cast<std::size_t>(queries.rows()), N = static_cast<std::size_t>(corpus.rows());
     const std::size_t k = std::min(options.k, N);
     std::vector<std::vector<Hit>> out(Q);

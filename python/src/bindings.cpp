@@ -371,9 +371,6 @@ PYBIND11_MODULE(_semvec, mod) {
             py::object kq, kc;
             auto q = as_matrix(queries, "queries", kq);
             auto c = as_matrix(corpus, "corpus", kc);
-            // semvec::top_k does not check for NaN/Inf (it would rank them silently): refuse them here.
-            check(semvec::detail::require_finite(q, "queries"));
-            check(semvec::detail::require_finite(c, "corpus"));
             semvec::TopKOptions o;
             o.k = k;
             o.metric = metric_of(metric);

@@ -154,7 +154,11 @@ TEST_CASE("top_k edge cases", "[search]") {
     CHECK_THAT(bad.error().what(), Catch::Contains("columns"));
     semvec::Matrix n = c;
     n(1, 2) = std::nanf("");
-    auto nh = semvec::top_k(q, n, {3});
-    REQUIRE(nh.ok());
-    CHECK((*nh)[0].back().index == 1);  // the NaN row ranks last
+    auto nh = semvec::top_k(q, n, {3});  // a NaN is refused, not ranked
+    REQUIRE_FALSE(nh.ok());
+    CHECK(nh.error().code == semvec::ErrorCode::invalid_argument);
+    CHECK_THAT(nh.error().what(), Catch::Contains("corpus: NaN or Inf at row 1, column 2"));
+    semvec::Matrix qi = q;
+    qi(0, 0) = INFINITY;
+    CHECK_THAT(semvec::top_k(qi, c, {3}).error().what(), Catch::Contains("queries: NaN or Inf at row 0, column 0"));
 }

@@ -22,6 +22,7 @@
 #include "../config.hpp"
 #include "../matrix.hpp"
 #include "../result.hpp"
+#include "../util/finite.hpp"
 
 // Matrix inputs are spelled Eigen::Ref<const Matrix>, the MatrixView of docs/api-conventions.md (matrix.hpp's
 // alias is still an Eigen::Map until that change lands; then these become MatrixView by name only).
@@ -97,15 +98,6 @@ SEMVEC_API Result<Matrix> truncate_dims(Eigen::Ref<const Matrix> vectors, std::s
 namespace semvec {
 
 namespace detail {
-
-inline Status require_finite(Eigen::Ref<const Matrix> m, const char* what) {
-    for (Eigen::Index i = 0; i < m.rows(); ++i)
-        for (Eigen::Index j = 0; j < m.cols(); ++j)
-            if (!std::isfinite(m(i, j)))
-                return make_error(ErrorCode::invalid_argument, std::string(what) + ": NaN or Inf at row " +
-                                                                   std::to_string(i) + ", column " + std::to_string(j));
-    return {};
-}
 
 /// Popcount of 64 bits (the compiler turns it into POPCNT where the target has it).
 inline unsigned popcount64(std::uint64_t x) {
