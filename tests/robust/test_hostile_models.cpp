@@ -164,6 +164,11 @@ TEST_CASE("hostile model files give a clear error through load_model", "[robust]
              m.poke_f16_bits("embeddings.word", 3, 0x7C00);
              return m.write(tmp("inf"));
          }, "tensor 'embeddings.word': holds an infinity at flat index 3"},
+        {"an f16 NaN in a static vector table", [&] {
+             auto m = TinyModel::glove();
+             m.poke_f16_bits("embeddings.word", 4, 0x7E01);
+             return m.write(tmp("nan16"));
+         }, "tensor 'embeddings.word': holds a NaN at flat index 4"},
         // --- metadata ---
         {"an HF class name as architecture", [&] { auto m = bert(); m.meta["semvec.architecture"] = "BertModel"; return m.write(tmp("arch")); },
          "unknown architecture 'BertModel'"},

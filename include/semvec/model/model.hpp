@@ -284,45 +284,51 @@ namespace semvec {
 
 namespace detail {
 
-/// The first NaN or Inf of a float tensor (F64/F32/F16/BF16; other dtypes have none): its index, or -1.
-inline std::int64_t first_non_finite(const TensorView& t) {
-    const std::size_t n = t.numel();
-    const unsigned char* p = t.data;
-    switch (t.dtype) {
-        case Dtype::f64:
-            for (std::size_t i = 0; i < n; ++i) {
-                std::uint64_t b;
-                std::memcpy(&b, p + 8 * i, 8);
-                if ((b & 0x7FF0000000000000ULL) == 0x7FF0000000000000ULL) return static_cast<std::int64_t>(i);
-            }
-            return -1;
-        case Dtype::f32:
-            for (std::size_t i = 0; i < n; ++i) {
-                std::uint32_t b;
-                std::memcpy(&b, p + 4 * i, 4);
-                if ((b & 0x7F800000u) == 0x7F800000u) return static_cast<std::int64_t>(i);
-            }
-            return -1;
-        case Dtype::f16:
-        case Dtype::bf16: {
-            const std::uint16_t exp = t.dtype == Dtype::f16 ? 0x7C00 : 0x7F80;
-            for (std::size_t i = 0; i < n; ++i) {
-                std::uint16_t b;
-                std::memcpy(&b, p + 2 * i, 2);
-                if ((b & exp) == exp) return static_cast<std::int64_t>(i);
-            }
-            return -1;
-        }
-        default:
-            return -1;
+/// The exponent bits of a float dtype (all ones: an infinity or a NaN), or 0 for a dtype without them.
+inline std::uint64_t exponent_mask(Dtype d) {
+    switch (d) {
+        case Dtype::f64: return 0x7FF0000000000000ULL;
+        case Dtype::f32: return 0x7F800000u;
+        case Dtype::f16: return 0x7C00u;
+        case Dtype::bf16: return 0x7F80u;
+        default: return 0;
     }
 }
 
-/// Whether the value at `index` of float tensor t is a NaN (else it is an infinity).
+/// The bits of element i of a tensor of `Bits`-wide elements (unaligned, any layout of the mapping).
+template <class Bits>
+std::uint64_t bits_at(const unsigned char* p, std::size_t i) {
+    Bits b;
+    std::memcpy(&b, p + sizeof(Bits) * i, sizeof(Bits));
+    return b;
+}
+
+template <class Bits>
+std::int64_t first_all_ones(const unsigned char* p, std::size_t n, std::uint64_t mask) {
+    for (std::size_t i = 0; i < n; ++i)
+        if ((bits_at<Bits>(p, i) & mask) == mask) return static_cast<std::int64_t>(i);
+    return -1;
+}
+
+/// The first NaN or Inf of a float tensor (F64/F32/F16/BF16; other dtypes have none): its index, or -1.
+inline std::int64_t first_non_finite(const TensorView& t) {
+    const std::uint64_t mask = exponent_mask(t.dtype);
+    if (mask == 0) return -1;
+    switch (dtype_size(t.dtype)) {
+        case 8: return first_all_ones<std::uint64_t>(t.data, t.numel(), mask);
+        case 4: return first_all_ones<std::uint32_t>(t.data, t.numel(), mask);
+        default: return first_all_ones<std::uint16_t>(t.data, t.numel(), mask);
+    }
+}
+
+/// Whether the non-finite value at `index` of float tensor t is a NaN (a mantissa bit set), not an infinity.
 inline bool is_nan_at(const TensorView& t, std::size_t index) {
-    auto w = t.to_f32();  // small tensors only are ever asked twice; fine for an error message
-    if (!w) return true;
-    return (*w)[index] != (*w)[index];
+    const std::uint64_t mask = exponent_mask(t.dtype), mantissa = (mask & (~mask + 1)) - 1;
+    const std::size_t w = dtype_size(t.dtype);
+    const std::uint64_t b = w == 8 ? bits_at<std::uint64_t>(t.data, index)
+                          : w == 4 ? bits_at<std::uint32_t>(t.data, index)
+                                   : bits_at<std::uint16_t>(t.data, index);
+    return (b & mantissa) != 0;
 }
 
 }  // namespace detail
