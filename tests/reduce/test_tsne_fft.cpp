@@ -8,6 +8,7 @@
 #include <semvec/reduce/tsne.hpp>
 
 #include "../test_support.hpp"
+#include "tsne_test_support.hpp"
 
 namespace {
 semvec::Matrix digits() {
@@ -50,6 +51,27 @@ std::vector<double> clustered_layout(std::size_t n, double spread, std::uint64_t
         for (int d = 0; d < D; ++d) y[i * D + d] = centres[(i % 10) * D + d] + rng.normal() * 2.0;
     return y;
 }
+
+/// Bounds on the interpolated Z and forces against the exact ones.
+struct Bounds {
+    double z, force;
+};
+
+/// The FFT repulsion of layout y at the default grid (1 box per unit) and at `fine` boxes per unit, against
+/// the exact one.
+template <int D>
+void check_interpolation(const std::vector<double>& y, Bounds coarse, int fine, Bounds fine_bounds) {
+    std::vector<double> exact, c, f;
+    const double ze = repulsion<D>(semvec::TsneGradient::exact, y, exact);
+    const double zc = repulsion<D>(semvec::TsneGradient::fft, y, c);
+    const double zf = repulsion<D>(semvec::TsneGradient::fft, y, f, 2, fine);
+    INFO(D << "-D: Z exact " << ze << ", fft " << zc << ", fine " << zf << "; force error " << relative_rms(c, exact)
+           << ", fine " << relative_rms(f, exact));
+    CHECK(std::abs(zc - ze) / ze < coarse.z);
+    CHECK(relative_rms(c, exact) < coarse.force);
+    CHECK(std::abs(zf - ze) / ze < fine_bounds.z);
+    CHECK(relative_rms(f, exact) < fine_bounds.force);
+}
 }  // namespace
 
 // Third-order interpolation: the error falls about 8× each time the boxes halve. At FIt-SNE's default of one
@@ -57,32 +79,13 @@ std::vector<double> clustered_layout(std::size_t n, double spread, std::uint64_t
 TEST_CASE("the FFT-interpolated repulsion matches the exact O(N^2) one in 2-D, closer on a finer grid", "[tsne][fft]") {
     REQUIRE(semvec::tsne_fft_available());  // the CMake build links FFTW (scripts/setup.sh installs it)
     for (double spread : {1e-3, 60.0, 200.0}) {
-        const auto y = clustered_layout<2>(600, spread, 7);
-        std::vector<double> exact, fft, fine;
-        const double ze = repulsion<2>(semvec::TsneGradient::exact, y, exact);
-        const double zf = repulsion<2>(semvec::TsneGradient::fft, y, fft);
-        const double zfine = repulsion<2>(semvec::TsneGradient::fft, y, fine, 2, 2);
-        INFO("cluster spread " << spread << ": Z exact " << ze << ", fft " << zf << ", fine " << zfine
-                               << "; force error " << relative_rms(fft, exact) << ", fine " << relative_rms(fine, exact));
-        CHECK(std::abs(zf - ze) / ze < 1e-2);
-        CHECK(relative_rms(fft, exact) < 0.04);
-        CHECK(std::abs(zfine - ze) / ze < 1.5e-3);
-        CHECK(relative_rms(fine, exact) < 6e-3);
+        INFO("cluster spread " << spread);
+        check_interpolation<2>(clustered_layout<2>(600, spread, 7), {1e-2, 0.04}, 2, {1.5e-3, 6e-3});
     }
 }
 
 TEST_CASE("the FFT-interpolated repulsion matches the exact one in 1-D, closer on a finer grid", "[tsne][fft]") {
-    const auto y = clustered_layout<1>(500, 80.0, 3);
-    std::vector<double> exact, coarse, fine;
-    const double ze = repulsion<1>(semvec::TsneGradient::exact, y, exact);
-    const double zc = repulsion<1>(semvec::TsneGradient::fft, y, coarse, 2, 1);
-    const double zf = repulsion<1>(semvec::TsneGradient::fft, y, fine, 2, 4);
-    INFO("Z exact " << ze << ", coarse " << zc << ", fine " << zf << "; force error " << relative_rms(coarse, exact)
-                    << ", fine " << relative_rms(fine, exact));
-    CHECK(std::abs(zc - ze) / ze < 2e-3);
-    CHECK(relative_rms(coarse, exact) < 0.04);
-    CHECK(std::abs(zf - ze) / ze < 1e-4);
-    CHECK(relative_rms(fine, exact) < 1e-3);
+    check_interpolation<1>(clustered_layout<1>(500, 80.0, 3), {2e-3, 0.04}, 4, {1e-4, 1e-3});
 }
 
 TEST_CASE("the FFT repulsion is bit-identical for any thread count", "[tsne][fft][concurrency]") {
@@ -105,18 +108,7 @@ TEST_CASE("t-SNE with the FFT gradient is bit-identical for a seed across thread
         o.gradient = semvec::TsneGradient::fft;
         o.dims = dims;
         o.seed = 9;
-        o.threads = 1;
-        auto a = semvec::tsne(X, o);
-        o.threads = 2;
-        auto b = semvec::tsne(X, o);
-        o.threads = 3;
-        auto c = semvec::tsne(X, o);
-        REQUIRE(a.ok());
-        REQUIRE(b.ok());
-        REQUIRE(c.ok());
-        CHECK(a->cols() == dims);
-        CHECK(*a == *b);
-        CHECK(*a == *c);
+        CHECK(semvec_test::tsne_same_for_any_thread_count(X, o).cols() == dims);
     }
 }
 

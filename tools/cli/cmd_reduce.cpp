@@ -51,7 +51,7 @@ int cmd_reduce(int argc, char** argv) {
                   {"--iterations", "N", "optimisation steps (umap: epochs, 0 = auto)", "tsne 1000, sne 500, umap auto"},
                   {"--init", "NAME", "pca, random or spectral (umap only)", "tsne/sne pca, umap spectral"},
                   {"--tsne-gradient", "NAME", "tsne repulsion: auto, fft (FIt-SNE; dims 1-2), bh (Barnes-Hut) or exact; "
-                                              "auto: exact to 500 points, fft from 10000 (2-D), else bh", "auto"},
+                                              "auto: exact to 500 points, fft from 20000 (1-D/2-D), else bh", "auto"},
                   {"--seed", "S", "random seed; same seed and threads give identical output", "42"},
                   {"--threads", "N", "worker threads, 0 = all cores", "0"},
                   {"--metric", "NAME", "euclidean or cosine", "euclidean"},

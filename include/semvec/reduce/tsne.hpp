@@ -85,9 +85,10 @@ struct TsneOptions {
     TsneGradient gradient = TsneGradient::automatic;
     /// automatic uses the exact gradient up to this N (default 500; Barnes-Hut is faster above).
     std::size_t exact_max_n = 500;
-    /// automatic uses the FFT gradient from this N on, for dims ≤ 2 when FFTW is compiled in (default 10000:
-    /// below it Barnes-Hut is as fast on 2 cores, see bench/reduce/RESULTS.md).
-    std::size_t fft_min_n = 10000;
+    /// automatic uses the FFT gradient from this N on, for dims ≤ 2 when FFTW is compiled in (default 20000:
+    /// measured on 2 cores, Barnes-Hut takes 15 % less CPU at 10 000 points (mnist10k), FFT 34 % less at
+    /// 70 000 (fashion70k); bench/reduce/RESULTS.md).
+    std::size_t fft_min_n = 20000;
     /// FFT gradient: Lagrange interpolation nodes per box and dimension, 1 to 8 (default 3, as FIt-SNE).
     int fft_interpolation_points = 3;
     /// FFT gradient: boxes per unit length of the layout (default 1, as FIt-SNE); more is more accurate.

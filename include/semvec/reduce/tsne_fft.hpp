@@ -79,12 +79,15 @@ private:
 /// - the charges: in-place real-to-complex transforms of an L^D array whose last (contiguous) dimension is
 ///   padded to L + 2 values. In 2-D the transform is done as rows then columns, "pruned": only the m rows that
 ///   hold nodes are transformed forward, and only the m rows that are read are transformed back (a quarter less
-///   work than a full 2-D transform);
+///   work than a full 2-D transform). Each pass is cut into kParts fixed parts (rows or columns), so that two
+///   threads share the D + 1 charges evenly; the parts never depend on the thread count;
 /// - the kernel: it is even in every dimension, so its spectrum is real and equals the DCT-I (REDFT00) of its
 ///   values at offsets 0..m, a transform of (m + 1)^D values instead of L^D.
 template <int D>
 class FftwPlans {
 public:
+    static constexpr int kParts = D == 2 ? 2 : 1;
+
     FftwPlans() = default;
     FftwPlans(const FftwPlans&) = delete;
     FftwPlans& operator=(const FftwPlans&) = delete;
@@ -98,45 +101,73 @@ public:
         double* g = grid.data();
         fftw_complex* c = grid.complex();
         if (D == 1) {
-            rows_fwd_ = fftw_plan_dft_r2c_1d(L, g, c, FFTW_ESTIMATE);
-            rows_bwd_ = fftw_plan_dft_c2r_1d(L, c, g, FFTW_ESTIMATE);
+            rows_fwd_[0] = fftw_plan_dft_r2c_1d(L, g, c, FFTW_ESTIMATE);
+            rows_bwd_[0] = fftw_plan_dft_c2r_1d(L, c, g, FFTW_ESTIMATE);
             kernel_ = fftw_plan_r2r_1d(m + 1, kernel.data(), kernel.data(), FFTW_REDFT00, FFTW_ESTIMATE);
         } else {
-            // rows 0..m−1, each L reals in place → L/2 + 1 complex values
-            rows_fwd_ = fftw_plan_many_dft_r2c(1, &L, m, g, nullptr, 1, row, c, nullptr, 1, crow, FFTW_ESTIMATE);
-            rows_bwd_ = fftw_plan_many_dft_c2r(1, &L, m, c, nullptr, 1, crow, g, nullptr, 1, row, FFTW_ESTIMATE);
-            // the L/2 + 1 complex columns, each of L values with stride crow
-            cols_fwd_ = fftw_plan_many_dft(1, &L, crow, c, nullptr, crow, 1, c, nullptr, crow, 1, FFTW_FORWARD, FFTW_ESTIMATE);
-            cols_bwd_ = fftw_plan_many_dft(1, &L, crow, c, nullptr, crow, 1, c, nullptr, crow, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+            for (int part = 0; part < kParts; ++part) {
+                // rows [r0, r1) of the m node rows, each L reals in place → L/2 + 1 complex values
+                const int r0 = part_begin(m, part), r1 = part_begin(m, part + 1);
+                rows_fwd_[part] = fftw_plan_many_dft_r2c(1, &L, r1 - r0, g + r0 * row, nullptr, 1, row, c + r0 * crow,
+                                                         nullptr, 1, crow, FFTW_ESTIMATE);
+                rows_bwd_[part] = fftw_plan_many_dft_c2r(1, &L, r1 - r0, c + r0 * crow, nullptr, 1, crow, g + r0 * row,
+                                                         nullptr, 1, row, FFTW_ESTIMATE);
+                // columns [c0, c1) of the L/2 + 1 complex columns, each of L values with stride crow
+                const int c0 = part_begin(crow, part), c1 = part_begin(crow, part + 1);
+                cols_fwd_[part] = fftw_plan_many_dft(1, &L, c1 - c0, c + c0, nullptr, crow, 1, c + c0, nullptr, crow, 1,
+                                                     FFTW_FORWARD, FFTW_ESTIMATE);
+                cols_bwd_[part] = fftw_plan_many_dft(1, &L, c1 - c0, c + c0, nullptr, crow, 1, c + c0, nullptr, crow, 1,
+                                                     FFTW_BACKWARD, FFTW_ESTIMATE);
+            }
             kernel_ = fftw_plan_r2r_2d(m + 1, m + 1, kernel.data(), kernel.data(), FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE);
         }
         m_ = m;
         return ok();
     }
-    /// Spectrum of a charge grid (rows m..L−1 must be zero).
-    void forward(const FftwArray& a) const {
-        fftw_execute_dft_r2c(rows_fwd_, a.data(), a.complex());
-        if (D == 2) fftw_execute_dft(cols_fwd_, a.complex(), a.complex());
+    /// First index of part `part` when n items are cut into kParts parts.
+    static int part_begin(int n, int part) { return static_cast<int>(static_cast<long long>(n) * part / kParts); }
+
+    /// Row pass, forward, of part `part` (rows m..L−1 must be zero).
+    void rows_forward(const FftwArray& a, int part) const {
+        const std::size_t r0 = static_cast<std::size_t>(part_begin(m_, part)), row = static_cast<std::size_t>(2 * m_ + 2);
+        fftw_execute_dft_r2c(rows_fwd_[part], a.data() + r0 * row, a.complex() + r0 * row / 2);
     }
-    /// Back from a spectrum; only rows 0..m−1 of the result are valid.
-    void backward(const FftwArray& a) const {
-        if (D == 2) fftw_execute_dft(cols_bwd_, a.complex(), a.complex());
-        fftw_execute_dft_c2r(rows_bwd_, a.complex(), a.data());
+    /// Column passes (2-D only) of part `part`: forward, then `multiply(c0, c1)` on the spectrum's columns
+    /// [c0, c1), then backward.
+    template <typename Multiply>
+    void columns(const FftwArray& a, int part, Multiply&& multiply) const {
+        const int crow = m_ + 1, c0 = part_begin(crow, part), c1 = part_begin(crow, part + 1);
+        if (D == 2) fftw_execute_dft(cols_fwd_[part], a.complex() + c0, a.complex() + c0);
+        multiply(static_cast<std::size_t>(c0), static_cast<std::size_t>(c1));
+        if (D == 2) fftw_execute_dft(cols_bwd_[part], a.complex() + c0, a.complex() + c0);
+    }
+    /// Row pass, backward, of part `part`; only rows 0..m−1 of the result are valid.
+    void rows_backward(const FftwArray& a, int part) const {
+        const std::size_t r0 = static_cast<std::size_t>(part_begin(m_, part)), row = static_cast<std::size_t>(2 * m_ + 2);
+        fftw_execute_dft_c2r(rows_bwd_[part], a.complex() + r0 * row / 2, a.data() + r0 * row);
     }
     /// The kernel's (real) spectrum at frequencies 0..m per dimension, in place.
     void kernel(const FftwArray& k) const { fftw_execute_r2r(kernel_, k.data(), k.data()); }
 
 private:
-    bool ok() const { return rows_fwd_ && rows_bwd_ && kernel_ && (D == 1 || (cols_fwd_ && cols_bwd_)); }
+    bool ok() const {
+        for (int part = 0; part < kParts; ++part)
+            if (!rows_fwd_[part] || !rows_bwd_[part] || (D == 2 && (!cols_fwd_[part] || !cols_bwd_[part]))) return false;
+        return kernel_ != nullptr;
+    }
     void reset() {
         std::lock_guard<std::mutex> lock(fftw_planner_lock());
-        for (fftw_plan* p : {&rows_fwd_, &rows_bwd_, &cols_fwd_, &cols_bwd_, &kernel_}) {
-            if (*p) fftw_destroy_plan(*p);
-            *p = nullptr;
-        }
+        for (int part = 0; part < kParts; ++part)
+            for (fftw_plan* p : {&rows_fwd_[part], &rows_bwd_[part], &cols_fwd_[part], &cols_bwd_[part]}) {
+                if (*p) fftw_destroy_plan(*p);
+                *p = nullptr;
+            }
+        if (kernel_) fftw_destroy_plan(kernel_);
+        kernel_ = nullptr;
         m_ = 0;
     }
-    fftw_plan rows_fwd_ = nullptr, rows_bwd_ = nullptr, cols_fwd_ = nullptr, cols_bwd_ = nullptr, kernel_ = nullptr;
+    fftw_plan rows_fwd_[kParts] = {}, rows_bwd_[kParts] = {}, cols_fwd_[kParts] = {}, cols_bwd_[kParts] = {};
+    fftw_plan kernel_ = nullptr;
     int m_ = 0;
 };
 
@@ -289,21 +320,29 @@ public:
         plans_.kernel(kernel_);
         const std::size_t crow = row / 2;  // complex values per row of a spectrum (L/2 + 1 = m + 1)
         const std::size_t spectrum_rows = D == 2 ? static_cast<std::size_t>(L) : 1;
-        parallel_for(static_cast<std::size_t>(kTerms), threads, [&](std::size_t b, std::size_t e, unsigned) {
-            for (std::size_t t = b; t < e; ++t) {
-                plans_.forward(terms_[t]);
-                fftw_complex* x = terms_[t].complex();
-                for (std::size_t r = 0; r < spectrum_rows; ++r) {
-                    const std::size_t kr = std::min(r, static_cast<std::size_t>(L) - r);  // even: row L − r = row r
-                    const double* kk = kernel_.data() + (D == 2 ? kr * k1 : 0);
-                    fftw_complex* xr = x + r * crow;
-                    for (std::size_t c = 0; c < crow; ++c) {
-                        xr[c][0] *= kk[c];
-                        xr[c][1] *= kk[c];
+        constexpr std::size_t parts = FftwPlans<D>::kParts;
+        const std::size_t tasks = static_cast<std::size_t>(kTerms) * parts;  // (charge, part), fixed
+        parallel_for(tasks, threads, [&](std::size_t b, std::size_t e, unsigned) {
+            for (std::size_t k = b; k < e; ++k) plans_.rows_forward(terms_[k / parts], static_cast<int>(k % parts));
+        });
+        parallel_for(tasks, threads, [&](std::size_t b, std::size_t e, unsigned) {
+            for (std::size_t k = b; k < e; ++k) {
+                fftw_complex* x = terms_[k / parts].complex();
+                plans_.columns(terms_[k / parts], static_cast<int>(k % parts), [&](std::size_t c0, std::size_t c1) {
+                    for (std::size_t r = 0; r < spectrum_rows; ++r) {
+                        const std::size_t kr = std::min(r, static_cast<std::size_t>(L) - r);  // even: row L − r = row r
+                        const double* kk = kernel_.data() + (D == 2 ? kr * k1 : 0);
+                        fftw_complex* xr = x + r * crow;
+                        for (std::size_t c = c0; c < c1; ++c) {
+                            xr[c][0] *= kk[c];
+                            xr[c][1] *= kk[c];
+                        }
                     }
-                }
-                plans_.backward(terms_[t]);
+                });
             }
+        });
+        parallel_for(tasks, threads, [&](std::size_t b, std::size_t e, unsigned) {
+            for (std::size_t k = b; k < e; ++k) plans_.rows_backward(terms_[k / parts], static_cast<int>(k % parts));
         });
         double scale = 1.0;  // FFTW's inverse is unnormalised
         for (int d = 0; d < D; ++d) scale /= L;
