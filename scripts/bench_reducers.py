@@ -6,16 +6,26 @@ thread count, same run.
     /usr/bin/python3 scripts/bench_reducers.py --build build [--threads 2] [--data digits,minilm778,...]
         [--methods semvec-tsne,rtsne,sklearn-tsne,semvec-sne,semvec-umap,uwot,umap-learn] [--scaling]
 
+    # issue 19: semvec's FFT-interpolated t-SNE gradient against its own Barnes-Hut, in the same run
+    /usr/bin/python3 scripts/bench_reducers.py --data fashion70k --methods semvec-tsne-fft,semvec-tsne-bh
+
 Peers (Debian packages, skipped when missing): r-cran-rtsne (Rtsne, Barnes-Hut bhtsne), python3-sklearn
 (TSNE, Barnes-Hut), r-cran-uwot, umap-learn. Data: ../shared/data/reducers/ (digits, mnist10k_pca50,
 fashion70k_pca50), the 778 MiniLM sentence embeddings (../shared/data/datasets/sap-fiori-docs-minilm-
 embeddings, cosine metric for every method), and seeded blobs/Swiss rolls from scripts/make_synthetic.py.
+
+Methods: semvec-tsne runs `semvec reduce --method tsne` with its automatic gradient; semvec-tsne-bh and
+semvec-tsne-fft force `--tsne-gradient bh` / `fft` (Barnes-Hut, FFT-interpolated), and when both ran on a data
+set a summary row gives FFT's speed-up over Barnes-Hut and the difference in T@10.
 
 Columns:
 - time: seconds of the embedding call. semvec: the whole `semvec reduce` process (reading the .npy, kNN,
   optimisation, writing). Rtsne/uwot: R's system.time() around the call (R start-up and data loading
   excluded). sklearn/umap-learn: the fit_transform call; umap-learn first fits a 300-point warm-up in the
   same process so numba compilation is excluded.
+- CPU s: user + system CPU seconds of the whole child process (GNU time; for the R and Python peers this
+  includes interpreter start-up and data loading). On a loaded machine wall time mostly measures waiting;
+  CPU time is the steadier measure of the work done, so the FFT-vs-Barnes-Hut row gives both ratios.
 - RSS: peak resident memory of the child process (os.wait4), MB. Includes the R/Python interpreter.
 - T@10: trustworthiness at 10 (sklearn.manifold.trustworthiness); P@10: mean fraction of the 10 input
   neighbours kept in the layout; acc@10: 10-NN majority-label accuracy in the layout. Above 10 000 points,
@@ -33,8 +43,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.path.join(ROOT, "..", "shared", "data")
 ALL_METHODS = ["semvec-tsne", "rtsne", "sklearn-tsne", "semvec-sne", "semvec-umap", "uwot", "umap-learn"]
-FAMILY = {"semvec-tsne": "t-SNE", "rtsne": "t-SNE", "sklearn-tsne": "t-SNE", "semvec-sne": "SNE",
-          "semvec-umap": "UMAP", "uwot": "UMAP", "umap-learn": "UMAP"}
+FAMILY = {"semvec-tsne": "t-SNE", "semvec-tsne-bh": "t-SNE", "semvec-tsne-fft": "t-SNE", "rtsne": "t-SNE",
+          "sklearn-tsne": "t-SNE", "semvec-sne": "SNE", "semvec-umap": "UMAP", "uwot": "UMAP", "umap-learn": "UMAP"}
+TSNE_GRADIENT = {"semvec-tsne-bh": "bh", "semvec-tsne-fft": "fft"}
 
 
 # ----------------------------------------------------------------------------------------------- data
@@ -106,15 +117,20 @@ def run_child(cmd, timeout):
 TIME_WRAP = "/usr/bin/time"
 
 
+LAST_CPU = [float("nan")]  # user + system seconds of the last timed() child
+
+
 def timed(cmd, timeout):
-    """Like run_child, with peak RSS from GNU time (-f %M, KB) written to a temp file."""
+    """Like run_child, with peak RSS (KB) and user + system CPU seconds from GNU time written to a temp file."""
     with tempfile.NamedTemporaryFile(suffix=".rss", delete=False) as f:
         rss_path = f.name
-    full = [TIME_WRAP, "-f", "%M", "-o", rss_path] + cmd if os.path.exists(TIME_WRAP) else cmd
+    full = [TIME_WRAP, "-f", "%M %U %S", "-o", rss_path] + cmd if os.path.exists(TIME_WRAP) else cmd
     out, err, wall = run_child(full, timeout)
-    rss = float("nan")
+    rss = LAST_CPU[0] = float("nan")
     try:
-        rss = float(open(rss_path).read().split()[-1]) / 1024.0
+        fields = open(rss_path).read().split()[-3:]
+        rss = float(fields[0]) / 1024.0
+        LAST_CPU[0] = float(fields[1]) + float(fields[2])
     except (OSError, ValueError, IndexError):
         pass
     os.unlink(rss_path)
@@ -181,7 +197,9 @@ def run_method(method, X, metric, threads, tmp, build, timeout):
     if method.startswith("semvec-"):
         exe = os.path.join(build, "bin", "semvec")
         m = method.split("-")[1]
-        _, wall, rss = timed([exe, "reduce", "--method", m, "--threads", str(threads), "--metric", metric, xnpy, out], timeout)
+        extra = ["--tsne-gradient", TSNE_GRADIENT[method]] if method in TSNE_GRADIENT else []
+        _, wall, rss = timed([exe, "reduce", "--method", m, "--threads", str(threads), "--metric", metric] + extra +
+                             [xnpy, out], timeout)
         return wall, rss, np.load(out)
     if method in ("rtsne", "uwot"):
         xb = os.path.join(tmp, "x.bin"); yb = os.path.join(tmp, "y.bin"); rs = os.path.join(tmp, method + ".R")
@@ -216,6 +234,27 @@ def available(method):
     return True
 
 
+def machine_line(build):
+    """CPU model, the SIMD level semvec was built for, and the load average: the context of every timing."""
+    cpu = "?"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                cpu = line.split(":", 1)[1].strip()
+    except FileNotFoundError:
+        pass
+    simd = "?"
+    try:
+        info = subprocess.run([os.path.join(build, "bin", "semvec"), "info"], capture_output=True, text=True).stdout
+        for line in info.splitlines():
+            if "SIMD level" in line:
+                simd = line.split("SIMD level", 1)[1].split(",")[0].strip()
+                break
+    except OSError:
+        pass
+    return f"CPU {cpu} ({os.cpu_count()} logical), semvec SIMD level {simd}, load average {os.getloadavg()[0]:.2f}"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -240,9 +279,10 @@ def main():
             print(f"# {m}: not installed, skipped", file=sys.stderr)
     print(f"# semvec reducers vs peers, {a.threads} threads, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"command: {' '.join(sys.argv)}")
+    print(f"# {machine_line(a.build)}")
     print()
-    print("| data | N×D | method | time s | peak RSS MB | T@10 | P@10 | acc@10 |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| data | N×D | method | time s | CPU s | peak RSS MB | T@10 | P@10 | acc@10 |")
+    print("|---|---|---|---|---|---|---|---|---|")
     sys.stdout.flush()
     with tempfile.TemporaryDirectory() as tmp:
         for name in [d for d in a.data.split(",") if d]:
@@ -257,26 +297,31 @@ def main():
                     continue
                 try:
                     t, rss, Y = run_method(m, X, metric, a.threads, tmp, a.build, a.timeout)
+                    cpu = LAST_CPU[0]
                     T, P, acc = metrics(X, Y, y, metric)
-                    rows[m] = (t, rss, T, P, acc)
+                    rows[m] = (t, rss, T, P, acc, cpu)
                 except Exception as e:  # a failing peer must not stop the table
                     print(f"# {name} {m}: failed: {e}", file=sys.stderr)
                     continue
-                t, rss, T, P, acc = rows[m]
-                print(f"| {name} | {X.shape[0]}×{X.shape[1]} | {m} | {t:.2f} | {rss:.0f} | {T:.4f} | {P:.3f} | {acc:.3f} |")
+                t, rss, T, P, acc, cpu = rows[m]
+                print(f"| {name} | {X.shape[0]}×{X.shape[1]} | {m} | {t:.2f} | {cpu:.2f} | {rss:.0f} | {T:.4f} | {P:.3f} | {acc:.3f} |")
                 sys.stdout.flush()
             # Summary per family: semvec time and trustworthiness against the best peer of the same family.
             for fam in ("t-SNE", "UMAP"):
-                sv = [m for m in rows if m.startswith("semvec") and FAMILY[m] == fam]
                 peers = [m for m in rows if not m.startswith("semvec") and FAMILY[m] == fam]
-                if not sv or not peers:
-                    continue
-                s = rows[sv[0]]
-                fastest = min(peers, key=lambda p: rows[p][0])
-                best_t = max(peers, key=lambda p: rows[p][2])
-                print(f"| {name} | | **{fam}: semvec vs peers** | {rows[fastest][0] / s[0]:.2f}× faster than {fastest} "
-                      f"| | ΔT {s[2] - rows[best_t][2]:+.4f} vs {best_t} | | |")
-                sys.stdout.flush()
+                for sv in [m for m in rows if m.startswith("semvec") and FAMILY[m] == fam]:
+                    if not peers:
+                        break
+                    s = rows[sv]
+                    fastest = min(peers, key=lambda p: rows[p][0])
+                    best_t = max(peers, key=lambda p: rows[p][2])
+                    print(f"| {name} | | **{sv} vs peers** | {rows[fastest][0] / s[0]:.2f}× faster than {fastest} "
+                          f"| | | ΔT {s[2] - rows[best_t][2]:+.4f} vs {best_t} | | |")
+            if "semvec-tsne-fft" in rows and "semvec-tsne-bh" in rows:
+                f, b = rows["semvec-tsne-fft"], rows["semvec-tsne-bh"]
+                print(f"| {name} | | **t-SNE: FFT vs Barnes-Hut (semvec)** | {b[0] / f[0]:.2f}× faster "
+                      f"| {b[5] / f[5]:.2f}× less CPU | | ΔT {f[2] - b[2]:+.4f} | | |")
+            sys.stdout.flush()
 
         if a.scaling:
             print()
@@ -304,6 +349,8 @@ def main():
                         print(f"#   {prefix} {m} N={n}: {cells[-1]}", file=sys.stderr)
                     print(f"| {prefix} {m} | " + " | ".join(cells) + " |")
                     sys.stdout.flush()
+    print()
+    print(f"# at the end: load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ PACKAGES=(
   libutf8proc-dev                         # Unicode categories, case mapping and NFD
   nlohmann-json3-dev                      # JSON headers of safetensors and tokenizer.json
   libpng-dev libjpeg62-turbo-dev          # image decoding (semvec/vision/decode.hpp; optional for users)
+  libfftw3-dev                            # t-SNE's FFT gradient (semvec/reduce/tsne_fft.hpp; optional for users)
   catch2                                  # unit tests (v2 single header)
   libbenchmark-dev                        # micro benchmarks
   python3 python3-numpy                   # scripts/convert.py

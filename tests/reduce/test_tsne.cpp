@@ -5,6 +5,7 @@
 #include <semvec/reduce/tsne.hpp>
 
 #include "../test_support.hpp"
+#include "tsne_test_support.hpp"
 
 namespace {
 semvec::Matrix digits() {
@@ -13,6 +14,19 @@ semvec::Matrix digits() {
     return *m;
 }
 semvec::MatrixView view(const semvec::Matrix& m) { return semvec::MatrixView(m.data(), m.rows(), m.cols()); }
+
+/// The step gradient of layout y with one repulsion method (no exaggeration); returns Z.
+template <int D>
+double step_gradient(const semvec::SparseAffinities& P, const std::vector<double>& y, semvec::TsneGradient method,
+                     double theta, std::vector<double>& grad, unsigned threads = 2) {
+    semvec::detail::TsneRepulsion<D> repulsion;
+    repulsion.method = method;
+    repulsion.theta = theta;
+    grad.assign(y.size(), 0.0);
+    auto z = semvec::detail::tsne_gradient<D>(P, y.data(), P.n, 1.0, repulsion, threads, grad.data(), nullptr);
+    REQUIRE(z.ok());
+    return *z;
+}
 
 template <int D>
 void check_gradient(bool barnes_hut) {
@@ -24,10 +38,9 @@ void check_gradient(bool barnes_hut) {
     const std::size_t n = 40;
     std::vector<double> y(n * D);
     for (auto& v : y) v = rng.normal();
-    std::vector<double> grad(n * D), zs;
-    semvec::detail::SpaceTree<D> tree;
+    std::vector<double> grad;
     // theta = 0 in Barnes-Hut opens every cell: it must reproduce the exact gradient.
-    semvec::detail::tsne_gradient<D>(*P, y.data(), n, 1.0, !barnes_hut, 0.0, 2, tree, grad.data(), zs, nullptr);
+    step_gradient<D>(*P, y, barnes_hut ? semvec::TsneGradient::barnes_hut : semvec::TsneGradient::exact, 0.0, grad);
     auto kl = [&](const std::vector<double>& yy) {
         semvec::Matrix Y(static_cast<Eigen::Index>(n), D);
         for (std::size_t i = 0; i < n * D; ++i) Y.data()[i] = static_cast<float>(yy[i]);
@@ -62,12 +75,14 @@ void check_gradient(bool barnes_hut) {
 }
 }  // namespace
 
-TEST_CASE("the exact t-SNE gradient matches finite differences of the KL divergence in 2-D and 3-D", "[tsne]") {
+TEST_CASE("the exact t-SNE gradient matches finite differences of the KL divergence in 1-D, 2-D and 3-D", "[tsne]") {
+    check_gradient<1>(false);
     check_gradient<2>(false);
     check_gradient<3>(false);
 }
 
 TEST_CASE("Barnes-Hut with theta 0 reproduces the exact gradient", "[tsne]") {
+    check_gradient<1>(true);
     check_gradient<2>(true);
     check_gradient<3>(true);
 }
@@ -77,12 +92,11 @@ TEST_CASE("Barnes-Hut gradient at theta 0.5 stays close to the exact one", "[tsn
     auto P = semvec::tsne_affinities(view(X), 30.0, semvec::Metric::euclidean, semvec::KnnMethod::exact, 2, 1, false);
     REQUIRE(P.ok());
     const std::size_t n = 600;
-    std::vector<double> y(n * 2), ge(n * 2), gb(n * 2), zs;
+    std::vector<double> y(n * 2), ge, gb;
     semvec::detail::Random rng(5);
     for (auto& v : y) v = rng.normal() * 10;
-    semvec::detail::SpaceTree<2> tree;
-    const double ze = semvec::detail::tsne_gradient<2>(*P, y.data(), n, 1.0, true, 0.5, 2, tree, ge.data(), zs, nullptr);
-    const double zb = semvec::detail::tsne_gradient<2>(*P, y.data(), n, 1.0, false, 0.5, 2, tree, gb.data(), zs, nullptr);
+    const double ze = step_gradient<2>(*P, y, semvec::TsneGradient::exact, 0.5, ge);
+    const double zb = step_gradient<2>(*P, y, semvec::TsneGradient::barnes_hut, 0.5, gb);
     CHECK(zb == Approx(ze).epsilon(0.01));
     double num = 0, den = 0;
     for (std::size_t c = 0; c < n * 2; ++c) {
@@ -126,15 +140,7 @@ TEST_CASE("t-SNE results are bit-identical for a seed across thread counts, for 
             o.gradient = g;
             o.init = init;
             o.seed = 9;
-            o.threads = 1;
-            auto a = semvec::tsne(X, o);
-            o.threads = 2;
-            auto b = semvec::tsne(X, o);
-            o.threads = 3;
-            auto c = semvec::tsne(X, o);
-            REQUIRE(a.ok());
-            CHECK(*a == *b);
-            CHECK(*a == *c);
+            semvec_test::tsne_same_for_any_thread_count(X, o);
         }
     }
 }
@@ -172,7 +178,7 @@ TEST_CASE("t-SNE rejects bad input with a clear error", "[tsne]") {
     o.dims = 4;
     r = semvec::tsne(few, o);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().what().find("dims must be 2 or 3") != std::string::npos);
+    CHECK(r.error().what().find("dims must be 1, 2 or 3") != std::string::npos);
 }
 
 TEST_CASE("duplicate points give finite t-SNE layouts with both gradients", "[tsne]") {
@@ -211,5 +217,6 @@ TEST_CASE("a progress callback that returns false cancels t-SNE", "[tsne]") {
     auto r = semvec::tsne(X, o);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().what() == "cancelled");
+    CHECK(r.error().code == semvec::ErrorCode::cancelled);
     CHECK(calls == 2);
 }

@@ -44,12 +44,14 @@ int cmd_reduce(int argc, char** argv) {
               "IN: .npy (float32/float64, N x D) or CSV/TSV of numbers. OUT: .npy, .csv or .tsv (by its name).",
               {
                   {"--method", "NAME", "sne, tsne or umap", "tsne"},
-                  {"--dims", "N", "output dimensions (2 or 3; any for umap)", "2"},
+                  {"--dims", "N", "output dimensions (tsne 1-3, sne 2-3, umap any)", "2"},
                   {"--perplexity", "P", "sne/tsne: effective number of neighbours (needs N - 1 >= 3P)", "30"},
                   {"--neighbors", "K", "umap: number of neighbours", "15"},
                   {"--min-dist", "D", "umap: minimum distance between embedded points", "0.1"},
                   {"--iterations", "N", "optimisation steps (umap: epochs, 0 = auto)", "tsne 1000, sne 500, umap auto"},
                   {"--init", "NAME", "pca, random or spectral (umap only)", "tsne/sne pca, umap spectral"},
+                  {"--tsne-gradient", "NAME", "tsne repulsion: auto, fft (FIt-SNE; dims 1-2), bh (Barnes-Hut) or exact; "
+                                              "auto: exact to 500 points, fft from 20000 (1-D/2-D), else bh", "auto"},
                   {"--seed", "S", "random seed; same seed and threads give identical output", "42"},
                   {"--threads", "N", "worker threads, 0 = all cores", "0"},
                   {"--metric", "NAME", "euclidean or cosine", "euclidean"},
@@ -100,6 +102,14 @@ int cmd_reduce(int argc, char** argv) {
         return rc;
     }
 
+    const std::string gradient_name = args.get("--tsne-gradient", "auto");
+    const auto gradient = semvec::parse_tsne_gradient(gradient_name);
+    if (!gradient) { args.usage_error("--tsne-gradient must be auto, fft, bh or exact, got '" + gradient_name + "'", rc); return rc; }
+    if (args.has("--tsne-gradient") && method != "tsne") {
+        args.usage_error("--tsne-gradient is for --method tsne only", rc);
+        return rc;
+    }
+
     const std::string in_ext = extension_of(in);
     semvec::Result<semvec::Matrix> X = in_ext == ".npy" ? semvec::read_npy(in) : semvec::read_text_table(in);
     if (!X) {
@@ -117,6 +127,7 @@ int cmd_reduce(int argc, char** argv) {
         o.seed = static_cast<std::uint64_t>(*seed);
         o.threads = static_cast<unsigned>(*threads);
         o.metric = metric;
+        o.gradient = *gradient;
         o.progress = terminal_progress("t-SNE");
         Y = semvec::tsne(view, o);
     } else if (method == "sne") {
