@@ -312,6 +312,41 @@ TEST_CASE("encode gives bit-identical rows for any batch size, input order and t
     CHECK(std::memcmp(one->data(), ref->row(3).data(), sizeof(float) * model->dim()) == 0);
 }
 
+TEST_CASE("a model's later calls give the same rows as its first (workspaces are kept between calls)", "[model][determinism]") {
+    // Token ids rather than text: every family, whatever its tokenizer; ids 5..54 exist in every fixture vocab.
+    auto seq = [](std::size_t n, std::size_t salt) {
+        semvec::TokenizedText t;
+        for (std::size_t i = 0; i < n; ++i) t.ids.push_back(static_cast<std::int32_t>(5 + (i * 7 + salt) % 50));
+        t.type_ids.assign(n, 0);
+        return t;
+    };
+    for (const char* fx : {"bert-realvocab-small-f32", "mpnet-tiny-v2-f32", "qwen3-tiny-f32"}) {
+        INFO(fx);
+        auto used = semvec::load_model(converted(fx));
+        REQUIRE(used.ok());
+        semvec::EncodeOptions o;
+        o.threads = 1;
+        // A long input first, so that the kept workspace is larger and still holds its values.
+        REQUIRE(used->encode_ids({seq(40, 1)}, o).ok());
+        const std::vector<std::int32_t> ids = {7, 9, 11, 4, 6}, mask = {0, 1, 1, 1, 1}, types;
+        auto h_used = used->forward(ids, mask, types);
+        REQUIRE(h_used.ok());
+        for (std::size_t n : {1u, 3u, 17u}) {
+            INFO("length " << n);
+            auto fresh = semvec::load_model(converted(fx));  // a new model: a new workspace
+            REQUIRE(fresh.ok());
+            auto a = fresh->encode_ids({seq(n, n)}, o);
+            auto b = used->encode_ids({seq(n, n)}, o);
+            REQUIRE(a.ok());
+            REQUIRE(b.ok());
+            CHECK(bit_equal(*a, *b));
+            auto h_fresh = fresh->forward(ids, mask, types);
+            REQUIRE(h_fresh.ok());
+            CHECK(bit_equal(*h_fresh, *h_used));
+        }
+    }
+}
+
 TEST_CASE("every family gives bit-identical rows for any batch size, input order and thread count", "[model][determinism]") {
     for (const char* fx : {"mpnet-tiny-v2", "roberta-bpe-tiny", "xlmr-unigram-tiny", "nomic-tiny", "modernbert-tiny", "qwen3-tiny"}) {
         INFO(fx);

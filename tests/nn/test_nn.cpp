@@ -2,7 +2,8 @@
 // for (ctest builds it once per level: test_nn_scalar, test_nn_avx2, test_nn_avx512).
 //
 // Tolerances (absolute, unless noted), chosen from the kernels' error analysis with a margin:
-//   GEMM f32:            |err| ≤ 1e-5 · (1 + Σ|a·w|)  (fp32 FMA accumulation; k up to 800 crosses the K block)
+//   GEMM f32:            |err| ≤ 1e-5 · (1 + Σ|a·w|)  (fp32 FMA accumulation; k 800 and 1600 cross the
+//                        K blocks: 384, and 1536 for the packed GEMM at AVX-512)
 //   GEMM bf16/f16:       exact same weights widened, so same bound vs a reference on the widened weights
 //   GELU erf / tanh:     2e-6 · (1 + |x|)         (A&S erf 1.5e-7, Cephes exp ~1 ulp)
 //   softmax:             2e-6 per probability
@@ -75,7 +76,7 @@ float from_half(simd::f16_t h) { return semvec::f16_to_f32(h.bits); }
 
 struct Shape { std::size_t m, n, k; };
 const Shape kShapes[] = {{1, 1, 1}, {1, 384, 384}, {13, 70, 33}, {29, 64, 800}, {12, 32, 384},
-                         {40, 100, 7}, {200, 33, 65}, {7, 1536, 16}};
+                         {40, 100, 7}, {200, 33, 65}, {7, 1536, 16}, {9, 40, 1600}};
 
 }  // namespace
 
@@ -148,6 +149,20 @@ TEMPLATE_TEST_CASE("16-bit weights are used directly by the packed GEMM", "[nn][
     double worst = 0;
     for (std::size_t i = 0; i < c.size(); ++i) worst = std::max(worst, std::fabs(c[i] - ref[i]) / (1.0 + mag[i]));
     CHECK(worst < 1e-5);
+}
+
+TEST_CASE("the packed and the unpacked GEMM are bit-identical whatever their K blocks", "[nn][gemm]") {
+    // gemm_packed blocks K by kKCPacked, gemm_nt by kKC: each element is still one FMA chain over k.
+    for (const Shape s : {Shape{13, 70, 800}, Shape{9, 40, 1600}, Shape{12, 64, 3072}}) {
+        const auto a = randn(s.m * s.k, 10), w = randn(s.n * s.k, 11);
+        std::vector<float> packed(semvec::nn::packed_weights_size(s.n, s.k));
+        semvec::nn::pack_weights(w.data(), s.k, s.n, s.k, packed.data());
+        std::vector<float> c1(s.m * s.n), c2(s.m * s.n);
+        semvec::nn::gemm_packed(s.m, s.n, s.k, a.data(), s.k, packed.data(), nullptr, c1.data(), s.n);
+        semvec::nn::gemm_nt<float>(s.m, s.n, s.k, a.data(), s.k, w.data(), s.k, nullptr, c2.data(), s.n);
+        INFO("m=" << s.m << " n=" << s.n << " k=" << s.k);
+        CHECK(c1 == c2);
+    }
 }
 
 TEST_CASE("splitting GEMM rows across calls is bit-identical to one call", "[nn][gemm]") {

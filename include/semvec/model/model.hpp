@@ -279,6 +279,7 @@ private:
 #include "encoder.hpp"
 #include "pooling.hpp"
 #include "static_vectors.hpp"
+#include "workspace_pool.hpp"
 
 namespace semvec {
 
@@ -343,6 +344,8 @@ struct Model::Impl {
     std::string prefix;
     std::size_t max_length = 0;
     std::shared_ptr<const VisionModel> vision;  // image models
+    // Encoder workspaces of finished calls, reused by the next ones (no page faults per call).
+    std::shared_ptr<detail::WorkspacePool> workspaces = std::make_shared<detail::WorkspacePool>();
 };
 
 SEMVEC_API const ModelFileInfo& Model::info() const { return impl_->info; }
@@ -410,9 +413,9 @@ SEMVEC_API Result<Matrix> Model::forward(const std::vector<std::int32_t>& ids, c
     const std::int32_t* tp = types.empty() ? nullptr : types.data();
     auto st = enc->check_inputs(ids.data(), tp, ids.size());
     if (!st) return st.error().with_source(impl_->path);
-    EncoderWorkspace ws;
-    enc->forward(ids.data(), mask.empty() ? nullptr : mask.data(), tp, ids.size(), ws);
-    return Matrix(ws.x.topRows(static_cast<Eigen::Index>(ids.size())));
+    detail::PooledWorkspaces ws(*impl_->workspaces, 1);
+    enc->forward(ids.data(), mask.empty() ? nullptr : mask.data(), tp, ids.size(), ws[0]);
+    return Matrix(ws[0].x.topRows(static_cast<Eigen::Index>(ids.size())));
 }
 
 SEMVEC_API Result<std::vector<float>> Model::pooler(const Matrix& last_hidden) const {
@@ -436,7 +439,7 @@ Result<Embeddings> Model::run_transformer(std::size_t N, const EncodeOptions& op
     Embeddings out;
     out.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(Dout));
     if (N == 0) return out;
-    std::vector<EncoderWorkspace> ws(threads);
+    detail::PooledWorkspaces ws(*im.workspaces, threads);
     std::vector<std::vector<float>> pooled(threads, std::vector<float>(std::max(H, D))), head(threads);
     const std::size_t block = std::max<std::size_t>(opt.block_size, 1);
     const std::size_t max_batch = std::max<std::size_t>(opt.batch_size, 1);
