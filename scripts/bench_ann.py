@@ -182,10 +182,10 @@ def run(name, x, q, efs, threads, rescores, native_exe):
         for r in rescores:
             (bi, _), tb = timed_best(b.search, q, k=k, rescore=r, threads=1)
             rb = recall(bi, exact)
-            rows.append((name, "semvec binary + int8 rescoring", "rescore %d" % r, rb, len(q) / tb, b.memory_bytes,
+            rows.append((name, "semvec binary + int8 rescoring", "rescore %s" % (r or "auto (%d)" % max(10, 6000 // d)), rb, len(q) / tb, b.memory_bytes,
                          "%.1f s" % t_bb))
             if rb >= 0.95 and bin_best is None:
-                bin_best = (r, rb, n * d * 4 / b.memory_bytes)
+                bin_best = (r or max(10, 6000 // d), rb, n * d * 4 / b.memory_bytes)
     verdict = []
     if hn_best is None or (hn_best_binding and hn_best_binding[1] > hn_best[1]):
         hn_best = hn_best_binding
@@ -209,7 +209,7 @@ def main():
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=2, help="build threads for both libraries")
     ap.add_argument("--ef", default="16,32,64,128,256")
-    ap.add_argument("--rescore", default="4,10,20,40")
+    ap.add_argument("--rescore", default="0,4,10,20,40,80", help="binary candidates per hit; 0: the index's default, max(10, 6000 / dim)")
     ap.add_argument("--reps", type=int, default=3, help="search runs per setting; the fastest counts (default 3)")
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")

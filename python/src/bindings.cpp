@@ -513,10 +513,10 @@ PYBIND11_MODULE(_semvec, mod) {
                 }
                 return hits_to_numpy(take(std::move(r)), k);
             },
-            py::arg("queries"), py::arg("k") = 10, py::arg("ef") = 64, py::arg("rescore") = 10,
+            py::arg("queries"), py::arg("k") = 10, py::arg("ef") = 64, py::arg("rescore") = 0,
             py::arg("exclude") = std::vector<std::size_t>(), py::arg("threads") = 0u,
             "The k best stored vectors per query row: (ids int64 Q×k, scores float32 Q×k), best first; −1 / NaN where\n"
-            "fewer exist. ef: graph search breadth; rescore: binary candidates per hit; exclude: ids never returned.")
+            "fewer exist. ef: graph search breadth; rescore: binary candidates per hit (0: max(10, 6000 / dim)); exclude: ids never returned.")
         .def(
             "save",
             [](const semvec::Index& ix, const std::string& path) {

@@ -100,7 +100,7 @@ int index_query(int argc, char** argv) {
                {"--out", "FILE", "ids as int64 .npy (Q x k)", ""},
                {"--scores", "FILE", "the hits' scores as float32 .npy (Q x k; NaN where no hit)", ""},
                {"--ef", "N", "graph search breadth (float32, int8)", "64"},
-               {"--rescore", "N", "binary: candidates per hit rescored with int8", "10"},
+               {"--rescore", "N", "binary: candidates per hit rescored with int8 (0: max(10, 6000 / dim))", "0"},
                {"--exclude", "FILE", "ids never returned (1-D integer .npy)", ""},
                {"--model", "FILE|NAME", "the model the queries come from (checked against the index)", ""},
                {"--threads", "N", "worker threads, 0 = all cores (results do not depend on it)", "0"}},
@@ -111,11 +111,11 @@ int index_query(int argc, char** argv) {
         args.usage_error("expected INDEX QUERIES.npy --out IDS.npy", rc);
         return rc;
     }
-    const auto k = args.get_int("--top-k", 10), ef = args.get_int("--ef", 64), rescore = args.get_int("--rescore", 10),
+    const auto k = args.get_int("--top-k", 10), ef = args.get_int("--ef", 64), rescore = args.get_int("--rescore", 0),
                threads = args.get_int("--threads", 0);
     if (!k || !ef || !rescore || !threads) return kExitUsage;
-    if (*k < 1 || *k > 100000 || *ef < 1 || *rescore < 1 || *threads < 0 || *threads > 4096) {
-        args.usage_error("-k must be in [1, 100000], --ef and --rescore >= 1, --threads >= 0", rc);
+    if (*k < 1 || *k > 100000 || *ef < 1 || *rescore < 0 || *threads < 0 || *threads > 4096) {
+        args.usage_error("-k must be in [1, 100000], --ef >= 1, --rescore >= 0, --threads >= 0", rc);
         return rc;
     }
     semvec::IndexLoadOptions expect;

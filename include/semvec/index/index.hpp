@@ -70,8 +70,10 @@ struct IndexSearchOptions {
     /// Graph search breadth (float32, int8): candidates kept on layer 0, at least k. Higher is slower and more
     /// exact. Default 64.
     std::size_t ef = 64;
-    /// binary: candidates per hit taken from the Hamming scan and rescored with int8 (k · rescore). Default 10.
-    std::size_t rescore = 10;
+    /// binary: candidates per hit taken from the Hamming scan and rescored with int8 (k · rescore); 0 = by the
+    /// bit count, max(10, 6000 / dim): fewer sign bits tell neighbours apart less well, so they need a deeper
+    /// rescore (384-d: 15, 100-d: 60, 600-d and more: 10). Default 0.
+    std::size_t rescore = 0;
     /// Ids never returned (filtered search); each must be < size(). Default none.
     std::vector<std::size_t> exclude;
     /// Worker threads over the queries; 0 = all cores. Default 0. Results do not depend on it.
@@ -150,24 +152,26 @@ namespace semvec {
 
 namespace detail {
 
-/// Distances over float vectors: 1 − dot (cosine on normalized rows).
+SEMVEC_SIMD_NAMESPACE_BEGIN  // the spaces inline the per-level kernels of hnsw.hpp
+
+/// Distances over float vectors stored `stride` bytes apart: 1 − dot (cosine on normalized rows).
 struct FloatSpace {
-    const float* data;
+    const unsigned char* base;
+    std::size_t stride;
     std::size_t dim;
     struct Query {
         const float* v;
     };
+    const float* vec(std::uint32_t id) const { return reinterpret_cast<const float*>(base + std::size_t{id} * stride); }
     Query prepare(const float* x) const { return {x}; }
-    float dist(const Query& q, std::uint32_t id) const { return 1.0f - dot_f32(q.v, data + std::size_t{id} * dim, dim); }
-    float node_dist(std::uint32_t a, std::uint32_t b) const {
-        return 1.0f - dot_f32(data + std::size_t{a} * dim, data + std::size_t{b} * dim, dim);
-    }
-    const void* ptr(std::uint32_t id) const { return data + std::size_t{id} * dim; }
+    float dist(const Query& q, std::uint32_t id) const { return 1.0f - dot_f32(q.v, vec(id), dim); }
+    float node_dist(std::uint32_t a, std::uint32_t b) const { return 1.0f - dot_f32(vec(a), vec(b), dim); }
 };
 
-/// Distances over int8 codes: 1 − q·decode(c), with q·decode(c) = c0 + Σ q[d]·step[d]·c[d].
+/// Distances over int8 codes stored `stride` bytes apart: 1 − q·decode(c), with q·decode(c) = c0 + Σ q[d]·step[d]·c[d].
 struct Int8Space {
-    const std::int8_t* codes;
+    const unsigned char* base;
+    std::size_t stride;
     const float* start;
     const float* step;
     std::size_t dim;
@@ -175,6 +179,9 @@ struct Int8Space {
         std::vector<float> w;
         float c0 = 0.0f;
     };
+    const std::int8_t* code(std::uint32_t id) const {
+        return reinterpret_cast<const std::int8_t*>(base + std::size_t{id} * stride);
+    }
     Query prepare(const float* x) const {
         Query q;
         q.w.resize(dim);
@@ -186,11 +193,11 @@ struct Int8Space {
         q.c0 = static_cast<float>(c0);
         return q;
     }
-    float score(const Query& q, std::uint32_t id) const { return q.c0 + dot_f32_i8(q.w.data(), codes + std::size_t{id} * dim, dim); }
+    float score(const Query& q, std::uint32_t id) const { return q.c0 + dot_f32_i8(q.w.data(), code(id), dim); }
     float dist(const Query& q, std::uint32_t id) const { return 1.0f - score(q, id); }
     float node_dist(std::uint32_t a, std::uint32_t b) const {
-        const std::int8_t* ca = codes + std::size_t{a} * dim;
-        const std::int8_t* cb = codes + std::size_t{b} * dim;
+        const std::int8_t* ca = code(a);
+        const std::int8_t* cb = code(b);
         float acc[16] = {};
         std::size_t i = 0;
         for (; i + 16 <= dim; i += 16)
@@ -206,8 +213,9 @@ struct Int8Space {
             s += (start[i] + (static_cast<float>(ca[i]) + 128.0f) * step[i]) * (start[i] + (static_cast<float>(cb[i]) + 128.0f) * step[i]);
         return 1.0f - s;
     }
-    const void* ptr(std::uint32_t id) const { return codes + std::size_t{id} * dim; }
 };
+
+SEMVEC_SIMD_NAMESPACE_END
 
 inline constexpr char kIndexMagic[8] = {'S', 'E', 'M', 'V', 'E', 'C', 'I', 'X'};
 inline constexpr std::uint32_t kIndexVersion = 1;
@@ -247,20 +255,31 @@ struct Index::Impl {
     Precision precision = Precision::float32;
     std::size_t dim = 0;
     std::size_t count = 0;
-    std::vector<float> vectors;          // float32
     Int8Ranges ranges;                   // int8, binary
-    std::vector<std::int8_t> codes;      // int8, binary (rescoring); empty while mapped
+    std::vector<std::int8_t> codes;      // binary (rescoring); empty while mapped
     const std::int8_t* mapped_codes = nullptr;
     std::shared_ptr<detail::FileBytes> mapping;
     std::vector<std::uint8_t> bits;      // binary
     std::size_t bytes_per_row = 0;       // binary
     std::uint64_t codes_offset = 0;      // parse(): where the codes lie in the file
-    detail::HnswGraph graph;             // float32, int8
+    detail::HnswGraph graph;             // float32, int8: the graph, whose node blocks hold the vectors or codes
 
     const std::int8_t* code_data() const { return mapped_codes ? mapped_codes : codes.data(); }
-    detail::FloatSpace float_space() const { return {vectors.data(), dim}; }
-    detail::Int8Space int8_space() const { return {code_data(), ranges.start.data(), ranges.step.data(), dim}; }
-    /// Copies mapped codes into memory (before add() appends to them).
+    detail::FloatSpace float_space() const { return {graph.nodes.data(), graph.nodes.stride(), dim}; }
+    detail::Int8Space int8_space() const {
+        if (precision == Precision::int8)
+            return {graph.nodes.data(), graph.nodes.stride(), ranges.start.data(), ranges.step.data(), dim};
+        return {reinterpret_cast<const unsigned char*>(code_data()), dim, ranges.start.data(), ranges.step.data(), dim};
+    }
+    /// The stored vectors (float32) or codes (int8) of the graph's nodes, row after row, as the file holds them.
+    std::vector<unsigned char> node_payloads() const {
+        const std::size_t b = graph.nodes.payload_bytes();
+        std::vector<unsigned char> out(count * b);
+        for (std::size_t i = 0; i < count; ++i)
+            std::memcpy(out.data() + i * b, graph.nodes.payload(static_cast<std::uint32_t>(i)), b);
+        return out;
+    }
+    /// Copies mapped codes into memory (before add() appends to them; binary).
     void own_codes() {
         if (!mapped_codes) return;
         codes.assign(mapped_codes, mapped_codes + count * dim);
@@ -285,7 +304,7 @@ SEMVEC_API int Index::max_level() const { return impl_->precision == Precision::
 
 SEMVEC_API std::size_t Index::memory_bytes() const {
     const Impl& im = *impl_;
-    std::size_t b = im.vectors.capacity() * sizeof(float) + im.codes.capacity() + im.bits.capacity() +
+    std::size_t b = im.codes.capacity() + im.bits.capacity() +
                     (im.ranges.start.capacity() + im.ranges.step.capacity()) * sizeof(float);
     if (im.precision != Precision::binary) b += im.graph.memory_bytes();
     return b;
@@ -321,6 +340,7 @@ SEMVEC_API Result<Index> Index::build(Eigen::Ref<const Matrix> vectors, const In
     impl->graph.ef_construction = options.ef_construction;
     impl->graph.seed = options.seed;
     impl->bytes_per_row = (impl->dim + 7) / 8;
+    impl->graph.nodes.configure(impl->dim * (options.precision == Precision::float32 ? sizeof(float) : 1), impl->graph.m0);
     if (options.precision != Precision::float32) {
         if (options.int8_ranges) {
             if (options.int8_ranges->start.size() != impl->dim || options.int8_ranges->step.size() != impl->dim)
@@ -356,14 +376,17 @@ SEMVEC_API Status Index::add(Eigen::Ref<const Matrix> vectors, unsigned threads)
     auto row_of = [&](std::size_t i) { return x.row(static_cast<Eigen::Index>(i)).data(); };
     switch (im.precision) {
         case Precision::float32:
-            im.vectors.insert(im.vectors.end(), x.data(), x.data() + n * D);
+            im.graph.nodes.resize(im.count + n);
+            for (std::size_t i = 0; i < n; ++i)
+                std::memcpy(im.graph.nodes.payload(static_cast<std::uint32_t>(im.count + i)), row_of(i), D * sizeof(float));
             im.graph.insert(im.float_space(), n, row_of, threads);
             break;
         case Precision::int8: {
             auto q = quantize_int8(x, im.ranges);
             if (!q) return q.error();
-            im.own_codes();
-            im.codes.insert(im.codes.end(), q->codes.begin(), q->codes.end());
+            im.graph.nodes.resize(im.count + n);
+            for (std::size_t i = 0; i < n; ++i)
+                std::memcpy(im.graph.nodes.payload(static_cast<std::uint32_t>(im.count + i)), q->row(i), D);
             im.graph.insert(im.int8_space(), n, row_of, threads);
             break;
         }
@@ -405,26 +428,27 @@ SEMVEC_API Result<std::vector<std::vector<Hit>>> Index::search(Eigen::Ref<const 
     const Matrix x = im.metric == Metric::cosine ? detail::unit_rows(Matrix(queries)) : Matrix(queries);
     auto skip = [&](std::uint32_t id) { return !excluded.empty() && excluded[id] != 0; };
     const unsigned threads = resolve_threads(options.threads, Q);
-    std::vector<detail::VisitedSet> visited(threads);
+    std::vector<detail::SearchScratch> scratch(threads);
+    // Without a filter the search loop is compiled without the check.
+    auto graph_search = [&](const auto& sp, const float* qv, detail::SearchScratch& s) {
+        if (excluded.empty()) im.graph.search(sp, sp.prepare(qv), k, options.ef, s, [](std::uint32_t) { return false; });
+        else im.graph.search(sp, sp.prepare(qv), k, options.ef, s, skip);
+    };
     parallel_for(Q, threads, [&](std::size_t lo, std::size_t hi, unsigned w) {
         for (std::size_t qi = lo; qi < hi; ++qi) {
             const float* qv = x.row(static_cast<Eigen::Index>(qi)).data();
             auto& hits = out[qi];
             if (im.precision == Precision::float32 || im.precision == Precision::int8) {
-                std::vector<detail::DistId> found;
-                if (im.precision == Precision::float32) {
-                    const auto sp = im.float_space();
-                    found = im.graph.search(sp, sp.prepare(qv), k, options.ef, visited[w], skip);
-                } else {
-                    const auto sp = im.int8_space();
-                    found = im.graph.search(sp, sp.prepare(qv), k, options.ef, visited[w], skip);
-                }
-                for (const auto& f : found) hits.push_back({f.second, 1.0f - f.first});
+                if (im.precision == Precision::float32) graph_search(im.float_space(), qv, scratch[w]);
+                else graph_search(im.int8_space(), qv, scratch[w]);
+                hits.reserve(scratch[w].found.size());
+                for (const auto& f : scratch[w].found) hits.push_back({f.second, 1.0f - f.first});
                 continue;
             }
             // binary: Hamming scan for k · rescore candidates, then int8 rescoring.
             auto qb = quantize_binary(x.middleRows(static_cast<Eigen::Index>(qi), 1));
-            const std::size_t C = std::min(im.count, k * std::max<std::size_t>(options.rescore, 1));
+            const std::size_t per_hit = options.rescore > 0 ? options.rescore : std::max<std::size_t>(10, 6000 / im.dim);
+            const std::size_t C = std::min(im.count, k * per_hit);
             std::vector<std::pair<std::uint32_t, std::uint32_t>> heap;  // (hamming, id), worst on top
             heap.reserve(C + 1);
             const std::uint8_t* qbits = qb->bits.data();
@@ -459,16 +483,20 @@ SEMVEC_API Status Index::save(const std::string& path) const {
     };
     auto add_graph = [&] {
         sections.push_back({"levels", detail::as_bytes(im.graph.levels.data(), im.graph.levels.size())});
-        sections.push_back({"links0", detail::as_bytes(im.graph.links0.data(), im.graph.links0.size())});
+        std::vector<std::uint32_t> links0(im.count * (im.graph.m0 + 1));
+        for (std::size_t i = 0; i < im.count; ++i)
+            std::memcpy(links0.data() + i * (im.graph.m0 + 1), im.graph.nodes.links(static_cast<std::uint32_t>(i)),
+                        (im.graph.m0 + 1) * 4);
+        sections.push_back({"links0", detail::as_bytes(links0.data(), links0.size())});
         sections.push_back({"upper", detail::as_bytes(im.graph.upper.data(), im.graph.upper.size())});
     };
     switch (im.precision) {
         case Precision::float32:
-            sections.push_back({"vectors", detail::as_bytes(im.vectors.data(), im.vectors.size())});
+            sections.push_back({"vectors", im.node_payloads()});
             add_graph();
             break;
         case Precision::int8:
-            sections.push_back({"codes", detail::as_bytes(im.code_data(), im.count * im.dim)});
+            sections.push_back({"codes", im.node_payloads()});
             add_ranges();
             add_graph();
             break;
@@ -649,13 +677,21 @@ SEMVEC_API Result<Index> Index::parse(const unsigned char* bytes, std::size_t si
                                                                std::to_string(i), name);
         return {};
     };
+    const unsigned char* payloads = nullptr;  // float32: the vectors; int8: the codes (copied into the node blocks)
     if (im.precision == Precision::float32) {
         if (*nd > size / 4) return index_bad(name, "count × dim exceeds the file");
-        SEMVEC_TRY_STATUS(read_floats("vectors", *nd, im.vectors));
+        SEMVEC_TRY_STATUS(section("vectors", *nd * 4, payloads));
+        for (std::size_t i = 0; i < *nd; ++i) {
+            float v;
+            std::memcpy(&v, payloads + 4 * i, 4);
+            if (!std::isfinite(v))
+                return index_bad(name, "section 'vectors' holds NaN or Inf at " + std::to_string(i));
+        }
     } else {
         SEMVEC_TRY_STATUS(section("codes", *nd, p));
         im.codes_offset = static_cast<std::uint64_t>(p - bytes);
-        im.codes.assign(reinterpret_cast<const std::int8_t*>(p), reinterpret_cast<const std::int8_t*>(p) + *nd);
+        if (im.precision == Precision::int8) payloads = p;
+        else im.codes.assign(reinterpret_cast<const std::int8_t*>(p), reinterpret_cast<const std::int8_t*>(p) + *nd);
         SEMVEC_TRY_STATUS(read_floats("int8_start", dim, im.ranges.start));
         SEMVEC_TRY_STATUS(read_floats("int8_step", dim, im.ranges.step));
         for (float s : im.ranges.step)
@@ -677,8 +713,14 @@ SEMVEC_API Result<Index> Index::parse(const unsigned char* bytes, std::size_t si
     const auto n0 = detail::checked_mul(count, (g.m0 + 1) * 4);
     if (!n0) return index_bad(name, "count out of range");
     SEMVEC_TRY_STATUS(section("links0", *n0, p));
-    g.links0.resize(count * (g.m0 + 1));
-    if (count) std::memcpy(g.links0.data(), p, *n0);
+    const std::size_t payload_bytes = dim * (im.precision == Precision::float32 ? 4 : 1);
+    g.nodes.configure(payload_bytes, g.m0);
+    g.nodes.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto id = static_cast<std::uint32_t>(i);
+        std::memcpy(g.nodes.payload(id), payloads + i * payload_bytes, payload_bytes);
+        std::memcpy(g.nodes.links(id), p + i * (g.m0 + 1) * 4, (g.m0 + 1) * 4);
+    }
     g.upper_begin.resize(count);
     std::uint64_t words = 0;
     int top = -1;
