@@ -152,7 +152,8 @@ inline Status kmeans_check(const MatrixView& data, std::size_t clusters, Metric 
         return make_error(ErrorCode::invalid_argument, w + ": too many rows for 32-bit labels");
     if (metric != Metric::euclidean && metric != Metric::cosine)
         return make_error(ErrorCode::invalid_argument, w + ": the metric must be euclidean or cosine");
-    for (Eigen::Index i = 0; i < data.rows(); ++i)
+    if (data.allFinite()) return {};
+    for (Eigen::Index i = 0; i < data.rows(); ++i)  // name the first bad value
         for (Eigen::Index j = 0; j < data.cols(); ++j)
             if (!std::isfinite(data(i, j)))
                 return make_error(ErrorCode::invalid_argument,
@@ -190,7 +191,14 @@ inline float kmeans_sqnorm(const float* a, std::size_t d) {
 }
 
 /// What the k-means loops need of the points besides their coordinates: ‖x‖² per row, the largest of
-/// them, the row numbers 0..N−1 (the kernels take lists of rows) and a transposed copy for k-means++.
+/// them, the row numbers 0..N−1 (the kernels take lists of rows), a transposed copy for k-means++, and per
+/// row a bound on the rounding error of the kernel's squared distances.
+///
+/// The error bound: the kernel below computes ‖x‖² + ‖c‖² − 2 x·c; the dot product of D terms errs by at
+/// most D units of roundoff (u = 2⁻²⁴) times ‖x‖‖c‖ ≤ (‖x‖² + ‖c‖²) / 2, each norm by about (D/16 + 4) u times
+/// itself, the last addition and FMA by 3 u (‖x‖² + ‖c‖²). A centre is a mean of points (or a normalized
+/// mean of unit rows), so ‖c‖² ≤ max ‖x‖²: err_i = (1.25 D + 16) u (‖x_i‖² + max ‖x‖²) bounds the error for
+/// every centre the loops will see.
 struct KMeansPoints {
     static constexpr std::size_t kPad = 64;  ///< `stride` is N rounded up to this (a multiple of 2 × width)
     const Matrix* pts = nullptr;
@@ -198,20 +206,30 @@ struct KMeansPoints {
     std::vector<float> norm;  ///< ‖x‖² per row (0 on the padding)
     float max_norm = 0;
     std::vector<std::size_t> all;
-    std::vector<float> t;  ///< the points transposed, for k-means++: t[u * stride + i] = x_i[u] (0 on the padding)
-    explicit KMeansPoints(const Matrix& p) : pts(&p) {
+    std::vector<float> t;  ///< if asked for: the points transposed (k-means++), t[u * stride + i] = x_i[u], 0 on the padding
+    std::vector<double> err;     ///< err_i above
+    std::vector<double> margin;  ///< √(2 err_i): distances closer than this may be ordered wrongly by the kernel
+    KMeansPoints(const Matrix& p, bool transposed) : pts(&p) {
         const std::size_t n = static_cast<std::size_t>(p.rows()), d = static_cast<std::size_t>(p.cols());
         static_assert(kPad % (2 * static_cast<std::size_t>(simd::Native::width)) == 0, "padding");
         stride = (n + kPad - 1) / kPad * kPad;
         norm.assign(stride, 0.0f);
         all.resize(n);
-        t.assign(d * stride, 0.0f);
+        if (transposed) t.assign(d * stride, 0.0f);
         for (std::size_t i = 0; i < n; ++i) {
             const float* x = p.row(static_cast<Eigen::Index>(i)).data();
             norm[i] = kmeans_sqnorm(x, d);
             max_norm = std::max(max_norm, norm[i]);
             all[i] = i;
-            for (std::size_t u = 0; u < d; ++u) t[u * stride + i] = x[u];
+            if (transposed)
+                for (std::size_t u = 0; u < d; ++u) t[u * stride + i] = x[u];
+        }
+        const double gamma = (1.25 * static_cast<double>(d) + 16.0) * std::ldexp(1.0, -24);
+        err.resize(n);
+        margin.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            err[i] = gamma * (static_cast<double>(norm[i]) + static_cast<double>(max_norm));
+            margin[i] = std::sqrt(2.0 * err[i]);
         }
     }
     std::size_t size() const { return all.size(); }
@@ -224,7 +242,6 @@ struct KMeansPoints {
 struct CentresByDim {
     std::size_t k = 0, stride = 0, d = 0;
     std::vector<float> t, norm;
-    float max_norm = 0;  ///< the largest ‖c‖²
     void set(const Matrix& centres) {
         constexpr std::size_t w = static_cast<std::size_t>(simd::Native::width);
         k = static_cast<std::size_t>(centres.rows());
@@ -232,22 +249,13 @@ struct CentresByDim {
         stride = (k + w - 1) / w * w;
         t.assign(d * stride, 0.0f);
         norm.assign(stride, std::numeric_limits<float>::infinity());
-        max_norm = 0;
         for (std::size_t j = 0; j < k; ++j) {
             const float* c = centres.row(static_cast<Eigen::Index>(j)).data();
             for (std::size_t u = 0; u < d; ++u) t[u * stride + j] = c[u];
             norm[j] = kmeans_sqnorm(c, d);
-            max_norm = std::max(max_norm, norm[j]);
         }
     }
 };
-
-/// A bound on the rounding error of the squared distances the kernel computes, for points and centres of
-/// squared norm at most `x2` and `c2`: the dot product of D terms, the norms and the final additions each
-/// err by at most (D + 3) units of roundoff times ‖x‖² + ‖c‖²; doubled for safety.
-inline double kmeans_rounding_bound(std::size_t d, double x2, double c2) {
-    return 4.0 * (static_cast<double>(d) + 4.0) * std::ldexp(1.0, -24) * (x2 + c2);
-}
 
 /// Points per kernel call: 8 independent FMA chains keep the FMA units busy.
 constexpr int kKMeansGroup = 8;
@@ -556,28 +564,32 @@ inline double kmeans_inertia(const Matrix& pts, const std::vector<std::int32_t>&
 
 /// The mean per-feature variance (scikit-learn scales its tolerance by it).
 inline double kmeans_mean_variance(const Matrix& pts) {
-    const std::size_t n = static_cast<std::size_t>(pts.rows());
-    double total = 0;
-    for (Eigen::Index j = 0; j < pts.cols(); ++j) {
-        double mean = 0, m2 = 0;
-        for (std::size_t i = 0; i < n; ++i) mean += pts(static_cast<Eigen::Index>(i), j);
-        mean /= static_cast<double>(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            const double v = pts(static_cast<Eigen::Index>(i), j) - mean;
-            m2 += v * v;
-        }
-        total += m2 / static_cast<double>(n);
+    const std::size_t n = static_cast<std::size_t>(pts.rows()), d = static_cast<std::size_t>(pts.cols());
+    std::vector<double> mean(d, 0.0), m2(d, 0.0);  // per column, rows in order (row by row: the cache likes it)
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* x = pts.row(static_cast<Eigen::Index>(i)).data();
+        for (std::size_t j = 0; j < d; ++j) mean[j] += x[j];
     }
-    return total / static_cast<double>(pts.cols());
+    for (double& m : mean) m /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* x = pts.row(static_cast<Eigen::Index>(i)).data();
+        for (std::size_t j = 0; j < d; ++j) {
+            const double v = x[j] - mean[j];
+            m2[j] += v * v;
+        }
+    }
+    double total = 0;
+    for (double v : m2) total += v / static_cast<double>(n);
+    return total / static_cast<double>(d);
 }
 
 /// One run of Lloyd (with or without Hamerly's bounds) from `centres`.
 ///
 /// Hamerly's bounds per point: `upper` ≥ the distance to its own centre, `lower` ≤ the distance to every
-/// other centre, both true bounds: the kernel's squared distances are widened by kmeans_rounding_bound E.
-/// A point keeps its label without a scan when upper + √(2E) ≤ max(lower, half the gap from its centre to
-/// the nearest other one): then the kernel's own distances would pick the same centre, so the labels are
-/// those of plain Lloyd.
+/// other centre, both true bounds: the kernel's squared distances are widened by its rounding bound E
+/// (KMeansPoints::err). A point keeps its label without a scan when upper + √(2E) ≤ max(lower, half the gap
+/// from its centre to the nearest other one): then the kernel's own distances would pick the same centre,
+/// so the labels are those of plain Lloyd.
 inline KMeansResult kmeans_run(const KMeansPoints& pts, Matrix centres, const KMeansOptions& o, double tol_abs,
                                unsigned threads) {
     const Matrix& x = *pts.pts;
@@ -590,17 +602,16 @@ inline KMeansResult kmeans_run(const KMeansPoints& pts, Matrix centres, const KM
     std::vector<double> upper(n), lower(n);
     CentresByDim by_dim;
     by_dim.set(centres);
-    double err = kmeans_rounding_bound(d, pts.max_norm, by_dim.max_norm);
     auto take = [&](std::size_t i, const KMeansNearest& r) {
         labels[i] = r.label;
-        upper[i] = std::sqrt(static_cast<double>(r.d1) + err);
-        lower[i] = std::sqrt(std::max(0.0, static_cast<double>(r.d2) - err));
+        upper[i] = std::sqrt(static_cast<double>(r.d1) + pts.err[i]);
+        lower[i] = std::sqrt(std::max(0.0, static_cast<double>(r.d2) - pts.err[i]));
     };
     parallel_for(n, workers, [&](std::size_t b, std::size_t e, unsigned) {
         kmeans_nearest_rows(pts, pts.all.data() + b, e - b, by_dim, take);
     });
     Matrix old;
-    std::vector<double> shift(k), half_gap(k);
+    std::vector<double> shift(k), half_gap(k), drop(k);  // drop[j]: how much closer the others came at most
     // Per chunk of rows [b, e): the rows to scan in todo[b, ...), the rows that changed label in moved[b, ...)
     // with their previous label in from[b, ...); spans[w] = (b, number moved) of worker w.
     std::vector<std::size_t> todo(n), moved(n);
@@ -623,6 +634,7 @@ inline KMeansResult kmeans_run(const KMeansPoints& pts, Matrix centres, const KM
             if (shift[j] > max1) { max2 = max1; max1 = shift[j]; argmax = j; }
             else if (shift[j] > max2) max2 = shift[j];
         }
+        for (std::size_t j = 0; j < k; ++j) drop[j] = j == argmax ? max2 : max1;
         if (bounds) {  // half the distance from each centre to its nearest other centre
             for (std::size_t j = 0; j < k; ++j) {
                 double m = std::numeric_limits<double>::infinity();
@@ -634,26 +646,37 @@ inline KMeansResult kmeans_run(const KMeansPoints& pts, Matrix centres, const KM
             }
         }
         by_dim.set(centres);
-        err = kmeans_rounding_bound(d, pts.max_norm, by_dim.max_norm);
-        const double margin = std::sqrt(2.0 * err);
         parallel_for(n, workers, [&](std::size_t b, std::size_t e, unsigned w) {
             std::size_t count = 0, nmoved = 0;
-            for (std::size_t i = b; i < e; ++i) {
-                if (bounds) {
+            std::size_t* scan = todo.data() + b;
+            if (!bounds) {
+                for (std::size_t i = b; i < e; ++i) scan[count++] = i;
+            } else if (!tighten) {  // branch-free: about a third of the rows fail, unpredictably
+                const std::int32_t* lab = labels.data();
+                double *up = upper.data(), *lo = lower.data();
+                const double *sh = shift.data(), *hg = half_gap.data(), *dr = drop.data(), *mg = pts.margin.data();
+                for (std::size_t i = b; i < e; ++i) {
+                    const std::size_t a = static_cast<std::size_t>(lab[i]);
+                    const double u = up[i] + sh[a], l = lo[i] - dr[a];
+                    up[i] = u;
+                    lo[i] = l;
+                    scan[count] = i;
+                    count += u > std::max(hg[a], l) - mg[i];
+                }
+            } else {
+                for (std::size_t i = b; i < e; ++i) {
                     const std::size_t a = static_cast<std::size_t>(labels[i]);
                     upper[i] += shift[a];
-                    lower[i] -= a == argmax ? max2 : max1;
-                    const double m = std::max(half_gap[a], lower[i]) - margin;
+                    lower[i] -= drop[a];
+                    const double m = std::max(half_gap[a], lower[i]) - pts.margin[i];
                     if (upper[i] <= m) continue;
-                    // Tighten the upper bound with the distance to the own centre (a D-term difference,
-                    // error well below E), then test again; unless one block of centres is all there is
-                    // (then the scan costs little more).
-                    if (tighten) {
-                        upper[i] = std::sqrt(static_cast<double>(kmeans_sqdist(pts.row(i), centres.row(static_cast<Eigen::Index>(a)).data(), d)) + err);
-                        if (upper[i] <= m) continue;
-                    }
+                    // Tighten the upper bound with the distance to the own centre (a D-term difference, error
+                    // well below E), then test again; only with several blocks of centres (with one, the
+                    // scan costs little more).
+                    upper[i] = std::sqrt(static_cast<double>(kmeans_sqdist(pts.row(i), centres.row(static_cast<Eigen::Index>(a)).data(), d)) + pts.err[i]);
+                    if (upper[i] <= m) continue;
+                    scan[count++] = i;
                 }
-                todo[b + count++] = i;
             }
             kmeans_nearest_rows(pts, todo.data() + b, count, by_dim, [&](std::size_t i, const KMeansNearest& r) {
                 if (r.label != labels[i]) {
@@ -693,7 +716,7 @@ SEMVEC_API Result<KMeansResult> kmeans(const MatrixView& data, std::size_t clust
     if (!(options.tolerance >= 0)) return make_error(ErrorCode::invalid_argument, "kmeans: tolerance must be >= 0");
     Eigen::RowVectorXf mean;
     const Matrix pts = detail::kmeans_points(data, options.metric, mean);
-    const detail::KMeansPoints points(pts);
+    const detail::KMeansPoints points(pts, true);
     const unsigned threads = resolve_threads(options.threads);
     const double tol_abs = options.tolerance * detail::kmeans_mean_variance(pts);
     const std::size_t runs = static_cast<std::size_t>(options.restarts);
@@ -731,7 +754,7 @@ SEMVEC_API Result<std::vector<std::int32_t>> kmeans_predict(const MatrixView& ce
     Eigen::RowVectorXf unused;
     Matrix centres = detail::kmeans_points(centroids, metric, unused);
     if (metric == Metric::euclidean) centres = Matrix(centroids).rowwise() - mean;
-    const detail::KMeansPoints points(pts);
+    const detail::KMeansPoints points(pts, false);
     const std::size_t n = points.size();
     std::vector<std::int32_t> labels(n);
     detail::CentresByDim by_dim;
@@ -751,7 +774,7 @@ SEMVEC_API Result<KMeansResult> minibatch_kmeans(const MatrixView& data, std::si
     if (options.restarts < 1) return make_error(ErrorCode::invalid_argument, "minibatch_kmeans: restarts must be at least 1");
     Eigen::RowVectorXf mean;
     const Matrix pts = detail::kmeans_points(data, options.metric, mean);
-    const detail::KMeansPoints points(pts);
+    const detail::KMeansPoints points(pts, false);
     const bool spherical = options.metric == Metric::cosine;
     const unsigned threads = resolve_threads(options.threads);
     const std::size_t n = static_cast<std::size_t>(pts.rows()), d = static_cast<std::size_t>(pts.cols());
@@ -774,7 +797,7 @@ SEMVEC_API Result<KMeansResult> minibatch_kmeans(const MatrixView& data, std::si
     Matrix centres;
     double best_inertia = std::numeric_limits<double>::infinity();
     for (int r = 0; r < options.restarts; ++r) {
-        Matrix c = detail::kmeans_plusplus(detail::KMeansPoints(sample), k, detail::kmeans_restart_seed(options.seed, static_cast<std::size_t>(r)), threads);
+        Matrix c = detail::kmeans_plusplus(detail::KMeansPoints(sample, true), k, detail::kmeans_restart_seed(options.seed, static_cast<std::size_t>(r)), threads);
         auto lab = kmeans_predict(MatrixView(c.data(), c.rows(), c.cols()), MatrixView(sample.data(), sample.rows(), sample.cols()),
                                   Metric::euclidean, threads);
         const double in = detail::kmeans_inertia(sample, *lab, c, threads);
