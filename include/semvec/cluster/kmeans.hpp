@@ -108,6 +108,8 @@ SEMVEC_API Result<std::vector<std::int32_t>> kmeans_predict(const MatrixView& ce
 #include <cmath>
 #include <limits>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "../reduce/common.hpp"
 #include "../simd/simd.hpp"
@@ -150,7 +152,8 @@ inline Status kmeans_check(const MatrixView& data, std::size_t clusters, Metric 
         return make_error(ErrorCode::invalid_argument, w + ": too many rows for 32-bit labels");
     if (metric != Metric::euclidean && metric != Metric::cosine)
         return make_error(ErrorCode::invalid_argument, w + ": the metric must be euclidean or cosine");
-    for (Eigen::Index i = 0; i < data.rows(); ++i)
+    if (data.allFinite()) return {};
+    for (Eigen::Index i = 0; i < data.rows(); ++i)  // name the first bad value
         for (Eigen::Index j = 0; j < data.cols(); ++j)
             if (!std::isfinite(data(i, j)))
                 return make_error(ErrorCode::invalid_argument,
@@ -158,144 +161,325 @@ inline Status kmeans_check(const MatrixView& data, std::size_t clusters, Metric 
     return {};
 }
 
-/// The points the algorithms work on: a contiguous copy, L2-normalized for cosine.
-inline Matrix kmeans_points(const MatrixView& data, Metric metric) {
-    return metric == Metric::cosine ? normalized_rows(data) : Matrix(data);
+/// The points the algorithms work on, a contiguous copy: L2-normalized rows for cosine; for euclidean the
+/// rows minus the column means (as scikit-learn does), which keeps ‖x‖² close to the distances that matter
+/// (the kernels below compute ‖x‖² + ‖c‖² − 2 x·c). `mean` receives the means (zeros for cosine).
+inline Matrix kmeans_points(const MatrixView& data, Metric metric, Eigen::RowVectorXf& mean) {
+    mean = Eigen::RowVectorXf::Zero(data.cols());
+    if (metric == Metric::cosine) return normalized_rows(data);
+    Matrix pts(data);
+    std::vector<double> sum(static_cast<std::size_t>(pts.cols()), 0.0);
+    for (Eigen::Index i = 0; i < pts.rows(); ++i)
+        for (Eigen::Index j = 0; j < pts.cols(); ++j) sum[static_cast<std::size_t>(j)] += pts(i, j);
+    for (Eigen::Index j = 0; j < pts.cols(); ++j)
+        mean[j] = static_cast<float>(sum[static_cast<std::size_t>(j)] / static_cast<double>(pts.rows()));
+    pts.rowwise() -= mean;
+    return pts;
 }
 
-/// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's 2 + ⌊ln k⌋ local trials): k rows of
-/// `pts` as initial centres. Candidate distances come from one small GEMM per fixed block of rows
-/// (‖x‖² + ‖c‖² − 2 x·c, as scikit-learn), so they do not depend on the thread count.
-inline Matrix kmeans_plusplus(const Matrix& pts, std::size_t k, std::uint64_t seed, unsigned threads) {
-    const std::size_t n = static_cast<std::size_t>(pts.rows());
-    Matrix centres(static_cast<Eigen::Index>(k), pts.cols());
-    Random rng(seed);
-    const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
-    const Eigen::VectorXf norms = pts.rowwise().squaredNorm();
-    constexpr std::size_t kBlock = 2048;
-    const std::size_t blocks = (n + kBlock - 1) / kBlock;
-    // dist[t * n + i] = squared distance of row i to candidate row ids[t].
-    auto distances = [&](const std::vector<std::size_t>& ids, std::vector<float>& dist) {
-        const std::size_t m = ids.size();
-        Matrix cand(static_cast<Eigen::Index>(m), pts.cols());
-        for (std::size_t t = 0; t < m; ++t) cand.row(static_cast<Eigen::Index>(t)) = pts.row(static_cast<Eigen::Index>(ids[t]));
-        parallel_for(blocks, resolve_threads(threads, blocks), [&](std::size_t b0, std::size_t b1, unsigned) {
-            Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic> dots;  // rows × candidates, column-major
-            for (std::size_t b = b0; b < b1; ++b) {
-                const std::size_t r0 = b * kBlock, nr = std::min(n, r0 + kBlock) - r0;
-                dots.noalias() = pts.middleRows(static_cast<Eigen::Index>(r0), static_cast<Eigen::Index>(nr)) * cand.transpose();
-                for (std::size_t t = 0; t < m; ++t) {
-                    const float cn = norms[static_cast<Eigen::Index>(ids[t])];
-                    for (std::size_t r = 0; r < nr; ++r)
-                        dist[t * n + r0 + r] = std::max(0.0f, norms[static_cast<Eigen::Index>(r0 + r)] + cn -
-                                                                   2.0f * dots(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(t)));
-                }
-            }
-        });
-    };
-    std::vector<std::size_t> cand{static_cast<std::size_t>(rng.below(n))};
-    centres.row(0) = pts.row(static_cast<Eigen::Index>(cand[0]));
-    std::vector<float> closest(n);
-    distances(cand, closest);
-    std::vector<double> cumulative(n);
-    std::vector<float> cand_dist(trials * n);
-    cand.resize(trials);
-    for (std::size_t c = 1; c < k; ++c) {
-        double pot = 0;
-        for (std::size_t i = 0; i < n; ++i) cumulative[i] = (pot += closest[i]);
-        for (std::size_t t = 0; t < trials; ++t) {
-            const double r = rng.uniform() * pot;
-            std::size_t j = static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin());
-            cand[t] = std::min(j, n - 1);
+/// Squared L2 norm, in the order of kmeans_sqdist.
+inline float kmeans_sqnorm(const float* a, std::size_t d) {
+    constexpr std::size_t L = 16;
+    float acc[L] = {};
+    std::size_t t = 0;
+    for (; t + L <= d; t += L)
+        for (std::size_t l = 0; l < L; ++l) acc[l] += a[t + l] * a[t + l];
+    for (std::size_t l = 0; t < d; ++t, ++l) acc[l] += a[t] * a[t];
+    for (std::size_t w = L / 2; w > 0; w /= 2)
+        for (std::size_t l = 0; l < w; ++l) acc[l] += acc[l + w];
+    return acc[0];
+}
+
+/// What the k-means loops need of the points besides their coordinates: ‖x‖² per row, the largest of
+/// them, the row numbers 0..N−1 (the kernels take lists of rows), a transposed copy for k-means++, and per
+/// row a bound on the rounding error of the kernel's squared distances.
+///
+/// The error bound: the kernel below computes ‖x‖² + ‖c‖² − 2 x·c; the dot product of D terms errs by at
+/// most D units of roundoff (u = 2⁻²⁴) times ‖x‖‖c‖ ≤ (‖x‖² + ‖c‖²) / 2, each norm by about (D/16 + 4) u times
+/// itself, the last addition and FMA by 3 u (‖x‖² + ‖c‖²). A centre is a mean of points (or a normalized
+/// mean of unit rows), so ‖c‖² ≤ max ‖x‖²: err_i = (1.25 D + 16) u (‖x_i‖² + max ‖x‖²) bounds the error for
+/// every centre the loops will see.
+struct KMeansPoints {
+    static constexpr std::size_t kPad = 64;  ///< `stride` is N rounded up to this (a multiple of 2 × width)
+    const Matrix* pts = nullptr;
+    std::size_t stride = 0;
+    std::vector<float> norm;  ///< ‖x‖² per row (0 on the padding)
+    float max_norm = 0;
+    std::vector<std::size_t> all;
+    std::vector<float> t;  ///< if asked for: the points transposed (k-means++), t[u * stride + i] = x_i[u], 0 on the padding
+    std::vector<double> err;     ///< err_i above
+    std::vector<double> margin;  ///< √(2 err_i): distances closer than this may be ordered wrongly by the kernel
+    KMeansPoints(const Matrix& p, bool transposed) : pts(&p) {
+        const std::size_t n = static_cast<std::size_t>(p.rows()), d = static_cast<std::size_t>(p.cols());
+        static_assert(kPad % (2 * static_cast<std::size_t>(simd::Native::width)) == 0, "padding");
+        stride = (n + kPad - 1) / kPad * kPad;
+        norm.assign(stride, 0.0f);
+        all.resize(n);
+        if (transposed) t.assign(d * stride, 0.0f);
+        for (std::size_t i = 0; i < n; ++i) {
+            const float* x = p.row(static_cast<Eigen::Index>(i)).data();
+            norm[i] = kmeans_sqnorm(x, d);
+            max_norm = std::max(max_norm, norm[i]);
+            all[i] = i;
+            if (transposed)
+                for (std::size_t u = 0; u < d; ++u) t[u * stride + i] = x[u];
         }
-        distances(cand, cand_dist);
-        std::size_t best = 0;
-        double best_pot = std::numeric_limits<double>::infinity();
-        for (std::size_t t = 0; t < trials; ++t) {
-            double s = 0;
-            float* dt = cand_dist.data() + t * n;
-            for (std::size_t i = 0; i < n; ++i) {
-                dt[i] = std::min(closest[i], dt[i]);
-                s += dt[i];
-            }
-            if (s < best_pot) { best_pot = s; best = t; }
+        const double gamma = (1.25 * static_cast<double>(d) + 16.0) * std::ldexp(1.0, -24);
+        err.resize(n);
+        margin.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            err[i] = gamma * (static_cast<double>(norm[i]) + static_cast<double>(max_norm));
+            margin[i] = std::sqrt(2.0 * err[i]);
         }
-        centres.row(static_cast<Eigen::Index>(c)) = pts.row(static_cast<Eigen::Index>(cand[best]));
-        std::copy(cand_dist.begin() + static_cast<std::ptrdiff_t>(best * n),
-                  cand_dist.begin() + static_cast<std::ptrdiff_t>((best + 1) * n), closest.begin());
     }
-    return centres;
-}
+    std::size_t size() const { return all.size(); }
+    const float* row(std::size_t i) const { return pts->row(static_cast<Eigen::Index>(i)).data(); }
+};
 
-/// The centres transposed: D rows of `stride` floats (k rounded up to the SIMD width, padded with copies of
-/// centre 0), so that one point's distances to a block of centres accumulate in the lanes of one register.
+/// The centres laid out for the distance kernel: D rows of `stride` floats (k rounded up to the SIMD width,
+/// padding lanes 0), so that a point's distances to a block of centres accumulate in the lanes of one
+/// register, and ‖c‖² per lane (+inf on padding, so a padding lane is never the nearest).
 struct CentresByDim {
     std::size_t k = 0, stride = 0, d = 0;
-    std::vector<float> t;
+    std::vector<float> t, norm;
     void set(const Matrix& centres) {
         constexpr std::size_t w = static_cast<std::size_t>(simd::Native::width);
         k = static_cast<std::size_t>(centres.rows());
         d = static_cast<std::size_t>(centres.cols());
         stride = (k + w - 1) / w * w;
         t.assign(d * stride, 0.0f);
-        for (std::size_t j = 0; j < stride; ++j)
-            for (std::size_t c = 0; c < d; ++c)
-                t[c * stride + j] = centres(static_cast<Eigen::Index>(j < k ? j : 0), static_cast<Eigen::Index>(c));
+        norm.assign(stride, std::numeric_limits<float>::infinity());
+        for (std::size_t j = 0; j < k; ++j) {
+            const float* c = centres.row(static_cast<Eigen::Index>(j)).data();
+            for (std::size_t u = 0; u < d; ++u) t[u * stride + j] = c[u];
+            norm[j] = kmeans_sqnorm(c, d);
+        }
     }
 };
 
-/// Squared distances of `x` to the O::width centres of block `block`, into out[0, O::width). Four partial
-/// sums (coordinates c mod 4) hide the FMA latency; their order is fixed, so every caller gets the same bits.
-template <class O>
-SEMVEC_SIMD_INLINE void kmeans_block_sqdist(const float* x, const CentresByDim& by_dim, std::size_t block, float* out) {
+/// Points per kernel call: 8 independent FMA chains keep the FMA units busy.
+constexpr int kKMeansGroup = 8;
+
+/// Squared distances of P points to the O::width centres of block `block`: out[p] lane l =
+/// max(‖x_p‖² + ‖c_l‖² − 2 x_p·c_l, 0). One FMA chain per point, coordinates in order: a point's distances
+/// do not depend on the other points of the call, nor on P, so they are the same for any thread count.
+template <class O, int P>
+SEMVEC_SIMD_INLINE void kmeans_block_sqdist(const float* const* x, const float* xnorm, const CentresByDim& c,
+                                            std::size_t block, typename O::vf* out) {
     using vf = typename O::vf;
-    const std::size_t stride = by_dim.stride, d = by_dim.d;
-    const float* ct = by_dim.t.data() + block * static_cast<std::size_t>(O::width);
-    vf a0 = O::zero(), a1 = O::zero(), a2 = O::zero(), a3 = O::zero();
-    std::size_t c = 0;
-    for (; c + 4 <= d; c += 4, ct += 4 * stride) {
-        const vf v0 = O::sub(O::set1(x[c]), O::load(ct));
-        const vf v1 = O::sub(O::set1(x[c + 1]), O::load(ct + stride));
-        const vf v2 = O::sub(O::set1(x[c + 2]), O::load(ct + 2 * stride));
-        const vf v3 = O::sub(O::set1(x[c + 3]), O::load(ct + 3 * stride));
-        a0 = O::fmadd(v0, v0, a0);
-        a1 = O::fmadd(v1, v1, a1);
-        a2 = O::fmadd(v2, v2, a2);
-        a3 = O::fmadd(v3, v3, a3);
+    const std::size_t stride = c.stride, d = c.d;
+    const float* ct = c.t.data() + block * static_cast<std::size_t>(O::width);
+    vf acc[P];
+    for (int p = 0; p < P; ++p) acc[p] = O::zero();
+    for (std::size_t u = 0; u < d; ++u, ct += stride) {
+        const vf cv = O::load(ct);
+        for (int p = 0; p < P; ++p) acc[p] = O::fmadd(O::set1(x[p][u]), cv, acc[p]);
     }
-    if (c < d) { const vf v = O::sub(O::set1(x[c]), O::load(ct)); a0 = O::fmadd(v, v, a0); ++c; ct += stride; }
-    if (c < d) { const vf v = O::sub(O::set1(x[c]), O::load(ct)); a1 = O::fmadd(v, v, a1); ++c; ct += stride; }
-    if (c < d) { const vf v = O::sub(O::set1(x[c]), O::load(ct)); a2 = O::fmadd(v, v, a2); }
-    O::store(out, O::add(O::add(a0, a1), O::add(a2, a3)));
+    const vf cn = O::load(c.norm.data() + block * static_cast<std::size_t>(O::width)), m2 = O::set1(-2.0f);
+    for (int p = 0; p < P; ++p) out[p] = O::max(O::fmadd(m2, acc[p], O::add(O::set1(xnorm[p]), cn)), O::zero());
 }
 
-/// Nearest and second-nearest centre of one point: (label, distance, second distance), distances in L2.
-inline void kmeans_nearest_two(const float* x, const CentresByDim& by_dim, std::int32_t& label, double& first,
-                               double& second) {
-    using O = simd::Native;
-    float out[O::width];
-    float b1 = std::numeric_limits<float>::infinity(), b2 = b1;
-    std::int32_t l1 = 0;
-    for (std::size_t blk = 0, j0 = 0; j0 < by_dim.k; ++blk, j0 += static_cast<std::size_t>(O::width)) {
-        kmeans_block_sqdist<O>(x, by_dim, blk, out);
-        const std::size_t m = std::min<std::size_t>(O::width, by_dim.k - j0);
+/// The nearest and second-nearest centre of a point: squared distances and the label.
+struct KMeansNearest {
+    float d1 = std::numeric_limits<float>::infinity(), d2 = std::numeric_limits<float>::infinity();
+    std::int32_t label = 0;
+};
+
+#if defined(__AVX512F__)
+/// The smallest of 16 floats (maskz forms: see simd/avx512.hpp).
+SEMVEC_SIMD_INLINE float kmeans_min16(__m512 a) {
+    const __m256 s8 = _mm256_min_ps(_mm512_maskz_extractf32x8_ps(0xFF, a, 0), _mm512_maskz_extractf32x8_ps(0xFF, a, 1));
+    __m128 s = _mm_min_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    s = _mm_min_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_min_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+#endif
+
+/// Folds one block of squared distances (centres j0, j0 + 1, ...) into `r`. Ties go to the lower centre.
+template <class O>
+SEMVEC_SIMD_INLINE void kmeans_take_block(typename O::vf v, std::size_t j0, std::size_t m, KMeansNearest& r) {
+    float m1, m2;
+    std::size_t at;
+#if defined(__AVX512F__)
+    if constexpr (std::is_same<O, simd::Avx512>::value) {  // padding lanes are +inf: m is not needed
+        m1 = kmeans_min16(v);
+        const unsigned eq = _mm512_cmp_ps_mask(v, _mm512_set1_ps(m1), _CMP_EQ_OQ);
+        at = eq ? static_cast<std::size_t>(__builtin_ctz(eq)) : 0;
+        m2 = kmeans_min16(_mm512_mask_mov_ps(v, static_cast<__mmask16>(1u << at),
+                                                     _mm512_set1_ps(std::numeric_limits<float>::infinity())));
+    } else
+#endif
+    {
+        float out[O::width];
+        O::store(out, v);
+        m1 = m2 = std::numeric_limits<float>::infinity();
+        at = 0;
         for (std::size_t l = 0; l < m; ++l) {
-            const float v = out[l];
-            if (v < b1) { b2 = b1; b1 = v; l1 = static_cast<std::int32_t>(j0 + l); }
-            else if (v < b2) b2 = v;
+            if (out[l] < m1) { m2 = m1; m1 = out[l]; at = l; }
+            else if (out[l] < m2) m2 = out[l];
         }
     }
-    label = l1;
-    first = std::sqrt(static_cast<double>(b1));
-    second = std::sqrt(static_cast<double>(b2));
+    if (m1 < r.d1) {
+        r.d2 = std::min(r.d1, m2);
+        r.d1 = m1;
+        r.label = static_cast<std::int32_t>(j0 + at);
+    } else {
+        r.d2 = std::min(r.d2, m1);
+    }
 }
 
-/// Squared distance of one point to centre j, bit-identical to what kmeans_nearest_two computes for it.
-inline float kmeans_sqdist_to(const float* x, const CentresByDim& by_dim, std::size_t j) {
+/// Nearest and second-nearest centre of the P rows `rows[0, P)`.
+template <int P>
+inline void kmeans_nearest_group(const KMeansPoints& pts, const std::size_t* rows, const CentresByDim& c,
+                                 KMeansNearest* r) {
     using O = simd::Native;
-    float out[O::width];
-    kmeans_block_sqdist<O>(x, by_dim, j / static_cast<std::size_t>(O::width), out);
-    return out[j % static_cast<std::size_t>(O::width)];
+    const float* x[P];
+    float xn[P];
+    for (int p = 0; p < P; ++p) {
+        x[p] = pts.row(rows[p]);
+        xn[p] = pts.norm[rows[p]];
+        r[p] = KMeansNearest{};
+    }
+    typename O::vf out[P];
+    for (std::size_t blk = 0, j0 = 0; j0 < c.k; ++blk, j0 += static_cast<std::size_t>(O::width)) {
+        kmeans_block_sqdist<O, P>(x, xn, c, blk, out);
+        const std::size_t m = std::min<std::size_t>(O::width, c.k - j0);
+        for (int p = 0; p < P; ++p) kmeans_take_block<O>(out[p], j0, m, r[p]);
+    }
+}
+
+/// Calls emit(row, nearest) for the rows `rows[0, count)` in order.
+template <class Emit>
+inline void kmeans_nearest_rows(const KMeansPoints& pts, const std::size_t* rows, std::size_t count,
+                                const CentresByDim& c, Emit&& emit) {
+    KMeansNearest r[kKMeansGroup];
+    std::size_t g = 0;
+    for (; g + kKMeansGroup <= count; g += kKMeansGroup) {
+        kmeans_nearest_group<kKMeansGroup>(pts, rows + g, c, r);
+        for (int p = 0; p < kKMeansGroup; ++p) emit(rows[g + static_cast<std::size_t>(p)], r[p]);
+    }
+    for (; g < count; ++g) {
+        kmeans_nearest_group<1>(pts, rows + g, c, r);
+        emit(rows[g], r[0]);
+    }
+}
+
+/// Squared distances of the points to up to 4 candidate centres, 2 × O::width points at a time from the
+/// transposed points: out[t * stride + i] = max(‖x_i‖² + ‖c_t‖² − 2 x_i·c_t, 0), for i in [i0, i1) (multiples
+/// of 2 × O::width). One FMA chain per (point, candidate), coordinates in order.
+template <class O, int M>
+inline void kmeans_candidate_sqdist(const KMeansPoints& pts, const float* const* cand, const float* cand_norm,
+                                    std::size_t i0, std::size_t i1, float* out) {
+    using vf = typename O::vf;
+    constexpr std::size_t w = static_cast<std::size_t>(O::width);
+    const std::size_t d = static_cast<std::size_t>(pts.pts->cols()), stride = pts.stride;
+    for (std::size_t i = i0; i < i1; i += 2 * w) {
+        vf a0[M], a1[M];
+        for (int t = 0; t < M; ++t) a0[t] = a1[t] = O::zero();
+        const float* col = pts.t.data() + i;
+        for (std::size_t u = 0; u < d; ++u, col += stride) {
+            const vf p0 = O::load(col), p1 = O::load(col + w);
+            for (int t = 0; t < M; ++t) {
+                const vf c = O::set1(cand[t][u]);
+                a0[t] = O::fmadd(p0, c, a0[t]);
+                a1[t] = O::fmadd(p1, c, a1[t]);
+            }
+        }
+        const vf n0 = O::load(pts.norm.data() + i), n1 = O::load(pts.norm.data() + i + w), m2 = O::set1(-2.0f);
+        for (int t = 0; t < M; ++t) {
+            const vf cn = O::set1(cand_norm[t]);
+            O::store(out + static_cast<std::size_t>(t) * stride + i, O::max(O::fmadd(m2, a0[t], O::add(n0, cn)), O::zero()));
+            O::store(out + static_cast<std::size_t>(t) * stride + i + w, O::max(O::fmadd(m2, a1[t], O::add(n1, cn)), O::zero()));
+        }
+    }
+}
+
+/// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's 2 + ⌊ln k⌋ local trials): k rows of
+/// the points as initial centres. A row's distances do not depend on the other rows; the potentials are
+/// summed per block of 64 rows, then over the blocks in order, so nothing depends on the thread count.
+inline Matrix kmeans_plusplus(const KMeansPoints& pts, std::size_t k, std::uint64_t seed, unsigned threads) {
+    using O = simd::Native;
+    constexpr std::size_t w = static_cast<std::size_t>(O::width);
+    const Matrix& x = *pts.pts;
+    const std::size_t n = pts.size(), stride = pts.stride, d = static_cast<std::size_t>(x.cols());
+    constexpr std::size_t kBlock = KMeansPoints::kPad;
+    const std::size_t blocks = stride / kBlock;
+    const unsigned workers = resolve_threads(threads, blocks);
+    Matrix centres(static_cast<Eigen::Index>(k), x.cols());
+    Random rng(seed);
+    const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
+    // closest[i]: squared distance of row i to the nearest centre so far (0 on the padding rows);
+    // cand_dist[t * stride + i]: to candidate t; cand_pot[t * blocks + b]: Σ over block b of their minimum.
+    std::vector<float> closest(stride, std::numeric_limits<float>::infinity()), cand_dist(trials * stride);
+    std::vector<double> block_pot(blocks), cand_pot(trials * blocks), cumulative(blocks);
+    std::vector<std::size_t> cand(1, static_cast<std::size_t>(rng.below(n)));
+    std::vector<const float*> cand_row(trials);
+    std::vector<float> cand_norm(trials);
+    auto evaluate = [&]() {
+        const std::size_t m = cand.size();
+        for (std::size_t t = 0; t < m; ++t) {
+            cand_row[t] = pts.row(cand[t]);
+            cand_norm[t] = pts.norm[cand[t]];
+        }
+        parallel_for(blocks, workers, [&](std::size_t b0, std::size_t b1, unsigned) {
+            const std::size_t i0 = b0 * kBlock, i1 = b1 * kBlock;
+            for (std::size_t t = 0; t < m; t += 4) {
+                const float* const* cr = cand_row.data() + t;
+                const float* cn = cand_norm.data() + t;
+                float* out = cand_dist.data() + t * stride;
+                switch (std::min<std::size_t>(4, m - t)) {
+                    case 1: kmeans_candidate_sqdist<O, 1>(pts, cr, cn, i0, i1, out); break;
+                    case 2: kmeans_candidate_sqdist<O, 2>(pts, cr, cn, i0, i1, out); break;
+                    case 3: kmeans_candidate_sqdist<O, 3>(pts, cr, cn, i0, i1, out); break;
+                    default: kmeans_candidate_sqdist<O, 4>(pts, cr, cn, i0, i1, out); break;
+                }
+            }
+            for (std::size_t b = b0; b < b1; ++b)
+                for (std::size_t t = 0; t < m; ++t) {
+                    typename O::vf s = O::zero();
+                    const float* dt = cand_dist.data() + t * stride;
+                    for (std::size_t i = b * kBlock; i < (b + 1) * kBlock; i += w) s = O::add(s, O::min(O::load(closest.data() + i), O::load(dt + i)));
+                    cand_pot[t * blocks + b] = static_cast<double>(O::reduce_add(s));
+                }
+        });
+    };
+    centres.row(0) = x.row(static_cast<Eigen::Index>(cand[0]));
+    std::fill(closest.begin() + static_cast<std::ptrdiff_t>(n), closest.end(), 0.0f);
+    evaluate();
+    for (std::size_t i = 0; i < n; ++i) closest[i] = cand_dist[i];
+    std::copy(cand_pot.begin(), cand_pot.begin() + static_cast<std::ptrdiff_t>(blocks), block_pot.begin());
+    cand.resize(trials);
+    for (std::size_t c = 1; c < k; ++c) {
+        double pot = 0;
+        for (std::size_t b = 0; b < blocks; ++b) cumulative[b] = (pot += block_pot[b]);
+        for (std::size_t t = 0; t < trials; ++t) {  // a row drawn with probability closest / pot
+            const double r = rng.uniform() * pot;
+            std::size_t b = static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin());
+            b = std::min(b, blocks - 1);
+            const std::size_t r0 = b * kBlock, r1 = std::min(n, r0 + kBlock);
+            double acc = b ? cumulative[b - 1] : 0.0;
+            std::size_t j = r1 - 1;
+            for (std::size_t i = r0; i < r1; ++i)
+                if ((acc += closest[i]) > r) { j = i; break; }
+            cand[t] = j;
+        }
+        evaluate();
+        std::size_t best = 0;
+        double best_pot = std::numeric_limits<double>::infinity();
+        for (std::size_t t = 0; t < trials; ++t) {
+            double s = 0;
+            for (std::size_t b = 0; b < blocks; ++b) s += cand_pot[t * blocks + b];
+            if (s < best_pot) { best_pot = s; best = t; }
+        }
+        centres.row(static_cast<Eigen::Index>(c)) = x.row(static_cast<Eigen::Index>(cand[best]));
+        const float* db = cand_dist.data() + best * stride;
+        for (std::size_t i = 0; i < n; ++i) closest[i] = std::min(closest[i], db[i]);
+        std::copy(cand_pot.begin() + static_cast<std::ptrdiff_t>(best * blocks),
+                  cand_pot.begin() + static_cast<std::ptrdiff_t>((best + 1) * blocks), block_pot.begin());
+    }
+    (void)d;
+    return centres;
 }
 
 /// Per-cluster sums of the rows (double) and counts, kept up to date point by point: a row that changes
@@ -380,43 +564,65 @@ inline double kmeans_inertia(const Matrix& pts, const std::vector<std::int32_t>&
 
 /// The mean per-feature variance (scikit-learn scales its tolerance by it).
 inline double kmeans_mean_variance(const Matrix& pts) {
-    const std::size_t n = static_cast<std::size_t>(pts.rows());
-    double total = 0;
-    for (Eigen::Index j = 0; j < pts.cols(); ++j) {
-        double mean = 0, m2 = 0;
-        for (std::size_t i = 0; i < n; ++i) mean += pts(static_cast<Eigen::Index>(i), j);
-        mean /= static_cast<double>(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            const double v = pts(static_cast<Eigen::Index>(i), j) - mean;
-            m2 += v * v;
-        }
-        total += m2 / static_cast<double>(n);
+    const std::size_t n = static_cast<std::size_t>(pts.rows()), d = static_cast<std::size_t>(pts.cols());
+    std::vector<double> mean(d, 0.0), m2(d, 0.0);  // per column, rows in order (row by row: the cache likes it)
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* x = pts.row(static_cast<Eigen::Index>(i)).data();
+        for (std::size_t j = 0; j < d; ++j) mean[j] += x[j];
     }
-    return total / static_cast<double>(pts.cols());
+    for (double& m : mean) m /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* x = pts.row(static_cast<Eigen::Index>(i)).data();
+        for (std::size_t j = 0; j < d; ++j) {
+            const double v = x[j] - mean[j];
+            m2[j] += v * v;
+        }
+    }
+    double total = 0;
+    for (double v : m2) total += v / static_cast<double>(n);
+    return total / static_cast<double>(d);
 }
 
 /// One run of Lloyd (with or without Hamerly's bounds) from `centres`.
-inline KMeansResult kmeans_run(const Matrix& pts, Matrix centres, const KMeansOptions& o, double tol_abs, unsigned threads) {
-    const std::size_t n = static_cast<std::size_t>(pts.rows()), d = static_cast<std::size_t>(pts.cols());
+///
+/// Hamerly's bounds per point: `upper` ≥ the distance to its own centre, `lower` ≤ the distance to every
+/// other centre, both true bounds: the kernel's squared distances are widened by its rounding bound E
+/// (KMeansPoints::err). A point keeps its label without a scan when upper + √(2E) ≤ max(lower, half the gap
+/// from its centre to the nearest other one): then the kernel's own distances would pick the same centre,
+/// so the labels are those of plain Lloyd.
+inline KMeansResult kmeans_run(const KMeansPoints& pts, Matrix centres, const KMeansOptions& o, double tol_abs,
+                               unsigned threads) {
+    const Matrix& x = *pts.pts;
+    const std::size_t n = pts.size(), d = static_cast<std::size_t>(x.cols());
     const std::size_t k = static_cast<std::size_t>(centres.rows());
     const bool spherical = o.metric == Metric::cosine, bounds = o.algorithm == KMeansAlgorithm::hamerly;
+    const unsigned workers = resolve_threads(threads, n);
+    const bool tighten = k > static_cast<std::size_t>(simd::Native::width);
     std::vector<std::int32_t> labels(n);
     std::vector<double> upper(n), lower(n);
     CentresByDim by_dim;
     by_dim.set(centres);
-    parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
-        for (std::size_t i = b; i < e; ++i)
-            kmeans_nearest_two(pts.row(static_cast<Eigen::Index>(i)).data(), by_dim, labels[i], upper[i], lower[i]);
+    auto take = [&](std::size_t i, const KMeansNearest& r) {
+        labels[i] = r.label;
+        upper[i] = std::sqrt(static_cast<double>(r.d1) + pts.err[i]);
+        lower[i] = std::sqrt(std::max(0.0, static_cast<double>(r.d2) - pts.err[i]));
+    };
+    parallel_for(n, workers, [&](std::size_t b, std::size_t e, unsigned) {
+        kmeans_nearest_rows(pts, pts.all.data() + b, e - b, by_dim, take);
     });
     Matrix old;
-    std::vector<double> shift(k), half_gap(k);
-    std::vector<std::int32_t> previous(n);  // label before this iteration's assignment
+    std::vector<double> shift(k), half_gap(k), drop(k);  // drop[j]: how much closer the others came at most
+    // Per chunk of rows [b, e): the rows to scan in todo[b, ...), the rows that changed label in moved[b, ...)
+    // with their previous label in from[b, ...); spans[w] = (b, number moved) of worker w.
+    std::vector<std::size_t> todo(n), moved(n);
+    std::vector<std::int32_t> from(n);
+    std::vector<std::pair<std::size_t, std::size_t>> spans(workers);
     ClusterSums sums;
-    sums.build(pts, labels, k);
+    sums.build(x, labels, k);
     int it = 0;
     for (; it < o.max_iterations; ++it) {
         old = centres;
-        for (std::size_t i : kmeans_relocate_empty(pts, labels, centres, sums)) upper[i] = lower[i] = 0;  // x is its centre
+        for (std::size_t i : kmeans_relocate_empty(x, labels, centres, sums)) upper[i] = lower[i] = 0;  // x is its centre
         sums.centres(centres, spherical);
         double shift_total = 0, max1 = 0, max2 = 0;
         std::size_t argmax = 0;
@@ -428,6 +634,7 @@ inline KMeansResult kmeans_run(const Matrix& pts, Matrix centres, const KMeansOp
             if (shift[j] > max1) { max2 = max1; max1 = shift[j]; argmax = j; }
             else if (shift[j] > max2) max2 = shift[j];
         }
+        for (std::size_t j = 0; j < k; ++j) drop[j] = j == argmax ? max2 : max1;
         if (bounds) {  // half the distance from each centre to its nearest other centre
             for (std::size_t j = 0; j < k; ++j) {
                 double m = std::numeric_limits<double>::infinity();
@@ -439,36 +646,55 @@ inline KMeansResult kmeans_run(const Matrix& pts, Matrix centres, const KMeansOp
             }
         }
         by_dim.set(centres);
-        parallel_for(n, threads, [&](std::size_t b, std::size_t e, unsigned) {
-            for (std::size_t i = b; i < e; ++i) {
-                const float* x = pts.row(static_cast<Eigen::Index>(i)).data();
-                const std::int32_t a = labels[i];
-                previous[i] = a;
-                if (bounds) {
-                    upper[i] += shift[static_cast<std::size_t>(a)];
-                    lower[i] -= static_cast<std::size_t>(a) == argmax ? max2 : max1;
-                    const double m = std::max(half_gap[static_cast<std::size_t>(a)], lower[i]);
-                    if (upper[i] <= m) continue;
-                    // Tighten the upper bound first, unless one block of centres is all there is (then the
-                    // full scan costs the same).
-                    if (by_dim.stride > static_cast<std::size_t>(simd::Native::width)) {
-                        upper[i] = std::sqrt(static_cast<double>(kmeans_sqdist_to(x, by_dim, static_cast<std::size_t>(a))));
-                        if (upper[i] <= m) continue;
-                    }
+        parallel_for(n, workers, [&](std::size_t b, std::size_t e, unsigned w) {
+            std::size_t count = 0, nmoved = 0;
+            std::size_t* scan = todo.data() + b;
+            if (!bounds) {
+                for (std::size_t i = b; i < e; ++i) scan[count++] = i;
+            } else if (!tighten) {  // branch-free: about a third of the rows fail, unpredictably
+                const std::int32_t* lab = labels.data();
+                double *up = upper.data(), *lo = lower.data();
+                const double *sh = shift.data(), *hg = half_gap.data(), *dr = drop.data(), *mg = pts.margin.data();
+                for (std::size_t i = b; i < e; ++i) {
+                    const std::size_t a = static_cast<std::size_t>(lab[i]);
+                    const double u = up[i] + sh[a], l = lo[i] - dr[a];
+                    up[i] = u;
+                    lo[i] = l;
+                    scan[count] = i;
+                    count += u > std::max(hg[a], l) - mg[i];
                 }
-                kmeans_nearest_two(x, by_dim, labels[i], upper[i], lower[i]);
+            } else {
+                for (std::size_t i = b; i < e; ++i) {
+                    const std::size_t a = static_cast<std::size_t>(labels[i]);
+                    upper[i] += shift[a];
+                    lower[i] -= drop[a];
+                    const double m = std::max(half_gap[a], lower[i]) - pts.margin[i];
+                    if (upper[i] <= m) continue;
+                    // Tighten the upper bound with the distance to the own centre (a D-term difference, error
+                    // well below E), then test again; only with several blocks of centres (with one, the
+                    // scan costs little more).
+                    upper[i] = std::sqrt(static_cast<double>(kmeans_sqdist(pts.row(i), centres.row(static_cast<Eigen::Index>(a)).data(), d)) + pts.err[i]);
+                    if (upper[i] <= m) continue;
+                    scan[count++] = i;
+                }
             }
+            kmeans_nearest_rows(pts, todo.data() + b, count, by_dim, [&](std::size_t i, const KMeansNearest& r) {
+                if (r.label != labels[i]) {
+                    moved[b + nmoved] = i;
+                    from[b + nmoved++] = labels[i];
+                }
+                take(i, r);
+            });
+            spans[w] = {b, nmoved};
         });
         std::size_t changed = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            if (labels[i] != previous[i]) {
-                sums.move(pts.row(static_cast<Eigen::Index>(i)).data(), previous[i], labels[i]);
-                ++changed;
-            }
+        for (const auto& [b, count] : spans)
+            for (std::size_t q = b; q < b + count; ++q) sums.move(pts.row(moved[q]), from[q], labels[moved[q]]);
+        for (const auto& s : spans) changed += s.second;
         if (changed == 0 || shift_total <= tol_abs) { ++it; break; }
     }
     KMeansResult r;
-    r.inertia = kmeans_inertia(pts, labels, centres, threads);
+    r.inertia = kmeans_inertia(x, labels, centres, threads);
     if (spherical) r.inertia *= 0.5;  // unit vectors: ‖x − c‖² = 2 (1 − cos)
     r.centroids = std::move(centres);
     r.labels = std::move(labels);
@@ -488,7 +714,9 @@ SEMVEC_API Result<KMeansResult> kmeans(const MatrixView& data, std::size_t clust
     if (options.restarts < 1) return make_error(ErrorCode::invalid_argument, "kmeans: restarts must be at least 1");
     if (options.max_iterations < 1) return make_error(ErrorCode::invalid_argument, "kmeans: max_iterations must be at least 1");
     if (!(options.tolerance >= 0)) return make_error(ErrorCode::invalid_argument, "kmeans: tolerance must be >= 0");
-    const Matrix pts = detail::kmeans_points(data, options.metric);
+    Eigen::RowVectorXf mean;
+    const Matrix pts = detail::kmeans_points(data, options.metric, mean);
+    const detail::KMeansPoints points(pts, true);
     const unsigned threads = resolve_threads(options.threads);
     const double tol_abs = options.tolerance * detail::kmeans_mean_variance(pts);
     const std::size_t runs = static_cast<std::size_t>(options.restarts);
@@ -499,14 +727,15 @@ SEMVEC_API Result<KMeansResult> kmeans(const MatrixView& data, std::size_t clust
     parallel_for(runs, outer ? threads : 1u, [&](std::size_t b, std::size_t e, unsigned) {
         for (std::size_t r = b; r < e; ++r) {
             const unsigned inner = outer ? 1u : threads;
-            Matrix init = detail::kmeans_plusplus(pts, clusters, detail::kmeans_restart_seed(options.seed, r), inner);
-            results[r] = detail::kmeans_run(pts, std::move(init), options, tol_abs, inner);
+            Matrix init = detail::kmeans_plusplus(points, clusters, detail::kmeans_restart_seed(options.seed, r), inner);
+            results[r] = detail::kmeans_run(points, std::move(init), options, tol_abs, inner);
             results[r].restart = static_cast<int>(r);
         }
     });
     std::size_t best = 0;
     for (std::size_t r = 1; r < runs; ++r)
         if (results[r].inertia < results[best].inertia) best = r;
+    if (options.metric == Metric::euclidean) results[best].centroids.rowwise() += mean;  // the input's coordinates
     return std::move(results[best]);
 }
 
@@ -519,14 +748,20 @@ SEMVEC_API Result<std::vector<std::int32_t>> kmeans_predict(const MatrixView& ce
     if (data.rows() == 0) return std::vector<std::int32_t>{};
     SEMVEC_TRY_STATUS(detail::kmeans_check(centroids, 1, metric, "kmeans_predict"));
     SEMVEC_TRY_STATUS(detail::kmeans_check(data, 1, metric, "kmeans_predict"));
-    const Matrix pts = detail::kmeans_points(data, metric), centres = detail::kmeans_points(centroids, metric);
-    const std::size_t n = static_cast<std::size_t>(pts.rows());
+    // Both moved by the data's mean (euclidean), as kmeans() works: the same labels for its centroids.
+    Eigen::RowVectorXf mean;
+    const Matrix pts = detail::kmeans_points(data, metric, mean);
+    Eigen::RowVectorXf unused;
+    Matrix centres = detail::kmeans_points(centroids, metric, unused);
+    if (metric == Metric::euclidean) centres = Matrix(centroids).rowwise() - mean;
+    const detail::KMeansPoints points(pts, false);
+    const std::size_t n = points.size();
     std::vector<std::int32_t> labels(n);
     detail::CentresByDim by_dim;
     by_dim.set(centres);
     parallel_for(n, resolve_threads(threads), [&](std::size_t b, std::size_t e, unsigned) {
-        double u, l;
-        for (std::size_t i = b; i < e; ++i) detail::kmeans_nearest_two(pts.row(static_cast<Eigen::Index>(i)).data(), by_dim, labels[i], u, l);
+        detail::kmeans_nearest_rows(points, points.all.data() + b, e - b, by_dim,
+                                    [&](std::size_t i, const detail::KMeansNearest& r) { labels[i] = r.label; });
     });
     return labels;
 }
@@ -537,7 +772,9 @@ SEMVEC_API Result<KMeansResult> minibatch_kmeans(const MatrixView& data, std::si
     if (options.batch_size < 1) return make_error(ErrorCode::invalid_argument, "minibatch_kmeans: batch_size must be at least 1");
     if (options.max_epochs < 1) return make_error(ErrorCode::invalid_argument, "minibatch_kmeans: max_epochs must be at least 1");
     if (options.restarts < 1) return make_error(ErrorCode::invalid_argument, "minibatch_kmeans: restarts must be at least 1");
-    const Matrix pts = detail::kmeans_points(data, options.metric);
+    Eigen::RowVectorXf mean;
+    const Matrix pts = detail::kmeans_points(data, options.metric, mean);
+    const detail::KMeansPoints points(pts, false);
     const bool spherical = options.metric == Metric::cosine;
     const unsigned threads = resolve_threads(options.threads);
     const std::size_t n = static_cast<std::size_t>(pts.rows()), d = static_cast<std::size_t>(pts.cols());
@@ -560,7 +797,7 @@ SEMVEC_API Result<KMeansResult> minibatch_kmeans(const MatrixView& data, std::si
     Matrix centres;
     double best_inertia = std::numeric_limits<double>::infinity();
     for (int r = 0; r < options.restarts; ++r) {
-        Matrix c = detail::kmeans_plusplus(sample, k, detail::kmeans_restart_seed(options.seed, static_cast<std::size_t>(r)), threads);
+        Matrix c = detail::kmeans_plusplus(detail::KMeansPoints(sample, true), k, detail::kmeans_restart_seed(options.seed, static_cast<std::size_t>(r)), threads);
         auto lab = kmeans_predict(MatrixView(c.data(), c.rows(), c.cols()), MatrixView(sample.data(), sample.rows(), sample.cols()),
                                   Metric::euclidean, threads);
         const double in = detail::kmeans_inertia(sample, *lab, c, threads);
@@ -584,11 +821,11 @@ SEMVEC_API Result<KMeansResult> minibatch_kmeans(const MatrixView& data, std::si
         for (std::size_t b = 0; b < batch; ++b) ids[b] = static_cast<std::size_t>(rng.below(n));
         by_dim.set(centres);
         parallel_for(batch, threads, [&](std::size_t b0, std::size_t b1, unsigned) {
-            double u, l;
-            for (std::size_t b = b0; b < b1; ++b) {
-                detail::kmeans_nearest_two(pts.row(static_cast<Eigen::Index>(ids[b])).data(), by_dim, lab[b], u, l);
-                dist[b] = static_cast<float>(u * u);
-            }
+            std::size_t b = b0;  // the rows come back in order
+            detail::kmeans_nearest_rows(points, ids.data() + b0, b1 - b0, by_dim, [&](std::size_t, const detail::KMeansNearest& r) {
+                lab[b] = r.label;
+                dist[b++] = r.d1;
+            });
         });
         double batch_inertia = 0;
         for (float v : dist) batch_inertia += v;
@@ -626,6 +863,7 @@ SEMVEC_API Result<KMeansResult> minibatch_kmeans(const MatrixView& data, std::si
                                  MatrixView(pts.data(), pts.rows(), pts.cols()), Metric::euclidean, threads);
     r.labels = std::move(*labels);
     r.inertia = detail::kmeans_inertia(pts, r.labels, centres, threads) * (spherical ? 0.5 : 1.0);
+    if (!spherical) centres.rowwise() += mean;  // the input's coordinates
     r.centroids = std::move(centres);
     r.iterations = static_cast<int>(step);
     return r;
