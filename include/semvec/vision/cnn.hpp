@@ -127,7 +127,7 @@ public:
                  unsigned threads = 1) const;
 
     /// The largest batch whose activations fit `arena_bytes` (at least 1).
-    std::size_t max_batch(std::size_t arena_bytes = std::size_t{64} << 20) const;
+    std::size_t max_batch(std::size_t arena_bytes = std::size_t{20} << 20) const;
     /// Activation floats one image needs in a workspace's arena.
     std::size_t arena_floats_per_image() const { return arena_per_image_; }
 
@@ -850,15 +850,7 @@ SEMVEC_API void CnnEncoder::forward(std::size_t n, const float* const* inputs, f
     const std::size_t in_size = s0[0] * s0[1] * s0[2];
     float* x = value(ws, 0, n);
     for (std::size_t i = 0; i < n; ++i) std::memcpy(x + i * in_size, inputs[i], in_size * sizeof(float));
-    for (std::size_t li = 0; li < graph_.layers.size(); li += fused_add_[li] ? 2 : 1) {
-#ifdef SEMVEC_CNN_PROFILE
-        const double t0 = SEMVEC_CNN_PROFILE_CLOCK();
-#endif
-        run_layer(li, n, ws, t);
-#ifdef SEMVEC_CNN_PROFILE
-        SEMVEC_CNN_PROFILE(li, SEMVEC_CNN_PROFILE_CLOCK() - t0);
-#endif
-    }
+    for (std::size_t li = 0; li < graph_.layers.size(); li += fused_add_[li] ? 2 : 1) run_layer(li, n, ws, t);
     const std::size_t D = embedding_dim(), NC = num_classes();
     const float* e = value(ws, graph_.embedding_value, n);
     for (std::size_t i = 0; i < n; ++i) std::memcpy(embeddings[i], e + i * D, D * sizeof(float));

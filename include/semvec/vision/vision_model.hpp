@@ -8,8 +8,10 @@
 // shorter side to `size`, as torchvision's Resize(int); or to exactly [h, w]; or none) with PIL's
 // antialiased filter, center crop, then per channel x = (pixel / divisor − mean) / std in float32, as
 // torchvision's ToTensor + Normalize compute it.
-// Batches: images run through the network a few at a time (CnnEncoder::max_batch: activations ≤ 64 MB), one
-// pass per layer, so a 1×1 convolution is one GEMM over the pixels of all of them.
+// Batches: images run through the network a few at a time (CnnEncoder::max_batch: activations ≤ 20 MB per
+// thread; larger batches measured slower per image, their activations no longer fit the cache: MobileNet V2 at
+// batch 8, 52 MB, ran 1.5× slower per image than at batch 2 on Zen 5), one pass per layer, so a 1×1
+// convolution is one GEMM over the pixels of all of them.
 // Threads: with N ≥ threads images, each thread runs its own batches; with fewer, each layer's rows are split.
 // Either way an image's vector is the same bits for any thread count and batch size.
 // Workspaces (the activation arenas) are kept by the model between calls, so repeated calls allocate nothing.
@@ -289,7 +291,7 @@ Status VisionModel::run(std::size_t n, const ImageEncodeOptions& o, GetInput&& g
     // Enough images: each thread runs its own batches. Few: one batch uses all threads inside its layers.
     const bool per_image = n >= threads;
     const unsigned outer = per_image ? threads : 1, inner = per_image ? 1 : threads;
-    const std::size_t batch = encoder_->max_batch((std::size_t{64} << 20) / outer);
+    const std::size_t batch = encoder_->max_batch((std::size_t{20} << 20) / outer);
     const std::size_t step = std::size_t{outer} * batch;
     auto ws = lease_workspaces(outer);
     for (std::size_t b = 0; b < n; b += step) {
