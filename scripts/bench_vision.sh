@@ -43,13 +43,17 @@ load = subprocess.run("uptime", shell=True, capture_output=True, text=True).stdo
 simd = next((r.get("simd") for r in rows if r.get("simd")), "?")
 print("CPU: %s · semvec SIMD: %s · %s" % (cpu, simd, load))
 print()
-print("| model | threads | batch | engine | images/s | ms/batch | vs ORT fp32 | peak RSS MB |")
-print("|---|---|---|---|---|---|---|---|")
+# Wall time (best run) and CPU time (best run, all threads of the process): on a busy machine the wall time
+# of a long case (batch 32) is inflated by preemption far more than that of a short one, the CPU time is not.
+print("| model | threads | batch | engine | images/s | ms/batch | vs ORT fp32 | CPU ms/image | vs ORT (CPU) | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 speed = [r for r in rows if "images_per_s" in r]
 for r in speed:
     ort = next((o for o in speed if o["engine"] == "ort-fp32" and o["model"] == r["model"] and o["threads"] == r["threads"] and o["batch"] == r["batch"]), None)
     ratio = "%.2f×" % (r["images_per_s"] / ort["images_per_s"]) if ort else "—"
-    print("| %s | %d | %d | %s | %.1f | %.2f | %s | %.0f |" % (r["model"], r["threads"], r["batch"], r["engine"], r["images_per_s"], r["ms"], ratio, r["peak_rss_mb"]))
+    cpu = r.get("cpu_ms", 0.0) / r["batch"]
+    cpu_ratio = "%.2f×" % (ort["cpu_ms"] / r["cpu_ms"]) if ort and r.get("cpu_ms") and ort.get("cpu_ms") else "—"
+    print("| %s | %d | %d | %s | %.1f | %.2f | %s | %.2f | %s | %.0f |" % (r["model"], r["threads"], r["batch"], r["engine"], r["images_per_s"], r["ms"], ratio, cpu, cpu_ratio, r["peak_rss_mb"]))
 print()
 for r in rows:
     if r.get("case") == "decode+preprocess":

@@ -103,6 +103,36 @@ TEST_CASE("image vectors are bit-identical for any thread count and batch size")
     CHECK((a->row(0) - a->row(2)).cwiseAbs().maxCoeff() == 0.0f);
 }
 
+TEST_CASE("CnnEncoder::forward gives each image of a batch the bits of a lone run, and max_batch keeps the activations within the budget") {
+    for (const char* name : {"resnet18-f32.safetensors", "resnet50-f32.safetensors", "mobilenet_v2-f32.safetensors"}) {
+        INFO(name);
+        auto m = load(name);
+        const semvec::CnnEncoder& enc = m.vision()->encoder();
+        auto inputs = torchvision_inputs({"owl", "cat", "owl"});
+        const std::size_t D = enc.embedding_dim(), L = enc.num_classes();
+        std::vector<float> emb(3 * D), logits(3 * L), lone_e(D), lone_l(L);
+        std::vector<const float*> in = {inputs[0].data(), inputs[1].data(), inputs[2].data()};
+        std::vector<float*> e = {emb.data(), emb.data() + D, emb.data() + 2 * D};
+        std::vector<float*> l = {logits.data(), logits.data() + L, logits.data() + 2 * L};
+        semvec::CnnWorkspace ws;
+        for (unsigned threads : {1u, 2u}) {
+            enc.forward(3, in.data(), e.data(), l.data(), ws, threads);  // the workspace is reused across calls
+            for (std::size_t i = 0; i < 3; ++i) {
+                float* le = lone_e.data();
+                float* ll = lone_l.data();
+                semvec::CnnWorkspace fresh;
+                enc.forward(1, &in[i], &le, &ll, fresh, 1);
+                CHECK(std::equal(lone_e.begin(), lone_e.end(), emb.begin() + static_cast<std::ptrdiff_t>(i * D)));
+                CHECK(std::equal(lone_l.begin(), lone_l.end(), logits.begin() + static_cast<std::ptrdiff_t>(i * L)));
+            }
+        }
+        const std::size_t per_image = enc.arena_floats_per_image() * sizeof(float);
+        REQUIRE(per_image > 0);
+        CHECK(enc.max_batch(per_image * 5 + 7) == 5);
+        CHECK(enc.max_batch(1) == 1);  // never 0, even when one image does not fit
+    }
+}
+
 TEST_CASE("f16, bf16 and int8 image models stay close to f32") {
     for (const char* arch : {"resnet18", "resnet50", "mobilenet_v2"}) {
         const semvec::Matrix want = npy(data_path(std::string("vision/torchvision/") + arch + "/features.npy"));

@@ -91,11 +91,14 @@ SEMVEC_API Result<CnnGraph> parse_cnn_graph(const std::string& config_json, cons
 /// Storage of the weights ("f32", "f16", "bf16", "int8": the file's `semvec.dtype`).
 enum class CnnWeights { f32, f16, bf16, int8 };
 
-/// Per-call scratch memory of a CnnEncoder (reuse one per thread to avoid reallocations).
+/// Scratch memory of a CnnEncoder: one arena for the activations of a batch (each value's place in it is
+/// planned at load from the values' lifetimes) and per-thread blocks. Reuse one per calling thread: after the
+/// first call of a given batch size nothing is allocated or zero-filled again.
 struct CnnWorkspace {
-    std::vector<std::vector<float>> values;  ///< live activations by value id
-    std::vector<std::vector<float>> spare;   ///< buffers to reuse
-    std::vector<std::vector<float>> cols;    ///< per-thread im2col blocks
+    std::unique_ptr<float[]> arena_storage;        ///< arena_floats + 16 floats (aligned to 64 bytes inside)
+    float* arena = nullptr;
+    std::size_t arena_floats = 0;
+    std::vector<std::vector<float>> cols;          ///< per-thread im2col blocks
     std::vector<std::vector<std::uint8_t>> qcols;  ///< per-thread quantized rows (int8)
     std::vector<std::vector<float>> qscales;
     std::vector<float> ints[2];                    ///< integer copies of an integer layer's inputs
@@ -115,10 +118,18 @@ public:
     /// Length of the classifier output (0 when there is none).
     std::size_t num_classes() const;
 
-    /// Runs one image: `input` is [in_h, in_w, in_c] NHWC float. Writes the flattened embedding value to
-    /// `embedding` (embedding_dim() floats) and, when `logits` is non-null and the graph has one, the logits.
-    /// `threads` > 1 splits each layer's rows (same bits as 1 thread).
-    void forward(const float* input, float* embedding, float* logits, CnnWorkspace& ws, unsigned threads = 1) const;
+    /// Runs a batch of n images as one pass per layer (a 1×1 convolution of the batch is one GEMM over all
+    /// its pixels): `inputs[i]` is [in_h, in_w, in_c] NHWC float; writes the flattened embedding value to
+    /// `embeddings[i]` (embedding_dim() floats) and, when `logits` is non-null and the graph has a classifier,
+    /// the logits to `logits[i]`. `threads` > 1 splits each layer's rows. An image's outputs are the same bits
+    /// for any n and thread count. n should be at most max_batch() (larger n only costs memory).
+    void forward(std::size_t n, const float* const* inputs, float* const* embeddings, float* const* logits, CnnWorkspace& ws,
+                 unsigned threads = 1) const;
+
+    /// The largest batch whose activations fit `arena_bytes` (at least 1).
+    std::size_t max_batch(std::size_t arena_bytes = std::size_t{20} << 20) const;
+    /// Activation floats one image needs in a workspace's arena.
+    std::size_t arena_floats_per_image() const { return arena_per_image_; }
 
     /// Bytes held by the packed weights.
     std::size_t weight_bytes() const { return weight_bytes_; }
@@ -136,14 +147,17 @@ private:
         std::vector<float> bias;
         std::vector<float> requant;    // integer layers: per output channel
     };
-    void run_layer(std::size_t li, CnnWorkspace& ws, unsigned threads) const;
+    void run_layer(std::size_t li, std::size_t batch, CnnWorkspace& ws, unsigned threads) const;
+    float* value(CnnWorkspace& ws, std::size_t v, std::size_t batch) const { return ws.arena + offset_[v] * batch; }
     void gemm_rows(const Packed& p, std::size_t row0, std::size_t rows, const float* a, std::size_t lda, float* c,
                    nn::Activation act, CnnWorkspace& ws, unsigned worker, const float* bias) const;
 
     CnnGraph graph_;
     CnnWeights weights_ = CnnWeights::f32;
     std::vector<Packed> packed_;
-    std::vector<std::size_t> last_use_;  // per value: the last layer that reads it
+    std::vector<std::size_t> offset_;    // per value: its place in the arena, in floats per image of the batch
+    std::vector<char> fused_add_;        // per layer: a conv whose following residual add runs on its GEMM blocks
+    std::size_t arena_per_image_ = 0;
     std::size_t weight_bytes_ = 0;
 };
 
@@ -370,6 +384,53 @@ SEMVEC_API Result<CnnGraph> parse_cnn_graph(const std::string& text, const std::
     return g;
 }
 
+namespace detail {
+
+// Places every value of the graph in one arena, in floats per image: a value lives from the layer that writes
+// it to the last layer that reads it (the outputs to the end), and values whose lifetimes overlap get
+// disjoint ranges (first fit, 64-byte granules). With a batch of b images every offset and size scales by b,
+// so the plan holds for any batch. A conv fused with the add after it (`fused[li]`) writes both outputs while
+// its inputs are read: both are placed before either layer's dead inputs are freed.
+inline std::vector<std::size_t> plan_cnn_arena(const CnnGraph& g, const std::vector<char>& fused, std::size_t& total) {
+    const std::size_t nv = g.shapes.size(), nl = g.layers.size();
+    std::vector<std::size_t> last(nv), offset(nv, 0), size(nv);
+    for (std::size_t v = 0; v < nv; ++v) {
+        last[v] = v == 0 ? 0 : v - 1;  // unread values die with the layer that wrote them
+        size[v] = (g.shapes[v][0] * g.shapes[v][1] * g.shapes[v][2] + 15) / 16 * 16;
+    }
+    for (std::size_t li = 0; li < nl; ++li) {
+        const CnnLayer& L = g.layers[li];
+        last[L.inputs[0]] = std::max(last[L.inputs[0]], li);
+        if (L.op == CnnOp::add) last[L.inputs[1]] = std::max(last[L.inputs[1]], li);
+    }
+    last[g.embedding_value] = nl;
+    if (g.logits_value) last[g.logits_value] = nl;
+    std::vector<std::size_t> live;  // value ids, kept sorted by offset
+    total = 0;
+    auto place = [&](std::size_t v) {
+        std::size_t at = 0;
+        auto pos = live.begin();
+        for (; pos != live.end(); ++pos) {
+            if (offset[*pos] >= at + size[v]) break;  // the gap before *pos fits
+            at = std::max(at, offset[*pos] + size[*pos]);
+        }
+        offset[v] = at;
+        live.insert(pos, v);
+        total = std::max(total, at + size[v]);
+    };
+    place(0);
+    for (std::size_t li = 0; li < nl;) {
+        const std::size_t span = fused[li] ? 2 : 1;
+        for (std::size_t k = 1; k <= span; ++k) place(li + k);  // outputs never overlap the layers' inputs
+        live.erase(std::remove_if(live.begin(), live.end(), [&](std::size_t v) { return last[v] >= li && last[v] < li + span; }),
+                   live.end());
+        li += span;
+    }
+    return offset;
+}
+
+}  // namespace detail
+
 SEMVEC_API std::size_t CnnEncoder::embedding_dim() const {
     const auto& s = graph_.shapes[graph_.embedding_value];
     return s[0] * s[1] * s[2];
@@ -486,15 +547,27 @@ SEMVEC_API Result<std::shared_ptr<const CnnEncoder>> CnnEncoder::load(const Safe
         enc->weight_bytes_ += p.f32.size() * 4;
         detail::release_mapped_pages(t->data, t->nbytes);
     }
-    // Liveness: the last layer that reads each value (outputs live to the end).
-    enc->last_use_.assign(graph.shapes.size(), 0);
-    for (std::size_t li = 0; li < graph.layers.size(); ++li) {
-        const CnnLayer& L = graph.layers[li];
-        enc->last_use_[L.inputs[0]] = li;
-        if (L.op == CnnOp::add) enc->last_use_[L.inputs[1]] = li;
+    // A float conv without activation whose output only feeds the next layer, a same-shape residual add:
+    // the add (and its activation) runs on each GEMM block while it is in cache, not as a pass of its own.
+    std::vector<std::size_t> readers(graph.shapes.size(), 0);
+    for (const CnnLayer& L : graph.layers) {
+        ++readers[L.inputs[0]];
+        if (L.op == CnnOp::add) ++readers[L.inputs[1]];
     }
-    enc->last_use_[graph.embedding_value] = graph.layers.size();
-    if (graph.logits_value) enc->last_use_[graph.logits_value] = graph.layers.size();
+    enc->fused_add_.assign(graph.layers.size(), 0);
+    for (std::size_t li = 0; li + 1 < graph.layers.size(); ++li) {
+        const CnnLayer& L = graph.layers[li];
+        const CnnLayer& A = graph.layers[li + 1];
+        const std::size_t v = li + 1;
+        if (L.op != CnnOp::conv || L.depthwise || L.act != nn::Activation::none || L.quant.scale > 0.0f || !L.int_input_scales.empty())
+            continue;
+        if (A.op != CnnOp::add || A.quant.scale > 0.0f || !A.int_input_scales.empty()) continue;
+        if ((A.inputs[0] == v) == (A.inputs[1] == v)) continue;  // exactly one operand is the conv
+        const std::size_t other = A.inputs[0] == v ? A.inputs[1] : A.inputs[0];
+        if (graph.shapes[other] != graph.shapes[v] || readers[v] != 1 || v == graph.embedding_value || v == graph.logits_value) continue;
+        enc->fused_add_[li] = 1;
+    }
+    enc->offset_ = detail::plan_cnn_arena(graph, enc->fused_add_, enc->arena_per_image_);
     enc->graph_ = std::move(graph);
     return std::shared_ptr<const CnnEncoder>(std::move(enc));
 }
@@ -521,30 +594,31 @@ SEMVEC_API void CnnEncoder::gemm_rows(const Packed& p, std::size_t row0, std::si
     }
 }
 
-SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned threads) const {
+SEMVEC_API std::size_t CnnEncoder::max_batch(std::size_t arena_bytes) const {
+    return std::max<std::size_t>(1, arena_bytes / sizeof(float) / std::max<std::size_t>(arena_per_image_, 1));
+}
+
+SEMVEC_API void CnnEncoder::run_layer(std::size_t li, std::size_t batch, CnnWorkspace& ws, unsigned threads) const {
     const CnnLayer& L = graph_.layers[li];
     const auto& si = graph_.shapes[L.inputs[0]];
     const std::size_t H = si[0], W = si[1], C = si[2];
     const std::size_t Ho = L.out_h, Wo = L.out_w, Co = L.out_c;
-    std::vector<float>& out = ws.values[li + 1];
-    if (!ws.spare.empty()) {
-        out.swap(ws.spare.back());
-        ws.spare.pop_back();
-    }
-    out.resize(Ho * Wo * Co);
-    const float* in = ws.values[L.inputs[0]].data();
+    const std::size_t in_size = H * W * C, out_size = Ho * Wo * Co;  // per image
+    const std::size_t out_n = batch * out_size;
+    float* out = value(ws, li + 1, batch);
+    const float* in = value(ws, L.inputs[0], batch);
     const Packed& p = packed_[li];
-    constexpr std::size_t kBlock = 192;  // output pixels per im2col block
+    constexpr std::size_t kBlock = 192;  // output pixels per GEMM call (im2col block)
     // Integer layers read the exact integers x / scale (q − zero point) of their inputs.
     const bool integer = !L.int_input_scales.empty();
-    auto to_int = [&](std::size_t k, const std::vector<float>& v) -> const float* {
+    auto to_int = [&](std::size_t k, const float* v, std::size_t n) -> const float* {
         auto& buf = ws.ints[k];
-        buf.resize(v.size());
+        buf.resize(n);
         const float inv = 1.0f / L.int_input_scales[k];
-        for (std::size_t i = 0; i < v.size(); ++i) buf[i] = std::nearbyint(v[i] * inv);
+        for (std::size_t i = 0; i < n; ++i) buf[i] = std::nearbyint(v[i] * inv);
         return buf.data();
     };
-    if (integer) in = to_int(0, ws.values[L.inputs[0]]);
+    if (integer) in = to_int(0, in, batch * in_size);
     const nn::Activation act = integer ? nn::Activation::none : L.act;  // integer layers clamp in requantization
     switch (L.op) {
         case CnnOp::conv: {
@@ -552,8 +626,13 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                 nn::DepthwiseShape s;
                 s.in_h = H; s.in_w = W; s.channels = C; s.kh = L.kh; s.kw = L.kw; s.stride_h = L.sh; s.stride_w = L.sw;
                 s.pad_top = L.pad_top; s.pad_left = L.pad_left; s.out_h = Ho; s.out_w = Wo;
-                parallel_for(Ho, threads, [&](std::size_t b, std::size_t e, unsigned) {
-                    nn::depthwise_conv_nhwc(s, in, p.depthwise.data(), p.bias.data(), out.data(), b, e, act);
+                // Rows of all images: row r is row r % Ho of image r / Ho.
+                parallel_for(batch * Ho, threads, [&](std::size_t b, std::size_t e, unsigned) {
+                    while (b < e) {
+                        const std::size_t img = b / Ho, y0 = b % Ho, y1 = std::min(Ho, y0 + (e - b));
+                        nn::depthwise_conv_nhwc(s, in + img * in_size, p.depthwise.data(), p.bias.data(), out + img * out_size, y0, y1, act);
+                        b += y1 - y0;
+                    }
                 });
                 break;
             }
@@ -571,59 +650,81 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                 }
                 parts[0] = lo.data();
                 parts[1] = hi.data();
-                ws.acc_hi.resize(out.size());
+                if (ws.acc_hi.size() < out_n) ws.acc_hi.resize(out_n);
             }
             const bool direct = L.kh == 1 && L.kw == 1 && L.sh == 1 && L.sw == 1 && L.pad_top + L.pad_left + L.pad_bottom + L.pad_right == 0;
-            const std::size_t M = Ho * Wo, K = p.k, nblocks = (M + kBlock - 1) / kBlock;
+            // Fused residual add (layer li + 1): out_add = act(conv + other) on rows [r0, r0 + rows) of a block.
+            const CnnLayer* add = fused_add_[li] ? &graph_.layers[li + 1] : nullptr;
+            float* add_out = add ? value(ws, li + 2, batch) : nullptr;
+            const float* add_other = add ? value(ws, add->inputs[0] == li + 1 ? add->inputs[1] : add->inputs[0], batch) : nullptr;
+            auto add_rows = [&](std::size_t r0, std::size_t rows) {
+                if (!add) return;
+                const std::size_t a = r0 * Co, n = rows * Co;
+                for (std::size_t i = 0; i < n; ++i) add_out[a + i] = out[a + i] + add_other[a + i];
+                if (add->act != nn::Activation::none) nn::bias_activation(add_out + a, rows, Co, Co, nullptr, add->act);
+            };
+            const std::size_t pixels = Ho * Wo, M = batch * pixels, K = p.k, nblocks = (M + kBlock - 1) / kBlock;
             for (int part = 0; part < (integer ? 2 : 1); ++part) {
                 const float* src = parts[part];
-                float* dst = part == 0 ? out.data() : ws.acc_hi.data();
-                const Packed* pp = &p;
-                Packed nobias;  // the high part carries no bias
-                if (part == 1) {
-                    nobias.n = p.n; nobias.k = p.k;
-                    nobias.bias.assign(p.n, 0.0f);
-                }
+                float* dst = part == 0 ? out : ws.acc_hi.data();
+                const float* bias = part == 0 ? p.bias.data() : nullptr;  // the high part carries no bias
                 parallel_for(nblocks, threads, [&](std::size_t b0, std::size_t b1, unsigned worker) {
-                    const Packed& q = part == 0 ? *pp : nobias;
-                    const auto& packed_from = p;  // weights are shared; only the bias differs
+                    if (direct) {  // a 1×1 convolution is a GEMM over all pixels of the batch
+                        for (std::size_t b = b0; b < b1; ++b) {
+                            const std::size_t r0 = b * kBlock, rows = std::min(kBlock, M - r0);
+                            gemm_rows(p, r0, rows, src + r0 * C, C, dst, act, ws, worker, bias);
+                            add_rows(r0, rows);
+                        }
+                        return;
+                    }
+                    auto& col = ws.cols[worker];
+                    if (col.size() < kBlock * K) col.resize(kBlock * K);
                     for (std::size_t b = b0; b < b1; ++b) {
                         const std::size_t r0 = b * kBlock, rows = std::min(kBlock, M - r0);
-                        if (direct) {
-                            gemm_rows(packed_from, r0, rows, src + r0 * C, C, dst, act, ws, worker, q.bias.data());
-                            continue;
-                        }
-                        auto& col = ws.cols[worker];
-                        if (col.size() < rows * K) col.resize(rows * K);
                         for (std::size_t r = 0; r < rows; ++r) {  // im2col: one row of kh·kw·C per output pixel
-                            const std::size_t oy = (r0 + r) / Wo, ox = (r0 + r) % Wo;
+                            const std::size_t img = (r0 + r) / pixels, pix = (r0 + r) % pixels;
+                            const std::size_t oy = pix / Wo, ox = pix % Wo;
+                            const float* image = src + img * in_size;
                             float* d = col.data() + r * K;
-                            for (std::size_t ky = 0; ky < L.kh; ++ky) {
+                            const std::ptrdiff_t ix0 = static_cast<std::ptrdiff_t>(ox * L.sw) - static_cast<std::ptrdiff_t>(L.pad_left);
+                            const bool cols_in = ix0 >= 0 && ix0 + static_cast<std::ptrdiff_t>(L.kw) <= static_cast<std::ptrdiff_t>(W);
+                            const std::size_t span = L.kw * C;  // one kernel row: kw·C contiguous floats when inside
+                            for (std::size_t ky = 0; ky < L.kh; ++ky, d += span) {
                                 const std::ptrdiff_t iy = static_cast<std::ptrdiff_t>(oy * L.sh + ky) - static_cast<std::ptrdiff_t>(L.pad_top);
-                                for (std::size_t kx = 0; kx < L.kw; ++kx, d += C) {
-                                    const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(ox * L.sw + kx) - static_cast<std::ptrdiff_t>(L.pad_left);
-                                    if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(H) || ix < 0 || ix >= static_cast<std::ptrdiff_t>(W))
-                                        std::fill(d, d + C, 0.0f);
-                                    else
-                                        std::memcpy(d, src + (static_cast<std::size_t>(iy) * W + static_cast<std::size_t>(ix)) * C, C * sizeof(float));
+                                if (iy < 0 || iy >= static_cast<std::ptrdiff_t>(H)) {
+                                    std::fill(d, d + span, 0.0f);
+                                    continue;
+                                }
+                                const float* srow = image + static_cast<std::size_t>(iy) * W * C;
+                                if (cols_in) {
+                                    std::memcpy(d, srow + static_cast<std::size_t>(ix0) * C, span * sizeof(float));
+                                    continue;
+                                }
+                                for (std::size_t kx = 0; kx < L.kw; ++kx) {
+                                    const std::ptrdiff_t ix = ix0 + static_cast<std::ptrdiff_t>(kx);
+                                    if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(W)) std::fill(d + kx * C, d + (kx + 1) * C, 0.0f);
+                                    else std::memcpy(d + kx * C, srow + static_cast<std::size_t>(ix) * C, C * sizeof(float));
                                 }
                             }
                         }
-                        gemm_rows(packed_from, 0, rows, col.data(), K, dst + r0 * p.n, act, ws, worker, q.bias.data());
+                        gemm_rows(p, 0, rows, col.data(), K, dst + r0 * p.n, act, ws, worker, bias);
+                        add_rows(r0, rows);
                     }
                 });
             }
             if (integer)  // exact accumulator, rounded to float once
-                for (std::size_t i = 0; i < out.size(); ++i)
+                for (std::size_t i = 0; i < out_n; ++i)
                     out[i] = static_cast<float>(16.0 * static_cast<double>(ws.acc_hi[i]) + static_cast<double>(out[i]));
             break;
         }
         case CnnOp::max_pool:
         case CnnOp::avg_pool: {
             const bool mx = L.op == CnnOp::max_pool;
-            parallel_for(Ho, threads, [&](std::size_t b, std::size_t e, unsigned) {
+            parallel_for(batch * Ho, threads, [&](std::size_t b, std::size_t e, unsigned) {
                 std::vector<float> acc(C);
-                for (std::size_t oy = b; oy < e; ++oy)
+                for (std::size_t row = b; row < e; ++row) {
+                    const std::size_t oy = row % Ho;
+                    const float* image = in + (row / Ho) * in_size;
                     for (std::size_t ox = 0; ox < Wo; ++ox) {
                         std::fill(acc.begin(), acc.end(), mx ? -std::numeric_limits<float>::infinity() : 0.0f);
                         std::size_t count = 0;
@@ -633,55 +734,72 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                             for (std::size_t kx = 0; kx < L.kw; ++kx) {
                                 const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(ox * L.sw + kx) - static_cast<std::ptrdiff_t>(L.pad_left);
                                 if (ix < 0 || ix >= static_cast<std::ptrdiff_t>(W)) continue;
-                                const float* ip = in + (static_cast<std::size_t>(iy) * W + static_cast<std::size_t>(ix)) * C;
+                                const float* ip = image + (static_cast<std::size_t>(iy) * W + static_cast<std::size_t>(ix)) * C;
                                 ++count;
                                 if (mx) for (std::size_t c = 0; c < C; ++c) acc[c] = std::max(acc[c], ip[c]);
                                 else for (std::size_t c = 0; c < C; ++c) acc[c] += ip[c];
                             }
                         }
-                        float* o = out.data() + (oy * Wo + ox) * C;
+                        float* o = out + (row * Wo + ox) * C;
                         // Average pools divide by the taps inside the input (TFLite; PyTorch count_include_pad=False).
                         // Integer layers keep the sum: the requantization scale holds 1 / taps.
                         const float inv = integer ? 1.0f : (count ? 1.0f / static_cast<float>(count) : 0.0f);
                         for (std::size_t c = 0; c < C; ++c) o[c] = mx ? (count ? acc[c] : 0.0f) : acc[c] * inv;
                         if (act != nn::Activation::none) nn::bias_activation(o, 1, C, C, nullptr, act);
                     }
+                }
             });
             break;
         }
         case CnnOp::add: {
             const auto& s1 = graph_.shapes[L.inputs[1]];
-            const float* in1 = integer ? to_int(1, ws.values[L.inputs[1]]) : ws.values[L.inputs[1]].data();
+            const std::size_t in1_size = s1[0] * s1[1] * s1[2];
+            const float* in1 = value(ws, L.inputs[1], batch);
+            if (integer) in1 = to_int(1, in1, batch * in1_size);
             const float ka = integer ? L.int_requant[0] : 1.0f, kb = integer ? L.int_requant[1] : 1.0f;
-            for (std::size_t y = 0; y < Ho; ++y)
-                for (std::size_t x = 0; x < Wo; ++x) {
-                    float* o = out.data() + (y * Wo + x) * Co;
-                    const bool a_in = y < H && x < W, b_in = y < s1[0] && x < s1[1];
-                    for (std::size_t c = 0; c < Co; ++c) {
-                        const float a = (a_in && c < C) ? in[(y * W + x) * C + c] : 0.0f;
-                        const float bv = (b_in && c < s1[2]) ? in1[(y * s1[1] + x) * s1[2] + c] : 0.0f;
-                        o[c] = integer ? a * ka + bv * kb : a + bv;
-                    }
+            if (si == s1) {  // same shapes (every residual but face-api's padded shortcuts)
+                if (integer) for (std::size_t i = 0; i < out_n; ++i) out[i] = in[i] * ka + in1[i] * kb;
+                else for (std::size_t i = 0; i < out_n; ++i) out[i] = in[i] + in1[i];
+            } else {
+                for (std::size_t img = 0; img < batch; ++img) {
+                    const float* a0 = in + img * in_size;
+                    const float* b0 = in1 + img * in1_size;
+                    for (std::size_t y = 0; y < Ho; ++y)
+                        for (std::size_t x = 0; x < Wo; ++x) {
+                            float* o = out + img * out_size + (y * Wo + x) * Co;
+                            const bool a_in = y < H && x < W, b_in = y < s1[0] && x < s1[1];
+                            for (std::size_t c = 0; c < Co; ++c) {
+                                const float a = (a_in && c < C) ? a0[(y * W + x) * C + c] : 0.0f;
+                                const float bv = (b_in && c < s1[2]) ? b0[(y * s1[1] + x) * s1[2] + c] : 0.0f;
+                                o[c] = integer ? a * ka + bv * kb : a + bv;
+                            }
+                        }
                 }
-            if (act != nn::Activation::none) nn::bias_activation(out.data(), Ho * Wo, Co, Co, nullptr, act);
+            }
+            if (act != nn::Activation::none) nn::bias_activation(out, batch * Ho * Wo, Co, Co, nullptr, act);
             break;
         }
         case CnnOp::mean: {
-            std::vector<double> acc(C, 0.0);  // float64 sums: exact enough that the order does not matter
-            for (std::size_t i = 0; i < H * W; ++i)
-                for (std::size_t c = 0; c < C; ++c) acc[c] += in[i * C + c];
-            for (std::size_t c = 0; c < C; ++c)
-                out[c] = integer ? static_cast<float>(acc[c]) : static_cast<float>(acc[c] / static_cast<double>(H * W));
-            if (act != nn::Activation::none) nn::bias_activation(out.data(), 1, C, C, nullptr, act);
+            std::vector<double> acc(C);  // float64 sums: exact enough that the order does not matter
+            for (std::size_t img = 0; img < batch; ++img) {
+                std::fill(acc.begin(), acc.end(), 0.0);
+                const float* image = in + img * in_size;
+                for (std::size_t i = 0; i < H * W; ++i)
+                    for (std::size_t c = 0; c < C; ++c) acc[c] += image[i * C + c];
+                float* o = out + img * out_size;
+                for (std::size_t c = 0; c < C; ++c)
+                    o[c] = integer ? static_cast<float>(acc[c]) : static_cast<float>(acc[c] / static_cast<double>(H * W));
+            }
+            if (act != nn::Activation::none) nn::bias_activation(out, batch, C, C, nullptr, act);
             break;
         }
         case CnnOp::linear:
-            gemm_rows(p, 0, 1, in, p.k, out.data(), L.act, ws, 0, p.bias.data());
+            gemm_rows(p, 0, batch, in, p.k, out, L.act, ws, 0, p.bias.data());
             break;
         case CnnOp::softmax: {
-            for (std::size_t i = 0; i < H * W; ++i) {
+            for (std::size_t i = 0; i < batch * H * W; ++i) {
                 const float* x = in + i * C;
-                float* o = out.data() + i * C;
+                float* o = out + i * C;
                 float m = -std::numeric_limits<float>::infinity();
                 for (std::size_t c = 0; c < C; ++c) m = std::max(m, x[c]);
                 double sum = 0.0;
@@ -695,7 +813,7 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
         const float s = L.quant.scale, inv = 1.0f / s;
         const float zp = static_cast<float>(L.quant.zero_point), lo = static_cast<float>(L.quant.qmin), hi = static_cast<float>(L.quant.qmax);
         if (integer && (L.op == CnnOp::conv)) {  // per-channel scale on the exact accumulator
-            const std::size_t n = out.size() / Co;
+            const std::size_t n = out_n / Co;
             for (std::size_t i = 0; i < n; ++i)
                 for (std::size_t c = 0; c < Co; ++c) {
                     float& v = out[i * Co + c];
@@ -704,42 +822,42 @@ SEMVEC_API void CnnEncoder::run_layer(std::size_t li, CnnWorkspace& ws, unsigned
                 }
         } else if (integer && L.op != CnnOp::add) {  // pools and mean: sum · (scale_in / scale_out / taps)
             const float k = L.int_requant[0];
-            for (float& v : out) v = (std::min(std::max(std::nearbyint(v * k) + zp, lo), hi) - zp) * s;
+            for (std::size_t i = 0; i < out_n; ++i) out[i] = (std::min(std::max(std::nearbyint(out[i] * k) + zp, lo), hi) - zp) * s;
         } else if (integer) {  // add: the sum is already in output steps
-            for (float& v : out) v = (std::min(std::max(std::nearbyint(v) + zp, lo), hi) - zp) * s;
+            for (std::size_t i = 0; i < out_n; ++i) out[i] = (std::min(std::max(std::nearbyint(out[i]) + zp, lo), hi) - zp) * s;
         } else {
-            for (float& v : out) v = (std::min(std::max(std::nearbyint(v * inv) + zp, lo), hi) - zp) * s;
+            for (std::size_t i = 0; i < out_n; ++i) out[i] = (std::min(std::max(std::nearbyint(out[i] * inv) + zp, lo), hi) - zp) * s;
         }
     }
 }
 
-SEMVEC_API void CnnEncoder::forward(const float* input, float* embedding, float* logits, CnnWorkspace& ws, unsigned threads) const {
+SEMVEC_API void CnnEncoder::forward(std::size_t n, const float* const* inputs, float* const* embeddings, float* const* logits,
+                                    CnnWorkspace& ws, unsigned threads) const {
+    if (n == 0) return;
     const unsigned t = std::max(1u, threads);
-    ws.values.resize(graph_.shapes.size());
     if (ws.cols.size() < t) ws.cols.resize(t);
     if (ws.qcols.size() < t) ws.qcols.resize(t);
     if (ws.qscales.size() < t) ws.qscales.resize(t);
+    const std::size_t need = arena_per_image_ * n;
+    if (ws.arena_floats < need) {  // grows only: no allocation and no zero-filling on later calls
+        ws.arena_storage.reset();
+        ws.arena_storage.reset(new float[need + 16]);
+        const auto addr = reinterpret_cast<std::uintptr_t>(ws.arena_storage.get());
+        ws.arena = ws.arena_storage.get() + ((64 - addr % 64) % 64) / sizeof(float);
+        ws.arena_floats = need;
+    }
     const auto& s0 = graph_.shapes[0];
-    ws.values[0].assign(input, input + s0[0] * s0[1] * s0[2]);
-    for (std::size_t li = 0; li < graph_.layers.size(); ++li) {
-        run_layer(li, ws, t);
-        const CnnLayer& L = graph_.layers[li];
-        for (std::size_t k = 0; k < (L.op == CnnOp::add ? 2u : 1u); ++k) {
-            const std::size_t v = L.inputs[k];
-            if (last_use_[v] == li && !ws.values[v].empty()) {
-                ws.spare.push_back(std::move(ws.values[v]));
-                ws.values[v] = {};
-            }
-        }
-    }
-    const auto& e = ws.values[graph_.embedding_value];
-    std::copy(e.begin(), e.end(), embedding);
+    const std::size_t in_size = s0[0] * s0[1] * s0[2];
+    float* x = value(ws, 0, n);
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(x + i * in_size, inputs[i], in_size * sizeof(float));
+    for (std::size_t li = 0; li < graph_.layers.size(); li += fused_add_[li] ? 2 : 1) run_layer(li, n, ws, t);
+    const std::size_t D = embedding_dim(), NC = num_classes();
+    const float* e = value(ws, graph_.embedding_value, n);
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(embeddings[i], e + i * D, D * sizeof(float));
     if (logits && graph_.logits_value) {
-        const auto& l = ws.values[graph_.logits_value];
-        std::copy(l.begin(), l.end(), logits);
+        const float* l = value(ws, graph_.logits_value, n);
+        for (std::size_t i = 0; i < n; ++i) std::memcpy(logits[i], l + i * NC, NC * sizeof(float));
     }
-    for (auto& v : ws.values)
-        if (!v.empty()) { ws.spare.push_back(std::move(v)); v = {}; }
 }
 
 }  // namespace semvec
